@@ -1,0 +1,56 @@
+/**
+ * The contract of liveq's neural networks. The DQN, the trainers and the server program against
+ * these interfaces only; the implementations (a WebAssembly SIMD backend for speed and a plain
+ * TypeScript reference backend for checking it) live beside this file.
+ */
+
+/** Which backend runs the kernels: "wasm" (SIMD, default) or "reference" (plain TypeScript). */
+export type BackendKind = "wasm" | "reference";
+
+/** The Q-value head on top of the trunk. */
+export type HeadKind =
+  /** One linear layer: Q(s, .) = W h + b. */
+  | "linear"
+  /** Dueling (Wang et al. 2016): Q(s,a) = V(s) + A(s,a) - mean_a' A(s,a'), V and A linear on h. */
+  | "dueling";
+
+export interface QNetworkSpec {
+  /** Size of one input (state) vector. */
+  readonly inputSize: number;
+  /** Widths of the hidden layers, each followed by ReLU. The classic DQN is [128, 64]. */
+  readonly hidden: readonly number[];
+  /** Number of outputs (actions). */
+  readonly actions: number;
+  readonly head: HeadKind;
+}
+
+export type LossKind = "mse" | "huber";
+
+export interface QNetwork {
+  readonly spec: QNetworkSpec;
+  readonly backend: BackendKind;
+  /** Total number of trainable parameters. */
+  readonly paramCount: number;
+  /**
+   * All parameters as one flat array (layer by layer: W row-major [out][in], then b). The view is
+   * refreshed internally if memory moves; call again rather than keeping it across forward calls.
+   */
+  params(): Float32Array;
+  /** Gradients, same layout as params(); written by backward(). */
+  grads(): Float32Array;
+  /**
+   * Forward pass on `batch` rows of `input` (row-major, batch * inputSize). Returns the Q values
+   * (batch * actions, row-major), a view valid until the next call on this network. Keeps what
+   * backward() needs.
+   */
+  forward(input: Float32Array, batch: number): Float32Array;
+  /**
+   * Backward pass from dLoss/dQ (batch * actions) for the last forward(). Overwrites grads() (does
+   * not accumulate).
+   */
+  backward(dQ: Float32Array): void;
+  /** Hard copy of another network's parameters (same spec). */
+  copyFrom(other: QNetwork): void;
+  /** Polyak averaging: theta <- tau * other + (1 - tau) * theta. */
+  polyakFrom(other: QNetwork, tau: number): void;
+}
