@@ -34,6 +34,9 @@ export interface QNetwork {
   /**
    * All parameters as one flat array (layer by layer: W row-major [out][in], then b). The view is
    * refreshed internally if memory moves; call again rather than keeping it across forward calls.
+   * Writing into it (e.g. `net.params().set(saved)`) sets the parameters: this is how checkpoints
+   * restore a network. The dueling head is stored as one layer with 1 + actions outputs: row 0 is
+   * the value V, rows 1..actions the advantages A (same maths as two separate layers).
    */
   params(): Float32Array;
   /** Gradients, same layout as params(); written by backward(). */
@@ -49,6 +52,13 @@ export interface QNetwork {
    * not accumulate).
    */
   backward(dQ: Float32Array): void;
+  /**
+   * Backward pass for an output gradient that is non-zero at one action per row only, as the DQN
+   * TD loss produces: equivalent to backward(dQ) with dQ[r * actions + actionsTaken[r]] =
+   * gradChosen[r] and zero elsewhere, but skips the zeros (much less work in the last layer).
+   * Both arrays hold exactly the last forward's batch. See tdLossChosen() in loss.ts.
+   */
+  backwardChosen(actionsTaken: Int32Array, gradChosen: Float32Array): void;
   /** Hard copy of another network's parameters (same spec). */
   copyFrom(other: QNetwork): void;
   /** Polyak averaging: theta <- tau * other + (1 - tau) * theta. */

@@ -1,0 +1,201 @@
+/**
+ * The DQN agent: one online Q-network shared by every agent (user) of a platform, its target
+ * network, Adam, a replay buffer fed through an n-step writer, an exploration schedule and a
+ * target-update rule, each a swappable part. Read it top to bottom with
+ * examples/dqn-cartpole.ts beside it.
+ *
+ *   act:     epsilon-greedy over the available actions, for a whole batch of agents in one call
+ *   observe: transitions go through the n-step writer into the shared replay
+ *   learn:   one gradient step every `trainEvery` decisions once `learningStarts` have been made:
+ *            sample a batch, y = r + gamma^n (1 - done) Q_target(s', argmax over available a'),
+ *            weighted Huber/MSE on Q(s, a) - y, clip the gradient norm, Adam, priorities, target
+ *
+ * Every buffer is allocated at construction; acting and learning allocate nothing per step.
+ */
+import { Rng } from "../random/rng.js";
+import { createQNetwork, Adam, tdLossChosen, gradNorm } from "../nn/index.js";
+import type { QNetwork, QNetworkSpec } from "../nn/types.js";
+import { createReplayBatch, createReplayBuffer, NStepWriter } from "../replay/index.js";
+import type { ReplayBatch, ReplayBuffer, TransitionRows } from "../replay/index.js";
+import { createSchedule, type Schedule } from "../exploration/schedule.js";
+import { epsilonGreedyActions, greedyActions } from "../exploration/epsilon-greedy.js";
+import { createTargetUpdate, type TargetUpdate } from "../target/target-update.js";
+import { computeTdTargets } from "./td-target.js";
+import { parseDqnConfig, type DqnConfig, type DqnConfigInput } from "./config.js";
+
+/** What one gradient update measured. */
+export interface UpdateStats {
+  /** Mean (importance-weighted) TD loss of the batch. */
+  loss: number;
+  /** Mean Q(s, a) of the batch's chosen actions. */
+  meanQ: number;
+  /** Global gradient L2 norm before clipping. */
+  gradNorm: number;
+}
+
+export class DqnAgent {
+  readonly config: DqnConfig;
+  readonly spec: QNetworkSpec;
+  readonly online: QNetwork;
+  readonly target: QNetwork;
+  readonly optimizer: Adam;
+  readonly replay: ReplayBuffer;
+  readonly writer: NStepWriter;
+  readonly exploration: Schedule;
+  readonly targetUpdate: TargetUpdate;
+  /** Random stream for exploration (acting). */
+  readonly actRng: Rng;
+  /** Random stream for replay sampling (learning). */
+  readonly learnRng: Rng;
+
+  /** Decisions taken with act() in training mode (drives epsilon and the update rhythm). */
+  decisions = 0;
+  /** Gradient updates done. */
+  updates = 0;
+  /** Stats of the last update (reused object). */
+  readonly last: UpdateStats = { loss: NaN, meanQ: NaN, gradNorm: NaN };
+
+  private readonly batch: ReplayBatch;
+  private readonly targets: Float32Array;
+  private readonly gradChosen: Float32Array;
+  private readonly tdErrors: Float32Array;
+
+  constructor(input: DqnConfigInput) {
+    const config = parseDqnConfig(input);
+    this.config = config;
+    const A = config.actions;
+    this.spec = { inputSize: config.obsSize, hidden: config.network.hidden, actions: A, head: config.network.head };
+    const initRng = Rng.derive(config.seed, 0);
+    this.online = createQNetwork(this.spec, { backend: config.network.backend, rng: initRng });
+    this.target = createQNetwork(this.spec, { backend: config.network.backend, rng: initRng });
+    this.target.copyFrom(this.online);
+    this.optimizer = new Adam(this.online, config.optimizer);
+    const maskSize = config.actionMasks ? A : 0;
+    const r = config.replay;
+    this.replay = createReplayBuffer(
+      r.kind === "prioritized"
+        ? { kind: "prioritized", capacity: r.capacity, obsSize: config.obsSize, numActions: A, maskSize, alpha: r.alpha, beta0: r.beta0, epsilon: r.priorityEps }
+        : { kind: "uniform", capacity: r.capacity, obsSize: config.obsSize, numActions: A, maskSize },
+    );
+    this.writer = new NStepWriter(this.replay, { n: config.nStep, gamma: config.gamma, maxAgents: config.maxAgents });
+    this.exploration = createSchedule(config.exploration);
+    this.targetUpdate = createTargetUpdate(config.target);
+    this.actRng = Rng.derive(config.seed, 1);
+    this.learnRng = Rng.derive(config.seed, 2);
+    const B = config.batchSize;
+    this.batch = createReplayBatch({ obsSize: config.obsSize, maskSize }, B);
+    this.targets = new Float32Array(B);
+    this.gradChosen = new Float32Array(B);
+    this.tdErrors = new Float32Array(B);
+  }
+
+  /** The exploration rate now. */
+  get epsilon(): number {
+    return this.exploration.value(this.decisions);
+  }
+
+  /**
+   * Chooses an action for each of `batch` agents (rows of `obs`), epsilon-greedy over the
+   * available actions (`mask` rows, 1 = available; null = all), and counts the decisions.
+   */
+  act(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array, explored?: Uint8Array): void {
+    this.checkMask(mask, batch);
+    const q = this.online.forward(obs, batch);
+    epsilonGreedyActions(q, batch, this.config.actions, mask, this.epsilon, this.actRng, out, explored);
+    this.decisions += batch;
+  }
+
+  /** Greedy actions (serving): no exploration, no counters touched. */
+  greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
+    this.checkMask(mask, batch);
+    greedyActions(this.online.forward(obs, batch), batch, this.config.actions, mask, out);
+  }
+
+  /** Q(s, .) of the online network for `batch` states: a view valid until the next call. */
+  qValues(obs: Float32Array, batch: number): Float32Array {
+    return this.online.forward(obs, batch);
+  }
+
+  /**
+   * Records one step of agent `agent` (0 for single-agent tasks). `truncated` episodes are cut
+   * with endEpisode() instead of done, so they still bootstrap.
+   */
+  observe(
+    agent: number,
+    obs: Float32Array, obsOffset: number,
+    action: number, reward: number,
+    nextObs: Float32Array, nextObsOffset: number,
+    done: boolean,
+    nextMask: Uint8Array | null = null, nextMaskOffset = 0,
+  ): void {
+    this.writer.step(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset);
+  }
+
+  /** Records rows [start, start+count) of `rows`, row i a step of agents[i]. */
+  observeBatch(agents: Int32Array, rows: TransitionRows, start: number, count: number): void {
+    this.writer.stepBatch(agents, rows, start, count);
+  }
+
+  /** An episode of `agent` ended without a terminal state (time limit, session closed). */
+  endEpisode(agent: number): void {
+    this.writer.flush(agent);
+  }
+
+  /** Updates owed by now: one per trainEvery decisions after learningStarts. */
+  get updatesDue(): number {
+    const c = this.config;
+    if (this.decisions < c.learningStarts || this.replay.size < c.batchSize) return 0;
+    return Math.floor((this.decisions - c.learningStarts) / c.trainEvery) + 1 - this.updates;
+  }
+
+  /** Runs the updates owed by now (see updatesDue); returns how many ran. */
+  learn(): number {
+    let n = 0;
+    for (let due = this.updatesDue; due > 0; due--, n++) this.update();
+    return n;
+  }
+
+  /** One gradient update on a batch sampled from replay. */
+  update(): UpdateStats {
+    const c = this.config;
+    const B = c.batchSize;
+    const A = c.actions;
+    const batch = this.batch;
+    if (this.replay.size === 0) throw new Error("DqnAgent.update: the replay buffer is empty");
+    this.replay.sample(B, this.learnRng, batch, Math.min(1, this.updates / c.replay.betaUpdates));
+    const nextMask = c.actionMasks ? batch.nextMask : null;
+
+    // Targets: y = r + gamma^n (1 - done) Q_target(s', a*), a* over the next state's available actions.
+    const qNextOnline = c.doubleDqn ? this.online.forward(batch.nextObs, B) : null;
+    const qNextTarget = this.target.forward(batch.nextObs, B);
+    computeTdTargets(
+      { batch: B, actions: A, rewards: batch.rewards, dones: batch.dones, discounts: batch.discounts, qNextTarget, qNextOnline, nextMask },
+      this.targets,
+    );
+
+    // Loss on Q(s, a), its gradient, and one Adam step with the clipped gradient.
+    const q = this.online.forward(batch.obs, B);
+    let meanQ = 0;
+    for (let b = 0; b < B; b++) meanQ += q[b * A + batch.actions[b]];
+    const weights = c.replay.kind === "prioritized" ? batch.weights : null;
+    const loss = tdLossChosen(c.loss, B, q, batch.actions, this.targets, weights, this.gradChosen, this.tdErrors);
+    this.online.backwardChosen(batch.actions, this.gradChosen);
+    const norm = c.maxGradNorm === null ? (this.optimizer.step(), gradNorm(this.online)) : this.optimizer.clipAndStep(c.maxGradNorm);
+
+    this.replay.updatePriorities(batch.indices, this.tdErrors, B);
+    this.updates++;
+    this.targetUpdate.apply(this.online, this.target, this.updates);
+
+    const s = this.last;
+    s.loss = loss;
+    s.meanQ = meanQ / B;
+    s.gradNorm = norm;
+    return s;
+  }
+
+  private checkMask(mask: Uint8Array | null, batch: number): void {
+    if (mask !== null && mask.length < batch * this.config.actions) {
+      throw new RangeError(`DqnAgent: mask has ${mask.length} entries, expected batch * actions = ${batch * this.config.actions}`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Everything that defines a DQN agent, as one zod schema: the type and its validation are the
+ * same thing. Defaults are the classic DQN (Mnih et al. 2015) at the scale of the standard case
+ * (64 -> 128 -> 64 -> actions); each improvement (Double DQN, Dueling head, prioritized replay,
+ * n-step returns, Polyak target) is one switch.
+ */
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const unit = z.number().min(0).max(1);
+
+export const scheduleSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("constant"), value: unit }).strict(),
+  z.object({ kind: z.literal("linear"), start: unit, end: unit, steps: positiveInt }).strict(),
+  z.object({ kind: z.literal("exponential"), start: unit, end: unit, steps: positiveInt }).strict(),
+]);
+
+export const dqnConfigSchema = z
+  .object({
+    /** Size of a state vector. */
+    obsSize: positiveInt,
+    /** Number of actions (outputs of the network). */
+    actions: positiveInt,
+    /** Whether states come with a mask of available actions (live streams); stored for every next state. */
+    actionMasks: z.boolean().default(false),
+    network: z
+      .object({
+        hidden: z.array(positiveInt).max(8).default([128, 64]),
+        head: z.enum(["linear", "dueling"]).default("linear"),
+        backend: z.enum(["wasm", "reference"]).default("wasm"),
+      })
+      .strict()
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm" }),
+    gamma: z.number().min(0).max(1).default(0.99),
+    /** n of n-step returns (1 = classic one-step TD). */
+    nStep: z.number().int().min(1).max(100).default(1),
+    doubleDqn: z.boolean().default(false),
+    loss: z.enum(["huber", "mse"]).default("huber"),
+    optimizer: z
+      .object({
+        lr: z.number().positive().max(1).default(1e-3),
+        beta1: z.number().min(0).lt(1).default(0.9),
+        beta2: z.number().min(0).lt(1).default(0.999),
+        eps: z.number().positive().default(1e-8),
+        weightDecay: z.number().min(0).default(0),
+      })
+      .strict()
+      .default({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }),
+    /** Clip the global gradient L2 norm to this value; null = no clipping. */
+    maxGradNorm: z.number().positive().nullable().default(10),
+    batchSize: positiveInt.default(64),
+    replay: z
+      .object({
+        kind: z.enum(["uniform", "prioritized"]).default("uniform"),
+        capacity: positiveInt.default(10_000),
+        alpha: z.number().min(0).max(1).default(0.6),
+        beta0: unit.default(0.4),
+        priorityEps: z.number().positive().default(1e-6),
+        /** Updates over which prioritized replay's importance exponent beta anneals from beta0 to 1. */
+        betaUpdates: positiveInt.default(100_000),
+      })
+      .strict()
+      .default({ kind: "uniform", capacity: 10_000, alpha: 0.6, beta0: 0.4, priorityEps: 1e-6, betaUpdates: 100_000 }),
+    target: z
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("hard"), every: positiveInt }).strict(),
+        z.object({ kind: z.literal("polyak"), tau: z.number().gt(0).max(1) }).strict(),
+      ])
+      .default({ kind: "hard", every: 100 }),
+    exploration: scheduleSchema.default({ kind: "linear", start: 1, end: 0.05, steps: 10_000 }),
+    /** Decisions before learning starts (the replay fills with exploratory experience first). */
+    learningStarts: z.number().int().min(0).default(1_000),
+    /** One gradient update every this many decisions. */
+    trainEvery: positiveInt.default(4),
+    /** Distinct agents (users) whose n-step transitions are tracked at once; agent ids are in [0, maxAgents). */
+    maxAgents: positiveInt.default(1),
+    seed: z.number().int().default(1),
+  })
+  .strict();
+
+export type DqnConfigInput = z.input<typeof dqnConfigSchema>;
+export type DqnConfig = z.output<typeof dqnConfigSchema>;
+
+/** Parses and validates; a bad field gives an error naming its path and the allowed range. */
+export function parseDqnConfig(input: unknown): DqnConfig {
+  const r = dqnConfigSchema.safeParse(input);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new RangeError(`invalid DQN config:\n${lines.join("\n")}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,72 @@
+/**
+ * The internal kernel interface shared by the two backends (WebAssembly SIMD and plain TypeScript).
+ *
+ * A backend is a set of kernels bound to one memory arena. A network owns one backend and lays out
+ * all of its buffers in that arena (parameters, gradients, Adam moments, activations, scratch), so
+ * every operation is a call on raw byte offsets ("pointers") into the arena. This is what lets the
+ * WebAssembly backend run without copying and lets Adam be one call over the flat parameter vector.
+ *
+ * Conventions for every kernel:
+ * - Pointers are byte offsets into the arena, 16-byte aligned when the network allocated them.
+ * - Matrices are row-major. A dense layer with `nIn` inputs and `nOut` outputs has weights
+ *   W[nOut][nIn] (the PyTorch nn.Linear layout) and bias b[nOut]; activations are [batch][features].
+ * - Kernels never allocate and never throw on numeric values (NaN propagates); the network
+ *   validates arguments before calling them.
+ */
+import type { BackendKind } from "./types.js";
+
+/** A byte offset into a backend's arena. */
+export type Ptr = number;
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** First usable byte of the arena (16-byte aligned). */
+  readonly base: Ptr;
+  /** The arena's current bytes. Replaced (the old one may be detached) when reserve() grows it. */
+  memory(): ArrayBuffer;
+  /** Makes the arena at least `bytes` long, keeping its contents and every pointer valid. */
+  reserve(bytes: number): void;
+
+  /** y = x W^T + b (ReLU applied when `relu` is 1): x [batch][nIn], y [batch][nOut]. */
+  denseForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void;
+  /** Overwrites dW = dY^T x ([nOut][nIn]) and db = column sums of dY ([nOut]). */
+  denseGradWeights(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, batch: number, nIn: number, nOut: number): void;
+  /**
+   * dX = dY W ([batch][nIn]); when `mask` is 1, entries where x <= 0 are zeroed (the ReLU
+   * derivative of the layer that produced x, which is that layer's post-ReLU output).
+   */
+  denseGradInput(dy: Ptr, w: Ptr, x: Ptr, dx: Ptr, batch: number, nIn: number, nOut: number, mask: number): void;
+  /**
+   * The gradient of a dense layer whose output gradient is non-zero at one column per row only:
+   * dY[r][actions[r]] = g[r]. Overwrites dW and db (zero except the chosen rows).
+   * `actions` points to `batch` int32 values in [0, nOut).
+   */
+  chosenGradWeights(x: Ptr, actions: Ptr, g: Ptr, dw: Ptr, db: Ptr, batch: number, nIn: number, nOut: number): void;
+  /** dX[r] = g[r] * W[actions[r]] (masked by x > 0 when `mask` is 1), for that sparse dY. */
+  chosenGradInput(actions: Ptr, g: Ptr, w: Ptr, x: Ptr, dx: Ptr, batch: number, nIn: number, mask: number): void;
+
+  /** Dueling combination: z [batch][1 + actions] = (V, A...) -> q[r][a] = V + A[a] - mean(A). */
+  duelingForward(z: Ptr, q: Ptr, batch: number, actions: number): void;
+  /** Gradient of duelingForward: dz[r][0] = sum_a dq[r][a]; dz[r][1 + a] = dq[r][a] - mean(dq[r]). */
+  duelingBackward(dq: Ptr, dz: Ptr, batch: number, actions: number): void;
+
+  /** Index (in floats, from p) of the first NaN or infinity among n floats, or -1. */
+  firstNonFinite(p: Ptr, n: number): number;
+  /** Sum of squares of n floats, accumulated in float64. */
+  sumSquares(p: Ptr, n: number): number;
+  /**
+   * One Adam(W) step over n parameters, with the gradient multiplied by gradScale first:
+   *   g = gradScale * grad; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2
+   * (the caller passes 1 - beta1 and 1 - beta2, which float32 cannot recover from beta exactly)
+   *   p = decay * p - stepSize * m / (sqrt(v) * invSqrtBc2 + eps)
+   * where the caller passes stepSize = lr / (1 - beta1^t), invSqrtBc2 = 1 / sqrt(1 - beta2^t) and
+   * decay = 1 - lr * weightDecay (decoupled weight decay; 1 when there is none).
+   */
+  adamStep(
+    p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number,
+    stepSize: number, invSqrtBc2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number,
+    gradScale: number, decay: number,
+  ): void;
+  /** dst = (1 - tau) dst + tau src over n floats. */
+  lerp(dst: Ptr, src: Ptr, n: number, tau: number): void;
+}

@@ -1,0 +1,125 @@
+/**
+ * The WebAssembly SIMD backend: the kernels of assembly/kernels.ts (hand-written f32x4 code,
+ * compiled by scripts/build-wasm.mjs and embedded as base64), one instance per network so that the
+ * instance's linear memory is that network's arena.
+ *
+ * The module is compiled once per process; instantiating it again per network is cheap and keeps
+ * networks independent (growing one never moves another's memory).
+ */
+import type { Backend, Ptr } from "./backend.js";
+import { KERNELS_WASM_BASE64 } from "./wasm/kernels.generated.js";
+
+const PAGE_BYTES = 65536;
+
+// Node's global WebAssembly object is in neither the ES lib nor @types/node 20: declare the part
+// used here (module-scoped, so it cannot clash with a global declaration elsewhere).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly __brand: "WebAssembly.Module";
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
+};
+
+interface KernelExports {
+  readonly memory: WasmMemory;
+  readonly _initialize: () => void;
+  readonly heapBase: () => number;
+  readonly denseForward: Backend["denseForward"];
+  readonly denseGradWeights: Backend["denseGradWeights"];
+  readonly denseGradInput: Backend["denseGradInput"];
+  readonly chosenGradWeights: Backend["chosenGradWeights"];
+  readonly chosenGradInput: Backend["chosenGradInput"];
+  readonly duelingForward: Backend["duelingForward"];
+  readonly duelingBackward: Backend["duelingBackward"];
+  readonly firstNonFinite: Backend["firstNonFinite"];
+  readonly sumSquares: Backend["sumSquares"];
+  readonly adamStep: Backend["adamStep"];
+  readonly lerp: Backend["lerp"];
+}
+
+let compiled: WasmModule | null = null;
+
+function kernelModule(): WasmModule {
+  if (compiled === null) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    } catch (e) {
+      throw new Error(
+        `wasm backend: cannot compile the SIMD kernels (does this runtime support WebAssembly SIMD?): ${(e as Error).message}`,
+      );
+    }
+  }
+  return compiled;
+}
+
+/** Whether this runtime can run the WebAssembly SIMD backend. */
+export function wasmSimdAvailable(): boolean {
+  try {
+    kernelModule();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class WasmBackend implements Backend {
+  readonly kind = "wasm" as const;
+  readonly base: Ptr;
+  private readonly mem: WasmMemory;
+
+  readonly denseForward: Backend["denseForward"];
+  readonly denseGradWeights: Backend["denseGradWeights"];
+  readonly denseGradInput: Backend["denseGradInput"];
+  readonly chosenGradWeights: Backend["chosenGradWeights"];
+  readonly chosenGradInput: Backend["chosenGradInput"];
+  readonly duelingForward: Backend["duelingForward"];
+  readonly duelingBackward: Backend["duelingBackward"];
+  readonly firstNonFinite: Backend["firstNonFinite"];
+  readonly sumSquares: Backend["sumSquares"];
+  readonly adamStep: Backend["adamStep"];
+  readonly lerp: Backend["lerp"];
+
+  constructor() {
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      env: {
+        abort: () => {
+          throw new Error("wasm backend: kernel aborted");
+        },
+      },
+    });
+    const ex = instance.exports as KernelExports;
+    ex._initialize();
+    this.mem = ex.memory;
+    this.base = Math.ceil(ex.heapBase() / 64) * 64;
+    // The exports are plain functions over this instance's memory: keep them as own properties so
+    // a kernel call is one direct call.
+    this.denseForward = ex.denseForward;
+    this.denseGradWeights = ex.denseGradWeights;
+    this.denseGradInput = ex.denseGradInput;
+    this.chosenGradWeights = ex.chosenGradWeights;
+    this.chosenGradInput = ex.chosenGradInput;
+    this.duelingForward = ex.duelingForward;
+    this.duelingBackward = ex.duelingBackward;
+    this.firstNonFinite = ex.firstNonFinite;
+    this.sumSquares = ex.sumSquares;
+    this.adamStep = ex.adamStep;
+    this.lerp = ex.lerp;
+  }
+
+  memory(): ArrayBuffer {
+    return this.mem.buffer;
+  }
+
+  reserve(bytes: number): void {
+    const have = this.mem.buffer.byteLength;
+    if (bytes <= have) return;
+    // Grow at least geometrically so repeated small growth stays cheap.
+    const want = Math.max(bytes, Math.floor(have * 1.5));
+    this.mem.grow(Math.ceil((want - have) / PAGE_BYTES));
+  }
+}
