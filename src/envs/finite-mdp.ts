@@ -15,16 +15,25 @@ export interface FiniteMdp {
 }
 
 /**
- * Each (s, a) leads to `branching` distinct next states with random probabilities, and pays a
- * reward uniform in [0, 1).
+ * Each (s, a) leads to `branching` distinct next states with random probabilities. Rewards: with
+ * `distinctRewards` (the default), the actions of a state pay a random permutation of the levels
+ * 0, 1/(A-1), ..., 1 plus a random bonus of the state (uniform in [0, 0.5)), so the optimal action
+ * of every state stands out (a learner from sampled experience cannot resolve action gaps of a
+ * hundredth) while where an action leads still matters; otherwise each reward is uniform in [0, 1).
  */
-export function randomFiniteMdp(states: number, actions: number, gamma: number, seed: number, branching = 3): FiniteMdp {
+export function randomFiniteMdp(states: number, actions: number, gamma: number, seed: number, branching = 3, distinctRewards = true): FiniteMdp {
   const rng = new Rng(seed);
   const transition = new Float64Array(states * actions * states);
   const reward = new Float64Array(states * actions);
   const order = Int32Array.from({ length: states }, (_, i) => i);
+  const levels = Float64Array.from({ length: actions }, (_, a) => (actions === 1 ? 1 : a / (actions - 1)));
+  for (let s = 0; s < states && distinctRewards; s++) {
+    rng.shuffle(levels);
+    const bonus = 0.5 * rng.float();
+    for (let a = 0; a < actions; a++) reward[s * actions + a] = levels[a] + bonus;
+  }
   for (let sa = 0; sa < states * actions; sa++) {
-    reward[sa] = rng.float();
+    if (!distinctRewards) reward[sa] = rng.float();
     rng.shuffle(order);
     let total = 0;
     const w = new Float64Array(branching);
