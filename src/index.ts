@@ -5,3 +5,41 @@
 // --- the learning core -------------------------------------------------------------------------
 export { Rng, type RngState } from "./core/random/rng.js";
 export type { QNetwork, QNetworkSpec, HeadKind, LossKind, BackendKind } from "./core/nn/types.js";
+export { createQNetwork, Adam, clipGradNorm, gradNorm, tdLoss, tdLossChosen, argmaxRows, maxRows, paramCountOf, validateSpec, wasmSimdAvailable, type CreateQNetworkOptions, type AdamOptions, type AdamState } from "./core/nn/index.js";
+export * from "./core/replay/index.js";
+export { DqnAgent, type UpdateStats } from "./core/dqn/agent.js";
+export { dqnConfigSchema, parseDqnConfig, type DqnConfig, type DqnConfigInput } from "./core/dqn/config.js";
+export { computeTdTargets, type TdTargetInput } from "./core/dqn/td-target.js";
+export { dqnCheckpoint, restoreDqn, DQN_CHECKPOINT_KIND, DQN_CHECKPOINT_VERSION } from "./core/dqn/checkpoint.js";
+export { ConstantSchedule, LinearSchedule, ExponentialSchedule, createSchedule, type Schedule, type ScheduleConfig } from "./core/exploration/schedule.js";
+export { greedyActions, epsilonGreedyActions, randomAvailableAction } from "./core/exploration/epsilon-greedy.js";
+export { HardTargetUpdate, PolyakTargetUpdate, createTargetUpdate, type TargetUpdate, type TargetUpdateConfig } from "./core/target/target-update.js";
+export { CheckpointError, type CheckpointBundle, type StoredArray } from "./core/checkpoint/bundle.js";
+export { saveCheckpoint, loadCheckpoint, writeFileAtomic } from "./io/checkpoint-dir.js";
+export { CartPole } from "./envs/cartpole.js";
+export { randomFiniteMdp, optimalQ, sampleNextState, type FiniteMdp } from "./envs/finite-mdp.js";
+
+// --- data and evaluation: real interaction logs, LiveRec's offline protocol, baselines -----------
+export { interactionLogFromRows, lastStep, userCount, streamerCount, type InteractionLog, type InteractionRow } from "./data/interaction-log.js";
+export { readInteractionLog, parseInteractionLog, type ReadLogOptions, type ReadLogResult } from "./data/read-log.js";
+export { LogParser, LogImportError, type ParseLogOptions } from "./data/log-parser.js";
+export { formatImportReport, type ImportReport, type BadRowExample, type BadRowReason } from "./data/import-report.js";
+export { parseColumnMap, layoutFromHeader, RECOGNISED_COLUMN_NAMES, COLUMN_ROLES, type ColumnMap, type ColumnRole, type ColumnLayout } from "./data/log-columns.js";
+export { TIME_UNITS, type TimeUnit } from "./data/time-unit.js";
+export { LiveRecProtocol, type LiveRecOptions, type OfflineEvaluation, type ProgressCallback } from "./eval/offline/liverec-protocol.js";
+export type { OfflineRanker, TrainView, TargetContext, ModelSelection } from "./eval/offline/offline-ranker.js";
+export { AvailabilitySweep, availabilityByStep, type AvailabilityByStep } from "./eval/offline/availability.js";
+export { buildUserTimelines, type UserTimelines } from "./eval/offline/user-timelines.js";
+export { selectTargets, windowBounds, WINDOW_NAMES, type WindowName, type WindowTargets } from "./eval/offline/evaluation-window.js";
+export { targetRank, segmentedMetrics, RankAccumulator, METRIC_NAMES, CUTOFFS, type MetricName, type RankMetrics, type SegmentedMetrics } from "./eval/offline/rank-metrics.js";
+export { PopularityRanker, trainingPopularity } from "./policies/offline/popularity.js";
+export { RepeatRanker } from "./policies/offline/repeat.js";
+export { MfBprRanker, DEFAULT_MF_GRID, type MfBprConfig, type MfBprGrid, type MfBprOptions, type MfBprSelection, type NegativeSampling } from "./policies/offline/mf-bpr.js";
+export { OfflinePolicyRegistry, offlinePolicies, type OfflinePolicyFactory, type OfflinePolicyOptions } from "./policies/offline/registry.js";
+
+// --- reports: the comparison page (HTML + SVG plots) and the CLI table -------------------------
+export { renderComparisonReport, buildComparisonReport, type BuiltReport, type RenderedReport } from "./report/render.js";
+export { renderMetricsTable } from "./report/metricsTable.js";
+export { summarizeComparison, type ReportSummary, type HeadlineComparison, type Outcome } from "./report/summary.js";
+export { validateComparisonReportData, ReportDataError } from "./report/validate.js";
+export type { ComparisonReportData, ComparisonHeadline, ComparisonSetting, MetricInfo, Estimate, CurvePoint, LearningCurve, PolicyInfo, PolicyKind } from "./report/types.js";

@@ -76,6 +76,15 @@ export class CartPole {
     return r;
   }
 
+  /** The full state (for checkpoints and tests). */
+  getState(): { x: number; xDot: number; theta: number; thetaDot: number; steps: number; done: boolean } {
+    return { x: this.x, xDot: this.xDot, theta: this.theta, thetaDot: this.thetaDot, steps: this.steps, done: this.done };
+  }
+
+  setState(s: { x: number; xDot: number; theta: number; thetaDot: number; steps: number; done: boolean }): void {
+    ({ x: this.x, xDot: this.xDot, theta: this.theta, thetaDot: this.thetaDot, steps: this.steps, done: this.done } = s);
+  }
+
   private observe(obs: Float32Array, offset: number): void {
     obs[offset] = this.x;
     obs[offset + 1] = this.xDot;

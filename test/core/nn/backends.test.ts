@@ -60,6 +60,9 @@ function compareBackends(spec: QNetworkSpec, batch: number, seed: number): void 
   const optR = new Adam(ref, { lr: 1e-2, weightDecay: 0.01 });
   const normW = optW.clipAndStep(0.5);
   const normR = optR.clipAndStep(0.5);
+  // The wasm backend's batched forward reads a transposed copy of W, which must follow every
+  // change of the parameters (checked before anything else touches params()).
+  assertClose(`${label} forward after Adam`, wasm.forward(x, batch), ref.forward(x, batch));
   assertClose(`${label} grad norm`, [normW], [normR]);
   assertBlocksClose(`${label} Adam params`, spec, wasm.params(), ref.params());
   const sW = optW.getState(), sR = optR.getState();
@@ -68,9 +71,19 @@ function compareBackends(spec: QNetworkSpec, batch: number, seed: number): void 
 
   // Polyak averaging towards a third network.
   const other = createQNetwork(spec, { backend: "reference", rng: new Rng(seed + 7) });
+  wasm.forward(x, batch); // leaves a fresh transposed copy
   wasm.polyakFrom(other, 0.3);
   ref.polyakFrom(other, 0.3);
+  assertClose(`${label} forward after polyak`, wasm.forward(x, batch), ref.forward(x, batch));
   assertBlocksClose(`${label} polyak`, spec, wasm.params(), ref.params());
+  const fresh = randomArray(rng, wasm.paramCount, 0.2);
+  wasm.params().set(fresh);
+  ref.params().set(fresh);
+  assertClose(`${label} forward after params().set`, wasm.forward(x, batch), ref.forward(x, batch));
+  const other2 = createQNetwork(spec, { backend: "wasm", rng: new Rng(seed + 8) });
+  wasm.copyFrom(other2);
+  ref.copyFrom(other2);
+  assertClose(`${label} forward after copyFrom`, wasm.forward(x, batch), ref.forward(x, batch));
 }
 
 const specArb = fc.record({

@@ -1,0 +1,70 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { DqnAgent } from "../../../src/core/dqn/agent.js";
+import { parseDqnConfig } from "../../../src/core/dqn/config.js";
+
+const base = { obsSize: 3, actions: 2, network: { hidden: [8], head: "linear" as const }, batchSize: 4, replay: { capacity: 32 }, seed: 1 };
+
+test("config: defaults are the classic DQN, bad fields are named with their range", () => {
+  const c = parseDqnConfig({ obsSize: 64, actions: 100 });
+  assert.deepEqual(c.network.hidden, [128, 64]);
+  assert.equal(c.gamma, 0.99);
+  assert.equal(c.loss, "huber");
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, gamma: 1.5 }), /gamma: .*(<=|less than).*1/i);
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, replay: { capacity: -5 } }), /replay\.capacity/);
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, lr: 0.1 }), /lr|Unrecognized key/);
+});
+
+test("bad input names the field: NaN state, NaN reward, wrong sizes", () => {
+  const agent = new DqnAgent(base);
+  const out = new Int32Array(1);
+  assert.throws(() => agent.act(Float32Array.of(0, NaN, 0), 1, null, out), /input/);
+  assert.throws(() => agent.act(Float32Array.of(0, 0), 1, null, out), /input/);
+  const s = Float32Array.of(0, 0, 0);
+  assert.throws(() => agent.observe(0, s, 0, 0, NaN, s, 0, false), /reward/);
+  assert.throws(() => agent.observe(0, s, 0, 5, 1, s, 0, false), /action/);
+  assert.throws(() => agent.observe(0, Float32Array.of(0, Infinity, 0), 0, 0, 1, s, 0, false), /obs/);
+  assert.throws(() => agent.act(s, 1, Uint8Array.of(1), out), /mask/);
+});
+
+test("a loss that turns NaN stops training with an error", () => {
+  const agent = new DqnAgent(base);
+  const s = Float32Array.of(0.5, 0.5, 0.5);
+  for (let i = 0; i < 8; i++) agent.observe(0, s, 0, i % 2, 1, s, 0, false);
+  agent.online.params().fill(NaN);
+  assert.throws(() => agent.update(), /loss/i);
+});
+
+test("updates follow the rhythm: none before learningStarts, then one per trainEvery decisions", () => {
+  const agent = new DqnAgent({ ...base, learningStarts: 10, trainEvery: 4 });
+  const s = new Float32Array(3 * 5).fill(0.1);
+  const out = new Int32Array(5);
+  let updates = 0;
+  for (let tick = 0; tick < 6; tick++) {
+    agent.act(s, 5, null, out);
+    for (let i = 0; i < 5; i++) agent.observe(0, s, 0, out[i], 1, s, 0, false);
+    updates += agent.learn();
+  }
+  // 30 decisions: updates at decisions 10, 14, 18, 22, 26, 30 -> 6
+  assert.equal(agent.decisions, 30);
+  assert.equal(updates, 6);
+  assert.equal(agent.updates, 6);
+});
+
+test("same seed, same agent: identical actions and weights after training", () => {
+  const run = () => {
+    const agent = new DqnAgent({ ...base, learningStarts: 4, trainEvery: 1, doubleDqn: true, nStep: 3, replay: { kind: "prioritized", capacity: 32 } });
+    const s = new Float32Array(3);
+    const out = new Int32Array(1);
+    const acts: number[] = [];
+    for (let t = 0; t < 60; t++) {
+      s[0] = Math.sin(t); s[1] = Math.cos(t); s[2] = (t % 7) / 7;
+      agent.act(s, 1, null, out);
+      acts.push(out[0]);
+      agent.observe(0, s, 0, out[0], out[0] === t % 2 ? 1 : 0, s, 0, t % 10 === 9);
+      agent.learn();
+    }
+    return { acts, params: Array.from(agent.online.params()) };
+  };
+  assert.deepEqual(run(), run());
+});
