@@ -13,8 +13,11 @@
  * Every buffer is allocated at construction; acting and learning allocate nothing per step.
  */
 import { Rng } from "../random/rng.js";
-import { createQNetwork, Adam, tdLossChosen, gradNorm } from "../nn/index.js";
-import type { QNetwork, QNetworkSpec } from "../nn/types.js";
+import { createQNetwork, tdLossChosen } from "../nn/index.js";
+import type { QFunction, QOptimizer } from "../qfunction/types.js";
+import { MlpQFunction } from "../qfunction/mlp-qfunction.js";
+import { FeatureQFunction } from "../qfunction/feature-qfunction.js";
+import type { ActionTable } from "../qfunction/action-table.js";
 import { createReplayBatch, createReplayBuffer, NStepWriter } from "../replay/index.js";
 import type { ReplayBatch, ReplayBuffer, TransitionRows } from "../replay/index.js";
 import { createSchedule, type Schedule } from "../exploration/schedule.js";
@@ -33,12 +36,17 @@ export interface UpdateStats {
   gradNorm: number;
 }
 
+/** What an agent needs besides its config: the action table of a feature-based head. */
+export interface DqnAgentParts {
+  /** The features of every action slot (required for network.head "feature"). */
+  readonly actionTable?: ActionTable;
+}
+
 export class DqnAgent {
   readonly config: DqnConfig;
-  readonly spec: QNetworkSpec;
-  readonly online: QNetwork;
-  readonly target: QNetwork;
-  readonly optimizer: Adam;
+  readonly online: QFunction;
+  readonly target: QFunction;
+  readonly optimizer: QOptimizer;
   readonly replay: ReplayBuffer;
   readonly writer: NStepWriter;
   readonly exploration: Schedule;
@@ -57,19 +65,20 @@ export class DqnAgent {
 
   private readonly batch: ReplayBatch;
   private readonly targets: Float32Array;
+  private readonly qChosen: Float32Array;
+  private readonly zeros: Int32Array;
   private readonly gradChosen: Float32Array;
   private readonly tdErrors: Float32Array;
 
-  constructor(input: DqnConfigInput) {
+  constructor(input: DqnConfigInput, parts: DqnAgentParts = {}) {
     const config = parseDqnConfig(input);
     this.config = config;
     const A = config.actions;
-    this.spec = { inputSize: config.obsSize, hidden: config.network.hidden, actions: A, head: config.network.head };
     const initRng = Rng.derive(config.seed, 0);
-    this.online = createQNetwork(this.spec, { backend: config.network.backend, rng: initRng });
-    this.target = createQNetwork(this.spec, { backend: config.network.backend, rng: initRng });
+    this.online = buildQFunction(config, parts, initRng);
+    this.target = buildQFunction(config, parts, initRng);
     this.target.copyFrom(this.online);
-    this.optimizer = new Adam(this.online, config.optimizer);
+    this.optimizer = this.online.createOptimizer(config.optimizer);
     const maskSize = config.actionMasks ? A : 0;
     const r = config.replay;
     this.replay = createReplayBuffer(
@@ -85,6 +94,8 @@ export class DqnAgent {
     const B = config.batchSize;
     this.batch = createReplayBatch({ obsSize: config.obsSize, maskSize }, B);
     this.targets = new Float32Array(B);
+    this.qChosen = new Float32Array(B);
+    this.zeros = new Int32Array(B);
     this.gradChosen = new Float32Array(B);
     this.tdErrors = new Float32Array(B);
   }
@@ -100,7 +111,7 @@ export class DqnAgent {
    */
   act(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array, explored?: Uint8Array): void {
     this.checkMask(mask, batch);
-    const q = this.online.forward(obs, batch);
+    const q = this.online.forward(obs, batch, mask);
     epsilonGreedyActions(q, batch, this.config.actions, mask, this.epsilon, this.actRng, out, explored);
     this.decisions += batch;
   }
@@ -108,12 +119,12 @@ export class DqnAgent {
   /** Greedy actions (serving): no exploration, no counters touched. */
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
     this.checkMask(mask, batch);
-    greedyActions(this.online.forward(obs, batch), batch, this.config.actions, mask, out);
+    greedyActions(this.online.forward(obs, batch, mask), batch, this.config.actions, mask, out);
   }
 
   /** Q(s, .) of the online network for `batch` states: a view valid until the next call. */
-  qValues(obs: Float32Array, batch: number): Float32Array {
-    return this.online.forward(obs, batch);
+  qValues(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
+    return this.online.forward(obs, batch, mask);
   }
 
   /**
@@ -166,21 +177,23 @@ export class DqnAgent {
     const nextMask = c.actionMasks ? batch.nextMask : null;
 
     // Targets: y = r + gamma^n (1 - done) Q_target(s', a*), a* over the next state's available actions.
-    const qNextOnline = c.doubleDqn ? this.online.forward(batch.nextObs, B) : null;
-    const qNextTarget = this.target.forward(batch.nextObs, B);
+    const qNextOnline = c.doubleDqn ? this.online.forward(batch.nextObs, B, nextMask) : null;
+    const qNextTarget = this.target.forward(batch.nextObs, B, nextMask);
     computeTdTargets(
       { batch: B, actions: A, rewards: batch.rewards, dones: batch.dones, discounts: batch.discounts, qNextTarget, qNextOnline, nextMask },
       this.targets,
     );
 
     // Loss on Q(s, a), its gradient, and one Adam step with the clipped gradient.
-    const q = this.online.forward(batch.obs, B);
+    const q = this.qChosen;
+    this.online.forwardChosen(batch.obs, batch.actions, B, q);
     let meanQ = 0;
-    for (let b = 0; b < B; b++) meanQ += q[b * A + batch.actions[b]];
+    for (let b = 0; b < B; b++) meanQ += q[b];
     const weights = c.replay.kind === "prioritized" ? batch.weights : null;
-    const loss = tdLossChosen(c.loss, B, q, batch.actions, this.targets, weights, this.gradChosen, this.tdErrors);
+    // q holds Q(s, a) of the chosen actions: as a batch x 1 "table" whose chosen column is 0.
+    const loss = tdLossChosen(c.loss, B, q, this.zeros, this.targets, weights, this.gradChosen, this.tdErrors);
     this.online.backwardChosen(batch.actions, this.gradChosen);
-    const norm = c.maxGradNorm === null ? (this.optimizer.step(), gradNorm(this.online)) : this.optimizer.clipAndStep(c.maxGradNorm);
+    const norm = this.optimizer.step(c.maxGradNorm);
 
     this.replay.updatePriorities(batch.indices, this.tdErrors, B);
     this.updates++;
@@ -198,4 +211,17 @@ export class DqnAgent {
       throw new RangeError(`DqnAgent: mask has ${mask.length} entries, expected batch * actions = ${batch * this.config.actions}`);
     }
   }
+}
+
+function buildQFunction(config: DqnConfig, parts: DqnAgentParts, rng: Rng): QFunction {
+  const n = config.network;
+  if (n.head === "feature") {
+    if (!parts.actionTable) throw new RangeError("DqnAgent: network.head \"feature\" needs parts.actionTable");
+    return new FeatureQFunction({
+      layout: n.layout!, actions: config.actions, hidden: n.hidden, embedding: n.embedding,
+      backend: n.backend, table: parts.actionTable, rng,
+    });
+  }
+  const spec = { inputSize: config.obsSize, hidden: n.hidden, actions: config.actions, head: n.head };
+  return new MlpQFunction(createQNetwork(spec, { backend: n.backend, rng }));
 }

@@ -7,9 +7,9 @@
 import { CheckpointError, requireArray, type CheckpointBundle, type StoredArray } from "../checkpoint/bundle.js";
 import { decodeState, encodeState } from "../checkpoint/state-codec.js";
 import type { RngState } from "../random/rng.js";
-import type { AdamState } from "../nn/adam.js";
+import type { OptimizerState } from "../qfunction/types.js";
 import type { NStepWriterState, ReplayState } from "../replay/index.js";
-import { DqnAgent } from "./agent.js";
+import { DqnAgent, type DqnAgentParts } from "./agent.js";
 import { parseDqnConfig } from "./config.js";
 
 export const DQN_CHECKPOINT_KIND = "liveq.dqn";
@@ -24,8 +24,8 @@ export function dqnCheckpoint(agent: DqnAgent): CheckpointBundle {
     actRng: agent.actRng.getState(),
     learnRng: agent.learnRng.getState(),
   };
-  arrays["online.params"] = agent.online.params().slice();
-  arrays["target.params"] = agent.target.params().slice();
+  arrays["online.params"] = agent.online.exportParams();
+  arrays["target.params"] = agent.target.exportParams();
   const adam = agent.optimizer.getState();
   meta.adamT = adam.t;
   arrays["adam.m"] = adam.m;
@@ -35,7 +35,7 @@ export function dqnCheckpoint(agent: DqnAgent): CheckpointBundle {
   return { kind: DQN_CHECKPOINT_KIND, version: DQN_CHECKPOINT_VERSION, meta, arrays };
 }
 
-export function restoreDqn(bundle: CheckpointBundle): DqnAgent {
+export function restoreDqn(bundle: CheckpointBundle, parts: DqnAgentParts = {}): DqnAgent {
   if (bundle.kind !== DQN_CHECKPOINT_KIND) throw new CheckpointError(`checkpoint: holds a "${bundle.kind}", not a DQN agent`);
   if (bundle.version !== DQN_CHECKPOINT_VERSION) {
     throw new CheckpointError(`checkpoint: DQN layout version ${bundle.version} is not supported (expected ${DQN_CHECKPOINT_VERSION})`);
@@ -43,7 +43,7 @@ export function restoreDqn(bundle: CheckpointBundle): DqnAgent {
   const m = bundle.meta;
   let agent: DqnAgent;
   try {
-    agent = new DqnAgent(parseDqnConfig(m.config));
+    agent = new DqnAgent(parseDqnConfig(m.config), parts);
   } catch (err) {
     throw new CheckpointError(`checkpoint: config is invalid: ${(err as Error).message}`);
   }
@@ -58,12 +58,9 @@ export function restoreDqn(bundle: CheckpointBundle): DqnAgent {
   const n = agent.online.paramCount;
   const online = requireArray(bundle, "online.params", Float32Array, n);
   const target = requireArray(bundle, "target.params", Float32Array, n);
-  const adam: AdamState = { t: m.adamT as number, m: requireArray(bundle, "adam.m", Float32Array, n), v: requireArray(bundle, "adam.v", Float32Array, n) };
-  for (const [name, a] of [["online.params", online], ["target.params", target]] as const) {
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new CheckpointError(`checkpoint: ${name}[${i}] is not finite`);
-  }
-  agent.online.params().set(online);
-  agent.target.params().set(target);
+  const adam: OptimizerState = { t: m.adamT as number, m: requireArray(bundle, "adam.m", Float32Array, n), v: requireArray(bundle, "adam.v", Float32Array, n) };
+  wrap("online.params", () => agent.online.importParams(online));
+  wrap("target.params", () => agent.target.importParams(target));
   wrap("adam", () => agent.optimizer.setState(adam));
   wrap("replay", () => agent.replay.setState(decodeState<ReplayState>("replay", m, bundle.arrays)));
   wrap("n-step writer", () => agent.writer.setState(decodeState<NStepWriterState>("nstep", m, bundle.arrays)));

@@ -26,11 +26,27 @@ export const dqnConfigSchema = z
     network: z
       .object({
         hidden: z.array(positiveInt).max(8).default([128, 64]),
-        head: z.enum(["linear", "dueling"]).default("linear"),
+        /**
+         * "linear" and "dueling": one output per action (the classic DQN); "feature": Q(s, a) =
+         * V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)> from action features (cold start).
+         */
+        head: z.enum(["linear", "dueling", "feature"]).default("linear"),
         backend: z.enum(["wasm", "reference"]).default("wasm"),
+        /** For head "feature": d, the size of phi(s) and psi(a). */
+        embedding: positiveInt.default(32),
+        /** For head "feature": how an observation row is laid out (obsSize must equal its total). */
+        layout: z
+          .object({
+            userSize: positiveInt,
+            actionFeatureSize: z.number().int().min(0),
+            pairSize: z.number().int().min(0),
+            sketchSlots: z.number().int().min(0),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
-      .default({ hidden: [128, 64], head: "linear", backend: "wasm" }),
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32 }),
     gamma: z.number().min(0).max(1).default(0.99),
     /** n of n-step returns (1 = classic one-step TD). */
     nStep: z.number().int().min(1).max(100).default(1),
@@ -79,6 +95,7 @@ export const dqnConfigSchema = z
   .strict();
 
 export type DqnConfigInput = z.input<typeof dqnConfigSchema>;
+
 export type DqnConfig = z.output<typeof dqnConfigSchema>;
 
 /** Parses and validates; a bad field gives an error naming its path and the allowed range. */
@@ -88,5 +105,12 @@ export function parseDqnConfig(input: unknown): DqnConfig {
     const lines = r.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
     throw new RangeError(`invalid DQN config:\n${lines.join("\n")}`);
   }
-  return r.data;
+  const c = r.data;
+  if (c.network.head === "feature") {
+    const l = c.network.layout;
+    if (!l) throw new RangeError("invalid DQN config:\n  network.layout: required when network.head is \"feature\"");
+    const size = l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize);
+    if (size !== c.obsSize) throw new RangeError(`invalid DQN config:\n  obsSize: ${c.obsSize} does not match network.layout (${size} values)`);
+  }
+  return c;
 }

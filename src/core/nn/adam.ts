@@ -133,6 +133,7 @@ export class Adam {
     const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(this.beta2, this.t));
     const decay = 1 - lr * this.weightDecay;
     kernels.adamStep(params, grads, m, v, n, stepSize, invSqrtBc2, 1 - this.beta1, 1 - this.beta2, this.eps, gradScale, decay);
+    this.net.paramsChanged();
   }
 
   private moments(): { m: Float32Array; v: Float32Array } {

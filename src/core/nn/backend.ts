@@ -27,8 +27,14 @@ export interface Backend {
   /** Makes the arena at least `bytes` long, keeping its contents and every pointer valid. */
   reserve(bytes: number): void;
 
-  /** y = x W^T + b (ReLU applied when `relu` is 1): x [batch][nIn], y [batch][nOut]. */
-  denseForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void;
+  /** wt = W^T ([nIn][nOut]), the layout some backends prefer for batched forward passes. */
+  transpose(w: Ptr, wt: Ptr, nIn: number, nOut: number): void;
+  /**
+   * y = x W^T + b (ReLU applied when `relu` is 1): x [batch][nIn], y [batch][nOut]. `wt` must hold
+   * transpose(W) when batch > 1 (the wasm backend reads it; the reference backend reads W only, so
+   * comparing the two catches a stale copy).
+   */
+  denseForward(x: Ptr, w: Ptr, wt: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void;
   /** Overwrites dW = dY^T x ([nOut][nIn]) and db = column sums of dY ([nOut]). */
   denseGradWeights(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, batch: number, nIn: number, nOut: number): void;
   /**

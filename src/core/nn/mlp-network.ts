@@ -3,11 +3,17 @@
  *
  * All of a network's buffers live in its backend's arena, laid out once:
  *
- *   [params | grads | Adam m | Adam v | scratch] [activations, gradients for `capacity` rows]
- *    fixed part (paramCount floats each)          batch part, re-laid out when a larger batch arrives
+ *   [params | grads | Adam m | Adam v | scratch | W^T] [activations, gradients for `capacity` rows]
+ *    fixed part (paramCount floats each, W^T a bit     batch part, re-laid out when a larger batch
+ *    less)                                             arrives
  *
  * so the optimizer is one kernel call over the flat parameter vector, a target-network copy is one
  * memcpy, and no forward or backward pass allocates anything.
+ *
+ * W^T is a transposed copy of every weight matrix, the layout the WebAssembly batched forward pass
+ * runs fastest on. It is refreshed lazily before a batched forward pass after anything that may
+ * have changed the parameters: an optimizer step, copyFrom, polyakFrom, or a call of params()
+ * (whose view the caller may write into).
  */
 import type { Backend, Ptr } from "./backend.js";
 import type { Rng } from "../random/rng.js";
@@ -17,8 +23,9 @@ import type { BackendKind, QNetwork, QNetworkSpec } from "./types.js";
 const ALIGN = 16;
 
 interface Layer extends LayerShape {
-  /** Pointers to W, b and their gradients in the arena. */
+  /** Pointers to W, b, their gradients and the transposed copy of W in the arena. */
   readonly w: Ptr;
+  readonly wt: Ptr;
   readonly b: Ptr;
   readonly dw: Ptr;
   readonly db: Ptr;
@@ -52,6 +59,8 @@ export class MlpQNetwork implements QNetwork {
   private readonly vPtr: Ptr;
   private readonly scratchPtr: Ptr;
   private readonly fixedEnd: Ptr;
+  /** Whether every layer's W^T copy matches W. */
+  private transposedFresh = false;
   private readonly maxHidden: number;
 
   // The batch part of the arena (valid for up to `capacity` rows).
@@ -92,10 +101,18 @@ export class MlpQNetwork implements QNetwork {
     this.mPtr = this.gradsPtr + bytes;
     this.vPtr = this.mPtr + bytes;
     this.scratchPtr = this.vPtr + bytes;
-    this.fixedEnd = this.scratchPtr + bytes;
-    this.layers = layerShapes(spec).map((s) => ({
+    const shapes = layerShapes(spec);
+    let wt = this.scratchPtr + bytes;
+    const wtPtrs = shapes.map((s) => {
+      const at = wt;
+      wt = align(wt + 4 * s.nIn * s.nOut);
+      return at;
+    });
+    this.fixedEnd = wt;
+    this.layers = shapes.map((s, l) => ({
       ...s,
       w: this.paramsPtr + 4 * s.wOffset,
+      wt: wtPtrs[l],
       b: this.paramsPtr + 4 * s.bOffset,
       dw: this.gradsPtr + 4 * s.wOffset,
       db: this.gradsPtr + 4 * s.bOffset,
@@ -108,6 +125,7 @@ export class MlpQNetwork implements QNetwork {
 
   params(): Float32Array {
     this.refreshViews();
+    this.transposedFresh = false; // the caller may write into the view
     return this.paramsView;
   }
 
@@ -130,6 +148,12 @@ export class MlpQNetwork implements QNetwork {
     this.refreshViews();
     this.f32.set(other.params(), this.scratchPtr >> 2);
     this.kernels.lerp(this.paramsPtr, this.scratchPtr, this.paramCount, tau);
+    this.transposedFresh = false;
+  }
+
+  /** @internal Tells the network its parameters were changed in place (by an optimizer). */
+  paramsChanged(): void {
+    this.transposedFresh = false;
   }
 
   /** The optimizer that owns the moment slots (one per network; see adam.ts). */
@@ -164,9 +188,13 @@ export class MlpQNetwork implements QNetwork {
       );
     }
     const layers = this.layers;
+    if (batch > 1 && !this.transposedFresh) {
+      for (const L of layers) k.transpose(L.w, L.wt, L.nIn, L.nOut);
+      this.transposedFresh = true;
+    }
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l];
-      k.denseForward(this.acts[l], L.w, L.b, this.acts[l + 1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
+      k.denseForward(this.acts[l], L.w, L.wt, L.b, this.acts[l + 1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
     }
     if (this.dueling) k.duelingForward(this.acts[layers.length], this.qPtr, batch, this.spec.actions);
     this.lastBatch = batch;

@@ -33,7 +33,13 @@ export class ReferenceBackend implements Backend {
     this.i32 = new Int32Array(grown);
   }
 
-  denseForward(x: Ptr, w: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void {
+  transpose(w: Ptr, wt: Ptr, nIn: number, nOut: number): void {
+    const f = this.f;
+    const W = w >> 2, WT = wt >> 2;
+    for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) f[WT + i * nOut + o] = f[W + o * nIn + i];
+  }
+
+  denseForward(x: Ptr, w: Ptr, _wt: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void {
     const f = this.f;
     const X = x >> 2, W = w >> 2, B = b >> 2, Y = y >> 2;
     for (let r = 0; r < batch; r++) {

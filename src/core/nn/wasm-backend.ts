@@ -29,6 +29,7 @@ interface KernelExports {
   readonly memory: WasmMemory;
   readonly _initialize: () => void;
   readonly heapBase: () => number;
+  readonly transpose: Backend["transpose"];
   readonly denseForward: Backend["denseForward"];
   readonly denseGradWeights: Backend["denseGradWeights"];
   readonly denseGradInput: Backend["denseGradInput"];
@@ -72,6 +73,7 @@ export class WasmBackend implements Backend {
   readonly base: Ptr;
   private readonly mem: WasmMemory;
 
+  readonly transpose: Backend["transpose"];
   readonly denseForward: Backend["denseForward"];
   readonly denseGradWeights: Backend["denseGradWeights"];
   readonly denseGradInput: Backend["denseGradInput"];
@@ -98,6 +100,7 @@ export class WasmBackend implements Backend {
     this.base = Math.ceil(ex.heapBase() / 64) * 64;
     // The exports are plain functions over this instance's memory: keep them as own properties so
     // a kernel call is one direct call.
+    this.transpose = ex.transpose;
     this.denseForward = ex.denseForward;
     this.denseGradWeights = ex.denseGradWeights;
     this.denseGradInput = ex.denseGradInput;

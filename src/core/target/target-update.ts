@@ -2,12 +2,12 @@
  * How the target network follows the online network: a hard copy every C updates (Mnih et al.
  * 2015) or Polyak averaging with rate tau after every update (Lillicrap et al. 2016).
  */
-import type { QNetwork } from "../nn/types.js";
+import type { QFunction } from "../qfunction/types.js";
 
 export interface TargetUpdate {
   readonly kind: string;
   /** Called after update number `update` (1-based) of the online network. */
-  apply(online: QNetwork, target: QNetwork, update: number): void;
+  apply(online: QFunction, target: QFunction, update: number): void;
 }
 
 export class HardTargetUpdate implements TargetUpdate {
@@ -15,7 +15,7 @@ export class HardTargetUpdate implements TargetUpdate {
   constructor(readonly every: number) {
     if (!Number.isInteger(every) || every < 1) throw new RangeError(`HardTargetUpdate: every must be an integer >= 1, got ${every}`);
   }
-  apply(online: QNetwork, target: QNetwork, update: number): void {
+  apply(online: QFunction, target: QFunction, update: number): void {
     if (update % this.every === 0) target.copyFrom(online);
   }
 }
@@ -25,7 +25,7 @@ export class PolyakTargetUpdate implements TargetUpdate {
   constructor(readonly tau: number) {
     if (!(tau > 0 && tau <= 1)) throw new RangeError(`PolyakTargetUpdate: tau must be in (0, 1], got ${tau}`);
   }
-  apply(online: QNetwork, target: QNetwork): void {
+  apply(online: QFunction, target: QFunction): void {
     target.polyakFrom(online, this.tau);
   }
 }

@@ -73,8 +73,8 @@ test("resume from a checkpoint continues bit for bit like a run that never stopp
     assert.equal(resumed.agent.decisions, straight.agent.decisions);
     assert.equal(resumed.agent.updates, straight.agent.updates);
     assert.ok(resumed.agent.updates > 100);
-    assert.deepEqual(resumed.agent.online.params(), straight.agent.online.params());
-    assert.deepEqual(resumed.agent.target.params(), straight.agent.target.params());
+    assert.deepEqual(resumed.agent.online.exportParams(), straight.agent.online.exportParams());
+    assert.deepEqual(resumed.agent.target.exportParams(), straight.agent.target.exportParams());
     assert.deepEqual(resumed.agent.optimizer.getState(), straight.agent.optimizer.getState());
     assert.deepEqual(resumed.agent.actRng.getState(), straight.agent.actRng.getState());
   } finally {
@@ -126,7 +126,7 @@ test("a corrupt, truncated or mismatched checkpoint is refused with a clear erro
 
     // The good checkpoint still loads.
     const restored = restoreDqn(loadCheckpoint(dir));
-    assert.deepEqual(restored.online.params(), run.agent.online.params());
+    assert.deepEqual(restored.online.exportParams(), run.agent.online.exportParams());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,7 +144,7 @@ test("saving again replaces the checkpoint atomically and leaves one data file",
     assert.equal(files.filter((f) => f.startsWith("data-")).length, 1);
     assert.ok(files.includes("manifest.json"));
     assert.equal(files.filter((f) => f.includes(".tmp")).length, 0);
-    assert.deepEqual(restoreDqn(loadCheckpoint(dir)).online.params(), run.agent.online.params());
+    assert.deepEqual(restoreDqn(loadCheckpoint(dir)).online.exportParams(), run.agent.online.exportParams());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -53,7 +53,11 @@ test("end to end: an unavailable action with a huge Q value never reaches the lo
   const A = 4;
   const agent = new DqnAgent({ obsSize: 3, actions: A, actionMasks: true, network: { hidden: [8], head: "linear" }, batchSize: 16, replay: { capacity: 64 }, seed: 1 });
   // Make action 0 look enormously valuable to both networks (its output bias).
-  for (const net of [agent.online, agent.target]) net.params()[net.paramCount - A] = 1e6;
+  for (const net of [agent.online, agent.target]) {
+    const p = net.exportParams();
+    p[net.paramCount - A] = 1e6;
+    net.importParams(p);
+  }
   const obs = Float32Array.of(0.1, 0.2, 0.3);
   const mask = Uint8Array.of(0, 1, 1, 1); // action 0 is offline in every next state
   for (let i = 0; i < 64; i++) agent.observe(0, obs, 0, 1 + (i % 3), 0, obs, 0, false, mask, 0);

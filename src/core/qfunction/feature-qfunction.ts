@@ -1,0 +1,369 @@
+/**
+ * The feature-based Q-function, for catalogues where actions come and go (streamers debut daily):
+ *
+ *   Q(s, a) = V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)>,   psi(a) = e_a + P x_a
+ *
+ * - an MLP trunk (the WebAssembly kernels of src/core/nn) reads the user part of the state and
+ *   outputs V(s), phi(s) (d values) and phi_g(s) (m values);
+ * - x_a are the action's features (category, viewers, followers, ...) from an ActionTable, P a
+ *   learned projection, e_a and b_a a learned per-action part (zero for a new action, so a
+ *   streamer who debuted after training is scored from its features: cold start);
+ * - g(s, a) are pair features of the user and the action (follows it, watched it, how often, how
+ *   recently), carried in the observation as a sketch of the user's K most relevant streamers.
+ *
+ * Serving stays cheap: psi is cached for the whole catalogue and refreshed only when the table or
+ * the parameters change, so scoring is one dot product per (user, live stream) plus K sparse terms.
+ *
+ * Observation row layout (see featureObsSize):
+ *   [ user features (U) | features of the action taken, when it was taken (f) |
+ *     sketch: K x (action slot or -1, pair features (m)) ]
+ * When acting, the "action taken" part is unused. For the Q(s, a) of a stored transition the
+ * stored features of the action are used (what the user saw then: the viewers at that moment).
+ * Bootstrap targets score next-state actions with the table as it is at update time.
+ */
+import type { Rng } from "../random/rng.js";
+import { createQNetwork } from "../nn/create-network.js";
+import { Adam, gradNorm } from "../nn/adam.js";
+import type { BackendKind, QNetwork } from "../nn/types.js";
+import { ActionTable } from "./action-table.js";
+import { checkParams } from "./mlp-qfunction.js";
+import type { OptimizerOptions, OptimizerState, QFunction, QOptimizer } from "./types.js";
+
+export interface FeatureLayout {
+  /** U: user/state features (the trunk's input). */
+  readonly userSize: number;
+  /** f: features of an action. */
+  readonly actionFeatureSize: number;
+  /** m: pair features of (user, action). */
+  readonly pairSize: number;
+  /** K: history entries of the user carried in the observation. */
+  readonly sketchSlots: number;
+}
+
+export function featureObsSize(l: FeatureLayout): number {
+  return l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize);
+}
+
+export interface FeatureQOptions {
+  readonly layout: FeatureLayout;
+  readonly actions: number;
+  readonly hidden: readonly number[];
+  /** d: size of phi(s) and psi(a). */
+  readonly embedding: number;
+  readonly backend: BackendKind;
+  readonly table: ActionTable;
+  readonly rng: Rng;
+}
+
+export class FeatureQFunction implements QFunction {
+  readonly kind = "feature" as const;
+  readonly obsSize: number;
+  readonly actions: number;
+  readonly paramCount: number;
+  readonly layout: FeatureLayout;
+  readonly embedding: number;
+  readonly table: ActionTable;
+  readonly trunk: QNetwork;
+  /** Head parameters: E (A x d) | b (A) | P (d x f). */
+  readonly head: Float32Array;
+  readonly headGrad: Float32Array;
+  private readonly eOff = 0;
+  private readonly bOff: number;
+  private readonly pOff: number;
+  private readonly outSize: number;
+
+  /** psi for every action (A x d), valid while psiKey matches. */
+  private readonly psi: Float32Array;
+  private psiTable = -1;
+  private psiParams = -1;
+  /** Incremented whenever head parameters change. */
+  private paramVersion = 0;
+
+  private capacity = 0;
+  private userBuf = new Float32Array(0);
+  private qBuf = new Float32Array(0);
+  private outCopy = new Float32Array(0);
+  private psiChosen = new Float32Array(0);
+  private gChosen = new Float32Array(0);
+  private xChosen = new Float32Array(0);
+  private dOut = new Float32Array(0);
+  private lastBatch = 0;
+
+  constructor(o: FeatureQOptions) {
+    const l = o.layout;
+    for (const [k, v] of Object.entries(l)) {
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`FeatureQFunction: layout.${k} must be an integer >= 0, got ${v}`);
+    }
+    if (l.userSize < 1) throw new RangeError("FeatureQFunction: layout.userSize must be >= 1");
+    if (!Number.isInteger(o.embedding) || o.embedding < 1) throw new RangeError(`FeatureQFunction: embedding must be a positive integer, got ${o.embedding}`);
+    if (o.table.actions !== o.actions || o.table.featureSize !== l.actionFeatureSize) {
+      throw new RangeError(`FeatureQFunction: the action table is ${o.table.actions} x ${o.table.featureSize}, expected ${o.actions} x ${l.actionFeatureSize}`);
+    }
+    this.layout = l;
+    this.actions = o.actions;
+    this.embedding = o.embedding;
+    this.table = o.table;
+    this.obsSize = featureObsSize(l);
+    this.outSize = 1 + o.embedding + l.pairSize;
+    this.trunk = createQNetwork({ inputSize: l.userSize, hidden: o.hidden, actions: this.outSize, head: "linear" }, { backend: o.backend, rng: o.rng });
+    const A = o.actions, d = o.embedding, f = l.actionFeatureSize;
+    this.bOff = A * d;
+    this.pOff = A * d + A;
+    this.head = new Float32Array(A * d + A + d * f);
+    this.headGrad = new Float32Array(this.head.length);
+    this.paramCount = this.trunk.paramCount + this.head.length;
+    // Per-action embeddings start small; the projection like a linear layer's default init.
+    for (let i = 0; i < A * d; i++) this.head[i] = 0.01 * o.rng.normal();
+    const bound = f > 0 ? 1 / Math.sqrt(f) : 0;
+    for (let i = 0; i < d * f; i++) this.head[this.pOff + i] = o.rng.uniform(-bound, bound);
+    this.psi = new Float32Array(A * d);
+  }
+
+  forward(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
+    this.checkObs("forward", obs, batch);
+    this.ensure(batch);
+    const out = this.trunkForward(obs, batch);
+    this.refreshPsi();
+    const A = this.actions, d = this.embedding, m = this.layout.pairSize, O = this.outSize;
+    const psi = this.psi, head = this.head, bOff = this.bOff, q = this.qBuf;
+    const sketchBase = this.layout.userSize + this.layout.actionFeatureSize;
+    for (let r = 0; r < batch; r++) {
+      const o = r * O;
+      const v = out[o];
+      const qRow = r * A;
+      for (let a = 0; a < A; a++) {
+        if (mask !== null && mask[qRow + a] === 0) {
+          q[qRow + a] = -Infinity;
+          continue;
+        }
+        let s = v + head[bOff + a];
+        const p = a * d;
+        for (let k = 0; k < d; k++) s += out[o + 1 + k] * psi[p + k];
+        q[qRow + a] = s;
+      }
+      // Pair features of the user's sketched streamers.
+      const row = r * this.obsSize + sketchBase;
+      for (let k = 0; k < this.layout.sketchSlots; k++) {
+        const e = row + k * (1 + m);
+        const a = obs[e];
+        if (!(a >= 0 && a < A)) continue;
+        if (mask !== null && mask[qRow + a] === 0) continue;
+        let s = 0;
+        for (let j = 0; j < m; j++) s += out[o + 1 + d + j] * obs[e + 1 + j];
+        q[qRow + a] += s;
+      }
+    }
+    return q.subarray(0, batch * A);
+  }
+
+  forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {
+    this.checkObs("forwardChosen", obs, batch);
+    this.ensure(batch);
+    const out = this.trunkForward(obs, batch);
+    const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
+    const U = this.layout.userSize, K = this.layout.sketchSlots;
+    this.outCopy.set(out.subarray(0, batch * O));
+    const head = this.head, pOff = this.pOff;
+    for (let r = 0; r < batch; r++) {
+      const a = actions[r];
+      if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
+      const row = r * this.obsSize;
+      const o = r * O;
+      // psi(a) = e_a + P x_a with the features the action had when it was chosen.
+      for (let j = 0; j < f; j++) this.xChosen[r * f + j] = obs[row + U + j];
+      let s = out[o] + head[this.bOff + a];
+      for (let k = 0; k < d; k++) {
+        let p = head[a * d + k];
+        for (let j = 0; j < f; j++) p += head[pOff + k * f + j] * obs[row + U + j];
+        this.psiChosen[r * d + k] = p;
+        s += out[o + 1 + k] * p;
+      }
+      // g(s, a) from the sketch, zero when a is not in it.
+      this.gChosen.fill(0, r * m, (r + 1) * m);
+      const base = row + U + f;
+      for (let k = 0; k < K; k++) {
+        const e = base + k * (1 + m);
+        if (obs[e] !== a) continue;
+        for (let j = 0; j < m; j++) {
+          this.gChosen[r * m + j] = obs[e + 1 + j];
+          s += out[o + 1 + d + j] * obs[e + 1 + j];
+        }
+        break;
+      }
+      result[r] = s;
+    }
+    this.lastBatch = batch;
+  }
+
+  backwardChosen(actions: Int32Array, grad: Float32Array): void {
+    const batch = this.lastBatch;
+    if (batch === 0) throw new Error("backwardChosen: call forwardChosen first");
+    const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
+    const dOut = this.dOut, hg = this.headGrad, phi = this.outCopy;
+    hg.fill(0);
+    for (let r = 0; r < batch; r++) {
+      const g = grad[r];
+      const a = actions[r];
+      const o = r * O;
+      dOut[o] = g;
+      for (let k = 0; k < d; k++) dOut[o + 1 + k] = g * this.psiChosen[r * d + k];
+      for (let j = 0; j < m; j++) dOut[o + 1 + d + j] = g * this.gChosen[r * m + j];
+      hg[this.bOff + a] += g;
+      for (let k = 0; k < d; k++) {
+        const gp = g * phi[o + 1 + k];
+        hg[a * d + k] += gp;
+        for (let j = 0; j < f; j++) hg[this.pOff + k * f + j] += gp * this.xChosen[r * f + j];
+      }
+    }
+    this.trunk.backward(dOut.subarray(0, batch * O));
+  }
+
+  copyFrom(other: QFunction): void {
+    const o = asFeature(other, this);
+    this.trunk.copyFrom(o.trunk);
+    this.head.set(o.head);
+    this.paramVersion++;
+  }
+
+  polyakFrom(other: QFunction, tau: number): void {
+    const o = asFeature(other, this);
+    this.trunk.polyakFrom(o.trunk, tau);
+    const h = this.head, oh = o.head;
+    for (let i = 0; i < h.length; i++) h[i] += tau * (oh[i] - h[i]);
+    this.paramVersion++;
+  }
+
+  exportGradients(): Float32Array {
+    const g = new Float32Array(this.paramCount);
+    g.set(this.trunk.grads());
+    g.set(this.headGrad, this.trunk.paramCount);
+    return g;
+  }
+
+  exportParams(): Float32Array {
+    const p = new Float32Array(this.paramCount);
+    p.set(this.trunk.params());
+    p.set(this.head, this.trunk.paramCount);
+    return p;
+  }
+
+  importParams(p: Float32Array): void {
+    checkParams(p, this.paramCount);
+    this.trunk.params().set(p.subarray(0, this.trunk.paramCount));
+    this.head.set(p.subarray(this.trunk.paramCount));
+    this.paramVersion++;
+  }
+
+  createOptimizer(o: OptimizerOptions): QOptimizer {
+    const adam = new Adam(this.trunk, o);
+    const n = this.head.length;
+    const m = new Float32Array(n), v = new Float32Array(n);
+    let t = 0;
+    const self = this;
+    return {
+      step(maxGradNorm: number | null): number {
+        const nT = gradNorm(self.trunk);
+        let sH = 0;
+        const g = self.headGrad;
+        for (let i = 0; i < n; i++) sH += g[i] * g[i];
+        const norm = Math.sqrt(nT * nT + sH);
+        if (!Number.isFinite(norm)) throw new RangeError(`FeatureQFunction: the gradient norm is ${norm}; refusing to step`);
+        let scale = 1;
+        if (maxGradNorm !== null) {
+          const coef = maxGradNorm / (norm + 1e-6);
+          if (coef < 1) scale = coef;
+        }
+        // The trunk's Adam clips its own norm: give it the bound that yields the same scale.
+        if (scale < 1) adam.clipAndStep(scale * (nT + 1e-6));
+        else adam.step();
+        // The head: the same Adam(W) update, in TypeScript (a few thousand parameters).
+        t++;
+        const stepSize = o.lr / (1 - Math.pow(o.beta1, t));
+        const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(o.beta2, t));
+        const decay = 1 - o.lr * o.weightDecay;
+        const p = self.head;
+        for (let i = 0; i < n; i++) {
+          const gi = scale * g[i];
+          m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
+          v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
+          p[i] = decay * p[i] - (stepSize * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + o.eps);
+        }
+        self.paramVersion++;
+        return norm;
+      },
+      getState(): OptimizerState {
+        const s = adam.getState();
+        const mm = new Float32Array(self.paramCount), vv = new Float32Array(self.paramCount);
+        mm.set(s.m);
+        mm.set(m, s.m.length);
+        vv.set(s.v);
+        vv.set(v, s.v.length);
+        if (s.t !== t) throw new Error("FeatureQFunction: trunk and head optimizers are out of step");
+        return { t, m: mm, v: vv };
+      },
+      setState(s: OptimizerState): void {
+        const nt = self.trunk.paramCount;
+        if (!(s.m instanceof Float32Array) || s.m.length !== self.paramCount || !(s.v instanceof Float32Array) || s.v.length !== self.paramCount) {
+          throw new RangeError(`optimizer state: m and v must hold ${self.paramCount} values`);
+        }
+        adam.setState({ t: s.t, m: s.m.slice(0, nt), v: s.v.slice(0, nt) });
+        m.set(s.m.subarray(nt));
+        v.set(s.v.subarray(nt));
+        t = s.t;
+      },
+    };
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private trunkForward(obs: Float32Array, batch: number): Float32Array {
+    const U = this.layout.userSize, S = this.obsSize;
+    const ub = this.userBuf;
+    for (let r = 0; r < batch; r++) {
+      const src = r * S;
+      for (let j = 0; j < U; j++) ub[r * U + j] = obs[src + j];
+    }
+    return this.trunk.forward(ub.subarray(0, batch * U), batch);
+  }
+
+  private refreshPsi(): void {
+    if (this.psiTable === this.table.version && this.psiParams === this.paramVersion) return;
+    const A = this.actions, d = this.embedding, f = this.layout.actionFeatureSize;
+    const X = this.table.features, h = this.head, pOff = this.pOff, psi = this.psi;
+    for (let a = 0; a < A; a++) {
+      for (let k = 0; k < d; k++) {
+        let s = h[a * d + k];
+        for (let j = 0; j < f; j++) s += h[pOff + k * f + j] * X[a * f + j];
+        psi[a * d + k] = s;
+      }
+    }
+    this.psiTable = this.table.version;
+    this.psiParams = this.paramVersion;
+  }
+
+  private ensure(batch: number): void {
+    if (batch <= this.capacity) return;
+    const cap = Math.max(batch, this.capacity * 2);
+    const { userSize: U, actionFeatureSize: f, pairSize: m } = this.layout;
+    this.userBuf = new Float32Array(cap * U);
+    this.qBuf = new Float32Array(cap * this.actions);
+    this.outCopy = new Float32Array(cap * this.outSize);
+    this.psiChosen = new Float32Array(cap * this.embedding);
+    this.gChosen = new Float32Array(cap * m);
+    this.xChosen = new Float32Array(cap * f);
+    this.dOut = new Float32Array(cap * this.outSize);
+    this.capacity = cap;
+  }
+
+  private checkObs(where: string, obs: Float32Array, batch: number): void {
+    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`${where}: batch must be a positive integer, got ${batch}`);
+    if (!(obs instanceof Float32Array) || obs.length < batch * this.obsSize) {
+      throw new RangeError(`${where}: obs must hold batch * obsSize = ${batch * this.obsSize} values, got ${obs?.length}`);
+    }
+  }
+}
+
+function asFeature(q: QFunction, self: FeatureQFunction): FeatureQFunction {
+  if (!(q instanceof FeatureQFunction) || q.paramCount !== self.paramCount) throw new TypeError("FeatureQFunction: the other Q-function has another shape");
+  return q;
+}

@@ -1,0 +1,68 @@
+/**
+ * What the DQN needs from its Q-function, whatever shape it has inside. Two implementations:
+ *
+ * - MlpQFunction: the classic DQN network (an MLP with one output per action, or a Dueling head);
+ * - FeatureQFunction: Q(s, a) = V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)>, where psi(a)
+ *   comes from the action's features plus a learned per-action part, so an action (a streamer)
+ *   never trained on still gets a sensible value from its features (cold start).
+ *
+ * Both score a fixed catalogue of `actions` slots; masks say which are available.
+ */
+import type { Rng } from "../random/rng.js";
+
+export interface OptimizerState {
+  readonly t: number;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+}
+
+export interface QOptimizer {
+  /** One step; with maxGradNorm, the global gradient norm is clipped first. Returns the norm before clipping. */
+  step(maxGradNorm: number | null): number;
+  getState(): OptimizerState;
+  setState(s: OptimizerState): void;
+}
+
+export interface OptimizerOptions {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+}
+
+export interface QFunction {
+  readonly kind: "mlp" | "feature";
+  /** Length of one observation row. */
+  readonly obsSize: number;
+  /** Catalogue size (number of action slots). */
+  readonly actions: number;
+  readonly paramCount: number;
+  /**
+   * Q(s, .) for `batch` rows: batch x actions, row-major; a view valid until the next call. With a
+   * mask, entries of unavailable actions may be left unspecified (only available ones are computed).
+   */
+  forward(obs: Float32Array, batch: number, mask?: Uint8Array | null): Float32Array;
+  /**
+   * Q(s, a) of the action taken in each row, into out[0 .. batch), keeping what backwardChosen
+   * needs. Rows are transitions from replay (the observation holds what was known when acting).
+   */
+  forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, out: Float32Array): void;
+  /** Gradients from dLoss/dQ(s, a) of the last forwardChosen. Overwrites the gradients. */
+  backwardChosen(actions: Int32Array, grad: Float32Array): void;
+  /** Hard copy of another Q-function's parameters (same shape). */
+  copyFrom(other: QFunction): void;
+  /** theta <- tau * other + (1 - tau) * theta. */
+  polyakFrom(other: QFunction, tau: number): void;
+  /** A copy of the gradient of the last backwardChosen, same layout as exportParams(). */
+  exportGradients(): Float32Array;
+  /** A copy of every parameter, flat. */
+  exportParams(): Float32Array;
+  /** Replaces every parameter (length must be paramCount; all finite). */
+  importParams(p: Float32Array): void;
+  createOptimizer(options: OptimizerOptions): QOptimizer;
+}
+
+export interface QFunctionFactoryOptions {
+  readonly rng: Rng;
+}

@@ -1,0 +1,166 @@
+/**
+ * One suite for every Q-function head (linear, dueling, feature-based) and every target-update
+ * rule: the DQN relies on exactly these properties.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../../src/core/random/rng.js";
+import { createQNetwork } from "../../../src/core/nn/create-network.js";
+import { MlpQFunction } from "../../../src/core/qfunction/mlp-qfunction.js";
+import { FeatureQFunction, featureObsSize, type FeatureLayout } from "../../../src/core/qfunction/feature-qfunction.js";
+import { ActionTable } from "../../../src/core/qfunction/action-table.js";
+import type { QFunction } from "../../../src/core/qfunction/types.js";
+import { HardTargetUpdate, PolyakTargetUpdate } from "../../../src/core/target/target-update.js";
+
+const A = 7;
+const layout: FeatureLayout = { userSize: 5, actionFeatureSize: 3, pairSize: 2, sketchSlots: 3 };
+const table = new ActionTable(A, layout.actionFeatureSize);
+{
+  const r = new Rng(99);
+  for (let i = 0; i < table.features.length; i++) table.features[i] = r.float();
+  table.touch();
+}
+
+interface Maker {
+  name: string;
+  make(seed: number): QFunction;
+  /** Random observation rows consistent with `actions` (the stored action features match the table). */
+  obs(rng: Rng, batch: number, actions: Int32Array): Float32Array;
+}
+
+const mlpObs = (size: number) => (rng: Rng, batch: number) => new Float32Array(batch * size).map(() => rng.normal());
+const makers: Maker[] = [
+  { name: "linear", make: (seed) => new MlpQFunction(createQNetwork({ inputSize: 6, hidden: [9], actions: A, head: "linear" }, { rng: new Rng(seed), backend: "reference" })), obs: mlpObs(6) },
+  { name: "dueling", make: (seed) => new MlpQFunction(createQNetwork({ inputSize: 6, hidden: [9], actions: A, head: "dueling" }, { rng: new Rng(seed), backend: "reference" })), obs: mlpObs(6) },
+  {
+    name: "feature",
+    make: (seed) => new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed) }),
+    obs(rng, batch, actions) {
+      const S = featureObsSize(layout);
+      const o = new Float32Array(batch * S);
+      for (let r = 0; r < batch; r++) {
+        const row = r * S;
+        for (let j = 0; j < layout.userSize; j++) o[row + j] = rng.normal();
+        const a = actions[r];
+        for (let j = 0; j < layout.actionFeatureSize; j++) o[row + layout.userSize + j] = table.features[a * layout.actionFeatureSize + j];
+        const base = row + layout.userSize + layout.actionFeatureSize;
+        const inSketch = [a, (a + 2) % A, -1];
+        for (let k = 0; k < layout.sketchSlots; k++) {
+          o[base + k * 3] = inSketch[k];
+          o[base + k * 3 + 1] = rng.float();
+          o[base + k * 3 + 2] = rng.float();
+        }
+      }
+      return o;
+    },
+  },
+];
+
+for (const m of makers) {
+  describe(`QFunction contract: ${m.name}`, () => {
+    const rng = new Rng(3);
+    const B = 5;
+    const actions = Int32Array.from({ length: B }, () => rng.int(A));
+    const obs = m.obs(rng, B, actions);
+
+    test("forwardChosen is forward at the chosen actions; a masked forward agrees where available", () => {
+      const q = m.make(1);
+      const all = q.forward(obs, B).slice();
+      const chosen = new Float32Array(B);
+      q.forwardChosen(obs, actions, B, chosen);
+      for (let r = 0; r < B; r++) assert.ok(Math.abs(chosen[r] - all[r * A + actions[r]]) < 1e-5, `row ${r}`);
+      const mask = new Uint8Array(B * A).map((_, i) => (i % 3 === 0 ? 0 : 1));
+      const masked = q.forward(obs, B, mask);
+      for (let i = 0; i < B * A; i++) if (mask[i]) assert.ok(Math.abs(masked[i] - all[i]) < 1e-5);
+    });
+
+    test("backwardChosen gives the gradient of sum_r w_r Q(s_r, a_r) (finite differences)", () => {
+      const q = m.make(2);
+      const w = Float32Array.from({ length: B }, (_, r) => 0.5 + r * 0.25);
+      const out = new Float32Array(B);
+      q.forwardChosen(obs, actions, B, out);
+      q.backwardChosen(actions, w);
+      const grad = q.exportGradients();
+      const p0 = q.exportParams();
+      const f = (p: Float32Array): number => {
+        q.importParams(p);
+        q.forwardChosen(obs, actions, B, out);
+        let s = 0;
+        for (let r = 0; r < B; r++) s += w[r] * out[r];
+        return s;
+      };
+      const step = new Rng(5);
+      let checked = 0;
+      for (let t = 0; t < 40; t++) {
+        const i = step.int(q.paramCount);
+        const h = 1e-3 * Math.max(1, Math.abs(p0[i]));
+        const pp = p0.slice(); pp[i] += h;
+        const pm = p0.slice(); pm[i] -= h;
+        const num = (f(pp) - f(pm)) / (2 * h);
+        assert.ok(Math.abs(num - grad[i]) <= 2e-3 + 2e-2 * Math.abs(num), `param ${i}: numeric ${num}, analytic ${grad[i]}`);
+        checked++;
+      }
+      assert.equal(checked, 40);
+      q.importParams(p0);
+    });
+
+    test("export/import round-trip; import refuses wrong sizes and non-finite values", () => {
+      const a = m.make(3), b = m.make(4);
+      b.importParams(a.exportParams());
+      assert.deepEqual(b.forward(obs, B).slice(), a.forward(obs, B).slice());
+      assert.throws(() => b.importParams(new Float32Array(3)), /parameters/);
+      const bad = a.exportParams();
+      bad[0] = NaN;
+      assert.throws(() => b.importParams(bad), /parameter 0 is NaN/);
+    });
+
+    test("target updates: hard copy every C updates, Polyak averaging", () => {
+      const online = m.make(5), target = m.make(6);
+      const hard = new HardTargetUpdate(3);
+      hard.apply(online, target, 2);
+      assert.notDeepEqual(target.exportParams(), online.exportParams());
+      hard.apply(online, target, 3);
+      assert.deepEqual(target.exportParams(), online.exportParams());
+      const t2 = m.make(7);
+      const before = t2.exportParams();
+      new PolyakTargetUpdate(0.25).apply(online, t2);
+      const after = t2.exportParams(), on = online.exportParams();
+      for (let i = 0; i < after.length; i++) assert.ok(Math.abs(after[i] - (0.75 * before[i] + 0.25 * on[i])) < 1e-6);
+    });
+
+    test("an optimizer step lowers the loss (sum of squared Q(s,a) - 1)", () => {
+      const q = m.make(8);
+      const opt = q.createOptimizer({ lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+      const out = new Float32Array(B), g = new Float32Array(B);
+      const loss = () => { q.forwardChosen(obs, actions, B, out); let s = 0; for (let r = 0; r < B; r++) { s += (out[r] - 1) ** 2; g[r] = 2 * (out[r] - 1); } return s; };
+      const l0 = loss();
+      for (let i = 0; i < 50; i++) { loss(); q.backwardChosen(actions, g); opt.step(10); }
+      assert.ok(loss() < 0.5 * l0, `${l0} -> ${loss()}`);
+      const st = opt.getState();
+      assert.equal(st.t, 50);
+      assert.equal(st.m.length, q.paramCount);
+    });
+  });
+}
+
+test("feature head: a new action is scored from its features (no per-action training needed)", () => {
+  const q = new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(1) });
+  const p = q.exportParams();
+  // Zero every per-action embedding and bias: what remains is V + <phi, P x_a> + pair terms.
+  const off = q.trunk.paramCount;
+  p.fill(0, off, off + A * 4 + A);
+  q.importParams(p);
+  const rng = new Rng(2);
+  const obs = makers[2].obs(rng, 1, Int32Array.of(0));
+  const q1 = q.forward(obs, 1).slice();
+  // Give action 4 the features of action 1 and no sketch entry: it scores like action 1 without pair terms.
+  const row1 = table.features.slice(3, 6);
+  const saved = table.features.slice();
+  table.setRow(4, row1);
+  for (let k = 0; k < layout.sketchSlots; k++) if (obs[layout.userSize + layout.actionFeatureSize + k * 3] === 1) obs[layout.userSize + layout.actionFeatureSize + k * 3] = -1;
+  const q2 = q.forward(obs, 1);
+  assert.ok(Math.abs(q2[4] - q2[1]) < 1e-5, `${q2[4]} vs ${q2[1]}`);
+  assert.notEqual(q1[4], q2[4]);
+  table.features.set(saved);
+  table.touch();
+});
