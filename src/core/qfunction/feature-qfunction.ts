@@ -259,12 +259,11 @@ export class FeatureQFunction implements QFunction {
     const n = this.head.length;
     const m = new Float32Array(n), v = new Float32Array(n);
     let t = 0;
-    const self = this;
     return {
-      step(maxGradNorm: number | null): number {
-        const nT = gradNorm(self.trunk);
+      step: (maxGradNorm: number | null): number => {
+        const nT = gradNorm(this.trunk);
         let sH = 0;
-        const g = self.headGrad;
+        const g = this.headGrad;
         for (let i = 0; i < n; i++) sH += g[i] * g[i];
         const norm = Math.sqrt(nT * nT + sH);
         if (!Number.isFinite(norm)) throw new RangeError(`FeatureQFunction: the gradient norm is ${norm}; refusing to step`);
@@ -281,19 +280,19 @@ export class FeatureQFunction implements QFunction {
         const stepSize = o.lr / (1 - Math.pow(o.beta1, t));
         const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(o.beta2, t));
         const decay = 1 - o.lr * o.weightDecay;
-        const p = self.head;
+        const p = this.head;
         for (let i = 0; i < n; i++) {
           const gi = scale * g[i];
           m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
           v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
           p[i] = decay * p[i] - (stepSize * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + o.eps);
         }
-        self.paramVersion++;
+        this.paramVersion++;
         return norm;
       },
-      getState(): OptimizerState {
+      getState: (): OptimizerState => {
         const s = adam.getState();
-        const mm = new Float32Array(self.paramCount), vv = new Float32Array(self.paramCount);
+        const mm = new Float32Array(this.paramCount), vv = new Float32Array(this.paramCount);
         mm.set(s.m);
         mm.set(m, s.m.length);
         vv.set(s.v);
@@ -301,10 +300,10 @@ export class FeatureQFunction implements QFunction {
         if (s.t !== t) throw new Error("FeatureQFunction: trunk and head optimizers are out of step");
         return { t, m: mm, v: vv };
       },
-      setState(s: OptimizerState): void {
-        const nt = self.trunk.paramCount;
-        if (!(s.m instanceof Float32Array) || s.m.length !== self.paramCount || !(s.v instanceof Float32Array) || s.v.length !== self.paramCount) {
-          throw new RangeError(`optimizer state: m and v must hold ${self.paramCount} values`);
+      setState: (s: OptimizerState): void => {
+        const nt = this.trunk.paramCount;
+        if (!(s.m instanceof Float32Array) || s.m.length !== this.paramCount || !(s.v instanceof Float32Array) || s.v.length !== this.paramCount) {
+          throw new RangeError(`optimizer state: m and v must hold ${this.paramCount} values`);
         }
         adam.setState({ t: s.t, m: s.m.slice(0, nt), v: s.v.slice(0, nt) });
         m.set(s.m.subarray(nt));
