@@ -21,7 +21,7 @@ import type { ActionTable } from "../qfunction/action-table.js";
 import { createReplayBatch, createReplayBuffer, NStepWriter } from "../replay/index.js";
 import type { ReplayBatch, ReplayBuffer, TransitionRows } from "../replay/index.js";
 import { createSchedule, type Schedule } from "../exploration/schedule.js";
-import { epsilonGreedyActions, greedyActions } from "../exploration/epsilon-greedy.js";
+import { epsilonGreedyActions } from "../exploration/epsilon-greedy.js";
 import { createTargetUpdate, type TargetUpdate } from "../target/target-update.js";
 import { computeTdTargets } from "./td-target.js";
 import { parseDqnConfig, type DqnConfig, type DqnConfigInput } from "./config.js";
@@ -119,7 +119,7 @@ export class DqnAgent {
   /** Greedy actions (serving): no exploration, no counters touched. */
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
     this.checkMask(mask, batch);
-    greedyActions(this.online.forward(obs, batch, mask), batch, this.config.actions, mask, out);
+    this.online.greedy(obs, batch, mask, out);
   }
 
   /** Q(s, .) of the online network for `batch` states: a view valid until the next call. */

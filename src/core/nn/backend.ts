@@ -56,6 +56,14 @@ export interface Backend {
   /** Gradient of duelingForward: dz[r][0] = sum_a dq[r][a]; dz[r][1 + a] = dq[r][a] - mean(dq[r]). */
   duelingBackward(dq: Ptr, dz: Ptr, batch: number, actions: number): void;
 
+  /** out[r] = max over the row q[r] (batch rows of `actions`); NaN if the row holds a NaN. */
+  rowMax(q: Ptr, out: Ptr, batch: number, actions: number): void;
+  /**
+   * out[r] (int32) = lowest index of the largest value of row q[r], NaNs ignored; 0 when the row
+   * has no value above -infinity.
+   */
+  rowArgmax(q: Ptr, out: Ptr, batch: number, actions: number): void;
+
   /** Index (in floats, from p) of the first NaN or infinity among n floats, or -1. */
   firstNonFinite(p: Ptr, n: number): number;
   /** Sum of squares of n floats, accumulated in float64. */

@@ -12,14 +12,15 @@
  *   const adam = new Adam(online, { lr: 1e-3 });           // AdamW when weightDecay > 0
  *
  *   // per update, with states/nextStates (batch * 64), actions (Int32Array), rewards, dones:
- *   maxRows(target.forward(nextStates, batch), batch, nextMax);        // max_a' Q_target(s', a')
+ *   target.maxQ(nextStates, batch, nextMax);               // max_a' Q_target(s', a')
  *   for (let r = 0; r < batch; r++) y[r] = rewards[r] + gamma * (1 - dones[r]) * nextMax[r];
  *   const q = online.forward(states, batch);                // view, valid until the next call
  *   const loss = tdLossChosen("huber", batch, q, actions, y, null, gradChosen, tdErrors);
  *   online.backwardChosen(actions, gradChosen);             // or tdLoss(...dQ...) + backward(dQ)
  *   adam.clipAndStep(10);                                   // or adam.step() without clipping
  *
- *   // acting: argmaxRows(online.forward(state, 1), 1, greedyAction)
+ *   // acting: online.greedy(state, 1, action) (action: Int32Array(1)); Double DQN:
+ *   //   online.greedy(nextStates, batch, next) then target.forward(nextStates, batch)[r * A + next[r]]
  *
  * Checkpoints: `net.params()` is the flat parameter vector (copy it out with .slice(), restore with
  * `net.params().set(saved)`); `adam.getState()` / `adam.setState()` carry the step counter and the

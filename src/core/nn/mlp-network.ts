@@ -73,6 +73,7 @@ export class MlpQNetwork implements QNetwork {
   private hiddenGrad: [Ptr, Ptr] = [0, 0];
   private actionsPtr: Ptr = 0;
   private gPtr: Ptr = 0;
+  private rowsPtr: Ptr = 0;
   /** Rows of the last forward pass, 0 when there is none to differentiate. */
   private lastBatch = 0;
 
@@ -201,6 +202,28 @@ export class MlpQNetwork implements QNetwork {
     return this.qViewFor(batch);
   }
 
+  maxQ(input: Float32Array, batch: number, out: Float32Array): Float32Array {
+    if (!(out instanceof Float32Array) || out.length !== batch) {
+      throw new RangeError(`maxQ: out must be a Float32Array of batch = ${batch} values, got ${out?.length}`);
+    }
+    this.forward(input, batch);
+    this.kernels.rowMax(this.qPtr, this.rowsPtr, batch, this.spec.actions);
+    const f = this.f32, at = this.rowsPtr >> 2;
+    for (let r = 0; r < batch; r++) out[r] = f[at + r];
+    return out;
+  }
+
+  greedy(input: Float32Array, batch: number, out: Int32Array): Int32Array {
+    if (!(out instanceof Int32Array) || out.length !== batch) {
+      throw new RangeError(`greedy: out must be an Int32Array of batch = ${batch} values, got ${out?.length}`);
+    }
+    this.forward(input, batch);
+    this.kernels.rowArgmax(this.qPtr, this.rowsPtr, batch, this.spec.actions);
+    const ints = this.i32, at = this.rowsPtr >> 2;
+    for (let r = 0; r < batch; r++) out[r] = ints[at + r];
+    return out;
+  }
+
   backward(dQ: Float32Array): void {
     const batch = this.checkBackward("backward");
     if (!(dQ instanceof Float32Array)) throw new TypeError("backward: dQ must be a Float32Array");
@@ -310,6 +333,7 @@ export class MlpQNetwork implements QNetwork {
     this.hiddenGrad = [take(cap * this.maxHidden), take(cap * this.maxHidden)];
     this.actionsPtr = take(cap);
     this.gPtr = take(cap);
+    this.rowsPtr = take(cap);
     // 16 spare bytes: kernels may read (and mask) one vector past the end of a row.
     this.kernels.reserve(p + ALIGN);
     this.capacity = cap;

@@ -13,6 +13,7 @@ export class ReferenceBackend implements Backend {
   private buffer: ArrayBuffer;
   private f: Float32Array;
   private i32: Int32Array;
+  private rowAcc = new Float64Array(0);
 
   constructor(initialBytes = 1 << 16) {
     this.buffer = new ArrayBuffer(roundUp(initialBytes, ARENA_ALIGN));
@@ -84,11 +85,12 @@ export class ReferenceBackend implements Backend {
     f.fill(0, DW, DW + nOut * nIn);
     f.fill(0, DB, DB + nOut);
     // Accumulate in float64 per output row, like denseGradWeights, so both agree closely.
-    const acc = new Float64Array(nIn);
+    if (this.rowAcc.length < nIn) this.rowAcc = new Float64Array(nIn);
+    const acc = this.rowAcc;
     for (let o = 0; o < nOut; o++) {
       let any = false;
       let sb = 0;
-      acc.fill(0);
+      acc.fill(0, 0, nIn);
       for (let r = 0; r < batch; r++) {
         if (a32[A + r] !== o) continue;
         any = true;
@@ -137,6 +139,33 @@ export class ReferenceBackend implements Backend {
       const mean = sum / actions;
       f[DZ + r * width] = sum;
       for (let a = 0; a < actions; a++) f[DZ + r * width + 1 + a] = f[DQ + r * actions + a] - mean;
+    }
+  }
+
+  rowMax(q: Ptr, out: Ptr, batch: number, actions: number): void {
+    const f = this.f;
+    const Q = q >> 2, O = out >> 2;
+    for (let r = 0; r < batch; r++) {
+      let m = -Infinity;
+      for (let a = 0; a < actions; a++) m = Math.max(m, f[Q + r * actions + a]);
+      f[O + r] = m;
+    }
+  }
+
+  rowArgmax(q: Ptr, out: Ptr, batch: number, actions: number): void {
+    const f = this.f;
+    const Q = q >> 2, O = out >> 2;
+    for (let r = 0; r < batch; r++) {
+      let best = -Infinity;
+      let at = 0;
+      for (let a = 0; a < actions; a++) {
+        const v = f[Q + r * actions + a];
+        if (v > best) {
+          best = v;
+          at = a;
+        }
+      }
+      this.i32[O + r] = at;
     }
   }
 

@@ -1,7 +1,11 @@
 /**
- * Row-wise reductions over a batch of Q values (batch * actions, row-major): the greedy action of
- * each row and the maximum Q value of each row (the DQN target max_a' Q_target(s', a')).
- * Ties go to the lowest action index, like torch.argmax.
+ * Row-wise reductions over a batch of Q values (batch * actions, row-major) in plain TypeScript:
+ * the greedy action of each row and the maximum Q value of each row (the DQN target
+ * max_a' Q_target(s', a')), for Q values from anywhere. On a network's own output,
+ * QNetwork.greedy() and QNetwork.maxQ() do the same in the backend, faster, with the same results.
+ *
+ * argmax: the lowest index of the largest value (like torch.argmax), NaNs ignored, 0 when no value
+ * is above -infinity. max: NaN when the row holds a NaN (so a diverged network is noticed).
  */
 
 function actionsPerRow(where: string, q: Float32Array, batch: number, outLength: number): number {
@@ -16,8 +20,8 @@ export function argmaxRows(q: Float32Array, batch: number, out: Int32Array): Int
   const actions = actionsPerRow("argmaxRows", q, batch, out.length);
   for (let r = 0, at = 0; r < batch; r++, at += actions) {
     let best = 0;
-    let bestQ = q[at];
-    for (let a = 1; a < actions; a++) {
+    let bestQ = -Infinity;
+    for (let a = 0; a < actions; a++) {
       const v = q[at + a];
       if (v > bestQ) {
         bestQ = v;
@@ -33,11 +37,8 @@ export function argmaxRows(q: Float32Array, batch: number, out: Int32Array): Int
 export function maxRows(q: Float32Array, batch: number, out: Float32Array): Float32Array {
   const actions = actionsPerRow("maxRows", q, batch, out.length);
   for (let r = 0, at = 0; r < batch; r++, at += actions) {
-    let m = q[at];
-    for (let a = 1; a < actions; a++) {
-      const v = q[at + a];
-      if (v > m) m = v;
-    }
+    let m = -Infinity;
+    for (let a = 0; a < actions; a++) m = Math.max(m, q[at + a]);
     out[r] = m;
   }
   return out;

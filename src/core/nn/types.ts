@@ -32,10 +32,11 @@ export interface QNetwork {
   /** Total number of trainable parameters. */
   readonly paramCount: number;
   /**
-   * All parameters as one flat array (layer by layer: W row-major [out][in], then b). The view is
-   * refreshed internally if memory moves; call again rather than keeping it across forward calls.
-   * Writing into it (e.g. `net.params().set(saved)`) sets the parameters: this is how checkpoints
-   * restore a network. The dueling head is stored as one layer with 1 + actions outputs: row 0 is
+   * All parameters as one flat array (layer by layer: W row-major [out][in], then b), a view into
+   * the network's memory. Writing into it (e.g. `net.params().set(saved)`) sets the parameters:
+   * this is how checkpoints restore a network. Take a fresh view for each use: a view taken before
+   * a forward() call may be detached or no longer seen by later passes (the network caches derived
+   * copies of the weights and refreshes them when params() is called). The dueling head is stored as one layer with 1 + actions outputs: row 0 is
    * the value V, rows 1..actions the advantages A (same maths as two separate layers).
    */
   params(): Float32Array;
@@ -59,6 +60,16 @@ export interface QNetwork {
    * Both arrays hold exactly the last forward's batch. See tdLossChosen() in loss.ts.
    */
   backwardChosen(actionsTaken: Int32Array, gradChosen: Float32Array): void;
+  /**
+   * forward() then, per row, the largest Q value: out[r] = max_a Q(s_r, a) (the DQN target's
+   * max over next actions). NaN when a row holds a NaN. `out` holds exactly `batch` values.
+   */
+  maxQ(input: Float32Array, batch: number, out: Float32Array): Float32Array;
+  /**
+   * forward() then, per row, the greedy action: out[r] = argmax_a Q(s_r, a), the lowest index
+   * among equal values (NaNs ignored). `out` holds exactly `batch` values.
+   */
+  greedy(input: Float32Array, batch: number, out: Int32Array): Int32Array;
   /** Hard copy of another network's parameters (same spec). */
   copyFrom(other: QNetwork): void;
   /** Polyak averaging: theta <- tau * other + (1 - tau) * theta. */

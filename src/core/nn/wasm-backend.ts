@@ -37,6 +37,8 @@ interface KernelExports {
   readonly chosenGradInput: Backend["chosenGradInput"];
   readonly duelingForward: Backend["duelingForward"];
   readonly duelingBackward: Backend["duelingBackward"];
+  readonly rowMax: Backend["rowMax"];
+  readonly rowArgmax: Backend["rowArgmax"];
   readonly firstNonFinite: Backend["firstNonFinite"];
   readonly sumSquares: Backend["sumSquares"];
   readonly adamStep: Backend["adamStep"];
@@ -81,6 +83,8 @@ export class WasmBackend implements Backend {
   readonly chosenGradInput: Backend["chosenGradInput"];
   readonly duelingForward: Backend["duelingForward"];
   readonly duelingBackward: Backend["duelingBackward"];
+  readonly rowMax: Backend["rowMax"];
+  readonly rowArgmax: Backend["rowArgmax"];
   readonly firstNonFinite: Backend["firstNonFinite"];
   readonly sumSquares: Backend["sumSquares"];
   readonly adamStep: Backend["adamStep"];
@@ -108,6 +112,8 @@ export class WasmBackend implements Backend {
     this.chosenGradInput = ex.chosenGradInput;
     this.duelingForward = ex.duelingForward;
     this.duelingBackward = ex.duelingBackward;
+    this.rowMax = ex.rowMax;
+    this.rowArgmax = ex.rowArgmax;
     this.firstNonFinite = ex.firstNonFinite;
     this.sumSquares = ex.sumSquares;
     this.adamStep = ex.adamStep;

@@ -26,6 +26,7 @@ import { createQNetwork } from "../nn/create-network.js";
 import { Adam, gradNorm } from "../nn/adam.js";
 import type { BackendKind, QNetwork } from "../nn/types.js";
 import { ActionTable } from "./action-table.js";
+import { greedyActions } from "../exploration/epsilon-greedy.js";
 import { checkParams } from "./mlp-qfunction.js";
 import type { OptimizerOptions, OptimizerState, QFunction, QOptimizer } from "./types.js";
 
@@ -154,6 +155,10 @@ export class FeatureQFunction implements QFunction {
       }
     }
     return q.subarray(0, batch * A);
+  }
+
+  greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
+    greedyActions(this.forward(obs, batch, mask), batch, this.actions, mask, out);
   }
 
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {

@@ -4,6 +4,7 @@
  */
 import { Adam, gradNorm } from "../nn/adam.js";
 import type { QNetwork } from "../nn/types.js";
+import { greedyActions } from "../exploration/epsilon-greedy.js";
 import type { OptimizerOptions, OptimizerState, QFunction, QOptimizer } from "./types.js";
 
 export class MlpQFunction implements QFunction {
@@ -20,6 +21,11 @@ export class MlpQFunction implements QFunction {
 
   forward(obs: Float32Array, batch: number): Float32Array {
     return this.net.forward(obs, batch);
+  }
+
+  greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
+    if (mask === null) this.net.greedy(obs, batch, out.length === batch ? out : out.subarray(0, batch));
+    else greedyActions(this.net.forward(obs, batch), batch, this.actions, mask, out);
   }
 
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, out: Float32Array): void {

@@ -43,6 +43,8 @@ export interface QFunction {
    * mask, entries of unavailable actions may be left unspecified (only available ones are computed).
    */
   forward(obs: Float32Array, batch: number, mask?: Uint8Array | null): Float32Array;
+  /** Greedy available action of each row (ties to the lowest index); throws if a row has none. */
+  greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void;
   /**
    * Q(s, a) of the action taken in each row, into out[0 .. batch), keeping what backwardChosen
    * needs. Rows are transitions from replay (the observation holds what was known when acting).

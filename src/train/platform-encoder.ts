@@ -1,0 +1,131 @@
+/**
+ * Turns what the platform shows a recommender into the DQN's observation rows, for either head:
+ *
+ * - feature head: [ user features | features of the stream recommended (filled in after acting) |
+ *   sketch of the user's K most relevant history streamers: (streamer slot, pair features) ];
+ * - classic head (one output per catalogue slot, Mnih et al.'s shape): [ user features | the
+ *   user's affinity with every catalogue streamer (1 if followed, else log(1 + viewings) / 4,
+ *   capped at 1) ], so repeat consumption is visible to it, at the cost of an input as wide as
+ *   the catalogue and no way to score a streamer it has never trained on.
+ *
+ * The action table (features of every streamer slot) is refreshed each tick for the live streams.
+ * Only observable facts are used (src/sim/observe.ts): never the hidden truth.
+ */
+import type { Platform } from "../sim/platform.js";
+import { writePairFeatures } from "../sim/observe.js";
+import { ActionTable } from "../core/qfunction/action-table.js";
+import { featureObsSize, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
+
+export type EncoderMode = "feature" | "classic";
+
+export class PlatformEncoder {
+  readonly mode: EncoderMode;
+  readonly layout: FeatureLayout;
+  readonly obsSize: number;
+  readonly actions: number;
+  readonly table: ActionTable;
+  /** Rows for the current batch of deciding users (grown as needed). */
+  obs = new Float32Array(0);
+  /** The live mask repeated for each deciding user (batch x actions). */
+  mask = new Uint8Array(0);
+  private pickScore = new Float64Array(0);
+  private pickEntry = new Int32Array(0);
+
+  /**
+   * @param actions the action space: at least the platform's catalogue (see platformBounds); the
+   *   slots beyond the catalogue are never live.
+   */
+  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16) {
+    if (!(actions >= platform.catalogueSize)) {
+      throw new RangeError(`PlatformEncoder: ${actions} action slots cannot hold this platform's catalogue of ${platform.catalogueSize} streamers`);
+    }
+    this.mode = mode;
+    this.layout = {
+      userSize: platform.userFeatureSize,
+      actionFeatureSize: platform.streamFeatureSize,
+      pairSize: platform.pairFeatureSize,
+      sketchSlots,
+    };
+    this.actions = actions;
+    this.obsSize = mode === "feature" ? featureObsSize(this.layout) : this.layout.userSize + this.actions;
+    this.table = new ActionTable(this.actions, this.layout.actionFeatureSize);
+    this.pickScore = new Float64Array(sketchSlots);
+    this.pickEntry = new Int32Array(sketchSlots);
+  }
+
+  /** Rewrites the action table's rows of the streams live now. */
+  refreshTable(platform: Platform): void {
+    const live = platform.liveStreams, n = platform.nLive, f = this.layout.actionFeatureSize;
+    const X = platform.streamObservations, T = this.table.features;
+    for (let j = 0; j < n; j++) T.set(X.subarray(j * f, (j + 1) * f), live[j] * f);
+    this.table.touch();
+  }
+
+  /** Encodes every deciding user of the current tick into `obs` and the live mask into `mask`. */
+  encode(platform: Platform): number {
+    const n = platform.nDeciding, S = this.obsSize, A = this.actions;
+    if (this.obs.length < n * S) this.obs = new Float32Array(Math.max(n, 64) * 2 * S);
+    if (this.mask.length < n * A) this.mask = new Uint8Array(Math.max(n, 64) * 2 * A);
+    const { userSize: U, actionFeatureSize: f, pairSize: m, sketchSlots: K } = this.layout;
+    const uo = platform.userObservations;
+    const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
+    const live = platform.liveMask;
+    for (let i = 0; i < n; i++) {
+      const row = i * S;
+      this.obs.set(uo.subarray(i * U, (i + 1) * U), row);
+      this.mask.set(live, i * A);
+      this.mask.fill(0, i * A + live.length, (i + 1) * A);
+      if (this.mode === "classic") {
+        this.obs.fill(0, row + U, row + S);
+        const u = platform.deciding[i];
+        for (let h = 0; h < H; h++) {
+          const j = u * H + h;
+          if (hs[j] < 0) continue;
+          this.obs[row + U + hs[j]] = users.historyFollowed(j) ? 1 : Math.min(1, Math.log1p(users.historyCount(j)) / 4);
+        }
+        continue;
+      }
+      this.obs.fill(0, row + U, row + U + f);
+      // The sketch: the K history entries with the most pull (followed first, then most watched).
+      const u = platform.deciding[i];
+      let kept = 0;
+      for (let h = 0; h < H; h++) {
+        const j = u * H + h;
+        if (hs[j] < 0) continue;
+        const score = (users.historyFollowed(j) ? 1e6 : 0) + users.historyCount(j);
+        if (score <= 0) continue;
+        if (kept < K) {
+          this.pickScore[kept] = score;
+          this.pickEntry[kept++] = j;
+        } else {
+          let worst = 0;
+          for (let k = 1; k < K; k++) if (this.pickScore[k] < this.pickScore[worst]) worst = k;
+          if (score > this.pickScore[worst]) {
+            this.pickScore[worst] = score;
+            this.pickEntry[worst] = j;
+          }
+        }
+      }
+      const base = row + U + f;
+      for (let k = 0; k < K; k++) {
+        const e = base + k * (1 + m);
+        if (k < kept) {
+          this.obs[e] = hs[this.pickEntry[k]];
+          writePairFeatures(users, this.pickEntry[k], platform.tick, this.obs, e + 1);
+        } else {
+          this.obs[e] = -1;
+          this.obs.fill(0, e + 1, e + 1 + m);
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Writes the features of stream s (as the table holds them now) into the action part of row i. */
+  setActionFeatures(i: number, s: number): void {
+    if (this.mode === "classic") return;
+    const { userSize: U, actionFeatureSize: f } = this.layout;
+    const row = i * this.obsSize + U;
+    this.obs.set(this.table.features.subarray(s * f, (s + 1) * f), row);
+  }
+}
