@@ -43,3 +43,19 @@ export { renderMetricsTable } from "./report/metricsTable.js";
 export { summarizeComparison, type ReportSummary, type HeadlineComparison, type Outcome } from "./report/summary.js";
 export { validateComparisonReportData, ReportDataError } from "./report/validate.js";
 export type { ComparisonReportData, ComparisonHeadline, ComparisonSetting, MetricInfo, Estimate, CurvePoint, LearningCurve, PolicyInfo, PolicyKind } from "./report/types.js";
+
+// --- the simulator: a live-streaming platform to learn in, its reference policies, calibration ---
+export { parseSimConfig, defaultSimConfig, withOverrides, describeSimConfig, categoryName, CONFIG_SPEC, CATEGORY_NAMES, SimConfigError, type SimConfig, type SimConfigInput, type ConfigParameter } from "./sim/config.js";
+export { Platform, SimActionError, type StepResult } from "./sim/platform.js";
+export { PlatformTruth, StreamAssessment } from "./sim/truth.js";
+export { ViewingLog } from "./sim/viewing-log.js";
+export { runPolicy, type SimPolicy, type RunOptions } from "./sim/policy.js";
+export { EVENT_LIKE, EVENT_COMMENT, EVENT_GIFT, EVENT_FOLLOW, EVENT_REPEAT } from "./sim/watch.js";
+export { PAIR_FEATURES, userFeatureNames, streamFeatureNames, userFeatureSize, streamFeatureSize, PAIR_FEATURE_SIZE } from "./sim/observe.js";
+export { gini, type SimMetrics, type SimSummary, type UserGroupMetrics, type StreamerGroupMetrics } from "./sim/metrics.js";
+export { calibrate, logStatistics, filterLog, quantile, CALIBRATION_STATISTICS, type CalibrationOptions, type CalibrationResult, type CalibrationRow, type CalibrationStatistic, type LogStatistics, type ViewingColumns } from "./sim/calibration.js";
+export { TICK_MINUTES, TICKS_PER_DAY, TICKS_PER_HOUR } from "./sim/time.js";
+export { referencePolicy, REFERENCE_POLICIES, RandomPolicy, MostViewedNowPolicy, MyopicOraclePolicy, LookaheadOraclePolicy, greedySlate, type ReferencePolicyName, type LookaheadOptions } from "./policies/reference/index.js";
+
+// --- baselines: POP, REP, BPR-MF, LinUCB behind SimPolicy; the registry of every policy; fair tuning ---
+export * from "./policies/baselines/index.js";

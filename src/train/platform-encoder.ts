@@ -34,8 +34,10 @@ export class PlatformEncoder {
   /**
    * @param actions the action space: at least the platform's catalogue (see platformBounds); the
    *   slots beyond the catalogue are never live.
+   * @param table the action table to fill (the one a trained feature-head agent reads); a new one
+   *   by default.
    */
-  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16) {
+  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable) {
     if (!(actions >= platform.catalogueSize)) {
       throw new RangeError(`PlatformEncoder: ${actions} action slots cannot hold this platform's catalogue of ${platform.catalogueSize} streamers`);
     }
@@ -48,7 +50,10 @@ export class PlatformEncoder {
     };
     this.actions = actions;
     this.obsSize = mode === "feature" ? featureObsSize(this.layout) : this.layout.userSize + this.actions;
-    this.table = new ActionTable(this.actions, this.layout.actionFeatureSize);
+    this.table = table ?? new ActionTable(this.actions, this.layout.actionFeatureSize);
+    if (this.table.actions !== actions || this.table.featureSize !== this.layout.actionFeatureSize) {
+      throw new RangeError(`PlatformEncoder: the action table is ${this.table.actions} x ${this.table.featureSize}, expected ${actions} x ${this.layout.actionFeatureSize}`);
+    }
     this.pickScore = new Float64Array(sketchSlots);
     this.pickEntry = new Int32Array(sketchSlots);
   }

@@ -1,0 +1,305 @@
+/**
+ * The live service under load, on loopback only (127.0.0.1), in bounded time.
+ *
+ *   npm run --silent bench:serve -- --json [--users 100000] [--streams 5000] [--rate 1000] [--duration 10]
+ *   npm run --silent bench:serve -- --soak [--soak-minutes 10]          (on demand, not in CI)
+ *
+ * `liveq serve` runs as a child process on a fresh data directory, with durability on (every
+ * commit fsynced) and the learner training in its worker thread. This process then
+ *  1. ingests the platform over HTTP: `users` user_upsert events, `streams` stream_start events and
+ *     a first round of feedback, in batches of 500 from 8 concurrent senders: events_per_s;
+ *  2. keeps feedback flowing (impressions, clicks, watches: the learner keeps learning) while
+ *     autocannon asks GET /v1/recommend?user=<random>&k=10 at a fixed `rate` for `duration`
+ *     seconds: p50_ms and p99_ms, from the response times autocannon reports per request (sub-ms
+ *     resolution; autocannon's own summary rounds to whole milliseconds and is shown beside);
+ *  3. the same for GET /healthz at the same rate, the reference: the service's own floor;
+ *  4. a short search for the highest fixed rate whose p99 stays <= 5 ms: max_rps_p99_under_5ms.
+ * Rate limiting is off in the child (one client sends everything here).
+ *
+ * --soak runs step 2 for `soak-minutes` and samples the child's resident memory every 10 s: no
+ * error, and memory flat within 10% after the first minute.
+ *
+ * Progress goes to stderr; the last line of stdout is one JSON object.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { Command } from "commander";
+import { Rng } from "../src/core/random/rng.js";
+
+const program = new Command()
+  .option("--json", "print only the JSON line on stdout")
+  .option("--users <n>", "known users", "100000")
+  .option("--streams <n>", "live streams", "5000")
+  .option("--rate <n>", "fixed request rate for p50/p99", "1000")
+  .option("--duration <s>", "seconds per latency measurement", "10")
+  .option("--soak", "run the soak instead (10 minutes by default)")
+  .option("--soak-minutes <n>", "soak length", "10")
+  .parse(process.argv);
+const opts = program.opts<{ json?: boolean; users: string; streams: string; rate: string; duration: string; soak?: boolean; soakMinutes: string }>();
+const USERS = Number(opts.users), STREAMS = Number(opts.streams), RATE = Number(opts.rate), DURATION = Number(opts.duration);
+const TOKEN = "bench-token-0123456789";
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+function startService(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const config = join(dir, "config.json");
+  writeFileSync(config, JSON.stringify({ logLevel: "silent", rateLimit: false, catalogue: { slots: 8192 }, store: { fsync: true } }));
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--data", join(dir, "data"), "--port", "0", "--host", "127.0.0.1", "--token", TOKEN], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "", err = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("exit", (code) => reject(new Error(`liveq serve exited (${code}): ${err}`)));
+  });
+}
+
+async function post(url: string, events: unknown[]): Promise<void> {
+  const res = await fetch(`${url}/v1/events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ events }) });
+  if (!res.ok) throw new Error(`POST /v1/events: HTTP ${res.status} ${await res.text()}`);
+  await res.body?.cancel();
+}
+
+let nextId = 0;
+const id = () => `b${(nextId++).toString(36)}`;
+
+/** A round of feedback for `n` random users: impression of 10 streams, a click and a watch on one. */
+function feedback(rng: Rng, n: number): unknown[] {
+  const events: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const user = `u${rng.int(USERS)}`;
+    const shown = Array.from({ length: 10 }, () => `s${rng.int(STREAMS)}`);
+    events.push({ id: id(), type: "impression", user, streams: shown });
+    if (rng.float() < 0.6) {
+      const stream = shown[rng.int(10)];
+      events.push({ id: id(), type: "click", user, stream });
+      events.push({ id: id(), type: "watch", user, stream, minutes: Math.round(rng.exponential(20) * 10) / 10 });
+    }
+  }
+  return events;
+}
+
+/** Posts `batches` with `concurrency` senders; returns events per second. */
+async function ingest(url: string, batches: unknown[][], concurrency: number): Promise<number> {
+  const total = batches.reduce((n, b) => n + b.length, 0);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < batches.length) await post(url, batches[next++]);
+  }));
+  return total / ((performance.now() - t0) / 1000);
+}
+
+interface LoadResult {
+  rate: number;
+  achievedRps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  autocannonP99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function load(url: string, path: (rng: Rng) => string, rate: number, seconds: number, seed: number): Promise<LoadResult> {
+  const rng = new Rng(seed);
+  const times: number[] = [];
+  let done: (r: autocannon.Result) => void = () => undefined, failed: (e: Error) => void = () => undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => ((done = resolve), (failed = reject)));
+  const instance = autocannon({
+    url,
+    connections: Math.max(10, Math.min(100, Math.ceil(rate / 100))),
+    overallRate: rate,
+    duration: seconds,
+    requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: path(rng) }) }],
+  }, (err, result) => (err ? failed(err) : done(result)));
+  instance.on("response", (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    if (status === 200) times.push(responseTime);
+  });
+  const r = await finished;
+  times.sort((a, b) => a - b);
+  return {
+    rate,
+    achievedRps: r.requests.total / r.duration,
+    p50: quantile(times, 0.5),
+    p99: quantile(times, 0.99),
+    max: times.at(-1) ?? NaN,
+    autocannonP99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+/** Feedback at about `eventsPerSecond` until stopped (keeps the learner learning during loads). */
+function backgroundFeedback(url: string, eventsPerSecond: number, seed: number): { stop: () => Promise<number> } {
+  const rng = new Rng(seed);
+  let running = true, sent = 0;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      const events = feedback(rng, Math.max(1, Math.round(eventsPerSecond / 10 / 2.2)));
+      await post(url, events);
+      sent += events.length;
+      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (performance.now() - t0))));
+    }
+  })();
+  return { stop: async () => ((running = false), await loop, sent) };
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, "m").exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+const recommendPath = (rng: Rng) => `/v1/recommend?user=u${rng.int(USERS)}&k=10`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "liveq-bench-serve-"));
+  let child: ChildProcess | null = null;
+  try {
+    note(`bench:serve: starting liveq serve (8192 slots, fsync on, learner in a worker)`);
+    const svc = await startService(dir);
+    child = svc.child;
+    const url = svc.url;
+
+    // 1. the platform, over HTTP: events per second with durability on
+    const rng = new Rng(1);
+    const batches: unknown[][] = [];
+    let batch: unknown[] = [];
+    const push = (e: unknown) => {
+      batch.push(e);
+      if (batch.length === 500) (batches.push(batch), (batch = []));
+    };
+    for (let s = 0; s < STREAMS; s++) push({ id: id(), type: "stream_start", stream: `s${s}`, streamer: `c${s}`, category: `cat${s % 12}` });
+    for (let u = 0; u < USERS; u++) push({ id: id(), type: "user_upsert", user: `u${u}` });
+    for (const e of feedback(rng, Math.round(USERS / 2))) push(e);
+    if (batch.length > 0) batches.push(batch);
+    const totalEvents = batches.reduce((n, b) => n + b.length, 0);
+    note(`bench:serve: ingesting ${totalEvents} events (${STREAMS} streams, ${USERS} users, feedback) in batches of 500, 8 senders`);
+    const eventsPerSecond = await ingest(url, batches, 8);
+    note(`bench:serve: ${eventsPerSecond.toFixed(0)} events/s with fsync`);
+
+    if (opts.soak) return await soak(url, Number(opts.soakMinutes));
+
+    // 2. and 3. fixed-rate latency while learning online, and the /healthz reference
+    const fb = backgroundFeedback(url, 2000, 2);
+    note(`bench:serve: GET /v1/recommend k=10 at ${RATE}/s for ${DURATION}s (feedback ~2000 events/s in the background)`);
+    await load(url, recommendPath, 200, 2, 90); // warm-up
+    const main = await load(url, recommendPath, RATE, DURATION, 3);
+    note(`bench:serve: p50 ${main.p50.toFixed(3)} ms, p99 ${main.p99.toFixed(3)} ms (autocannon: ${main.autocannonP99} ms), ${main.achievedRps.toFixed(0)} req/s, errors ${main.errors + main.non2xx}`);
+    const ref = await load(url, () => "/healthz", RATE, Math.max(3, Math.round(DURATION / 2)), 4);
+    note(`bench:serve: reference GET /healthz at ${RATE}/s: p50 ${ref.p50.toFixed(3)} ms, p99 ${ref.p99.toFixed(3)} ms`);
+
+    // 4. the highest fixed rate with p99 <= 5 ms: doubling, then two bisection steps
+    const search: { rate: number; p99: number; achieved: number }[] = [];
+    const holds = async (rate: number) => {
+      const r = await load(url, recommendPath, rate, 5, 5 + rate);
+      const ok = r.p99 <= 5 && r.errors + r.non2xx === 0 && r.achievedRps >= 0.95 * rate;
+      search.push({ rate, p99: Number(r.p99.toFixed(3)), achieved: Math.round(r.achievedRps) });
+      note(`bench:serve: search ${rate}/s: p99 ${r.p99.toFixed(3)} ms, achieved ${r.achievedRps.toFixed(0)}/s -> ${ok ? "holds" : "fails"}`);
+      return ok;
+    };
+    let lo = 0, hi = 0;
+    for (let rate = RATE; rate <= 64_000; rate *= 2) {
+      if (await holds(rate)) lo = rate;
+      else {
+        hi = rate;
+        break;
+      }
+    }
+    for (let step = 0; step < 2 && hi > 0 && lo > 0; step++) {
+      const mid = Math.round((lo + hi) / 2 / 100) * 100;
+      if (await holds(mid)) lo = mid;
+      else hi = mid;
+    }
+    const feedbackEvents = await fb.stop();
+
+    const updates = await metric(url, "liveq_learner_updates");
+    const version = await metric(url, "liveq_model_version");
+    const updatesPerSecond = await metric(url, "liveq_learner_updates_per_second");
+    const replay = await metric(url, "liveq_replay_size");
+    const result = {
+      bench: "serve",
+      users: USERS,
+      live_streams: STREAMS,
+      rate_rps: RATE,
+      achieved_rps: Math.round(main.achievedRps),
+      p50_ms: Number(main.p50.toFixed(3)),
+      p99_ms: Number(main.p99.toFixed(3)),
+      max_ms: Number(main.max.toFixed(3)),
+      autocannon_p99_ms: main.autocannonP99,
+      errors: main.errors + main.non2xx,
+      goal_p99_ms: 5,
+      p99_goal_ratio: Number((main.p99 / 5).toFixed(3)),
+      reference_healthz_p50_ms: Number(ref.p50.toFixed(3)),
+      reference_healthz_p99_ms: Number(ref.p99.toFixed(3)),
+      p99_vs_healthz: Number((main.p99 / ref.p99).toFixed(2)),
+      max_rps_p99_under_5ms: lo,
+      search,
+      events_per_s: Math.round(eventsPerSecond),
+      events_goal_ratio: Number((eventsPerSecond / 20_000).toFixed(2)),
+      events_ingested: totalEvents,
+      background_feedback_events: feedbackEvents,
+      learner_updates: updates,
+      learner_updates_per_s: updatesPerSecond,
+      replay_size: replay,
+      model_version: version,
+      durability: "fsync per commit (SQLite WAL, synchronous=FULL)",
+      cpus: cpus().length,
+      load_average_1min: Number(loadavg()[0].toFixed(2)),
+    };
+    process.stdout.write(`${opts.json ? "" : JSON.stringify(result, null, 2) + "\n"}${JSON.stringify(result)}\n`);
+  } finally {
+    if (child !== null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      child.kill("SIGKILL");
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function soak(url: string, minutes: number): Promise<void> {
+  const fb = backgroundFeedback(url, 2000, 7);
+  const rss: { t: number; mb: number }[] = [];
+  const sampler = setInterval(async () => rss.push({ t: Date.now(), mb: (await metric(url, "process_resident_memory_bytes")) / 2 ** 20 }), 10_000);
+  let errors = 0, requests = 0;
+  const t0 = Date.now();
+  while (Date.now() - t0 < minutes * 60_000) {
+    const r = await load(url, recommendPath, RATE, 30, Date.now());
+    errors += r.errors + r.non2xx;
+    requests += Math.round(r.achievedRps * 30);
+    note(`soak: ${((Date.now() - t0) / 60_000).toFixed(1)} min, p99 ${r.p99.toFixed(3)} ms, rss ${rss.at(-1)?.mb.toFixed(0) ?? "?"} MB, errors ${errors}`);
+  }
+  clearInterval(sampler);
+  const sent = await fb.stop();
+  const steady = rss.filter((x) => x.t - t0 > 60_000);
+  const first = steady[0]?.mb ?? NaN, last = steady.at(-1)?.mb ?? NaN;
+  const peak = Math.max(...steady.map((x) => x.mb));
+  const growth = (last - first) / first;
+  const result = {
+    bench: "serve-soak", minutes, rate_rps: RATE, requests, feedback_events: sent, errors,
+    rss_after_1min_mb: Number(first.toFixed(1)), rss_end_mb: Number(last.toFixed(1)), rss_peak_mb: Number(peak.toFixed(1)),
+    rss_growth: Number(growth.toFixed(4)), flat_within_10pct: Math.abs(growth) <= 0.1 && (peak - first) / first <= 0.1, ok: errors === 0 && Math.abs(growth) <= 0.1,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:serve: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

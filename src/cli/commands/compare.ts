@@ -1,0 +1,108 @@
+/**
+ * `liveq compare [--config FILE] [--users N --streamers N --days N] --seeds N --json [--report DIR]`:
+ * trains the DQN heads and tunes the baselines on training seeds, evaluates every policy on N
+ * held-apart evaluation seeds, and prints each metric's mean and 95% interval (and writes the
+ * HTML report with its plots).
+ */
+import { resolve } from "node:path";
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { integer } from "./simulate.js";
+import { readExperimentConfig } from "./train.js";
+import { withOverrides } from "../../sim/config.js";
+import { compareOnPlatform, type CompareResult } from "../../eval/platform/compare.js";
+import { toCompareJson, toReportData } from "../../eval/platform/report-data.js";
+import { renderComparisonReport } from "../../report/render.js";
+import { renderMetricsTable } from "../../report/metricsTable.js";
+import { baselineNames } from "../../policies/baselines/registry.js";
+import type { ExperimentConfig } from "../../train/experiment-config.js";
+import type { PlatformHead } from "../../train/platform-dqn-config.js";
+
+export interface CompareFlags {
+  config?: string;
+  users?: number;
+  streamers?: number;
+  days?: number;
+  seeds: number;
+  episodes?: number;
+  heads: string;
+  policies?: string;
+  json?: boolean;
+  report?: string;
+  progress: boolean;
+}
+
+/** Evaluation seeds: 1001, 1002, ... (training seeds are small integers; they never meet). */
+export function evaluationSeeds(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => 1001 + i);
+}
+
+export async function runComparison(flags: CompareFlags, exp: ExperimentConfig): Promise<{ result: CompareResult; reportPath: string | null }> {
+  const overrides: Record<string, number> = {};
+  for (const k of ["users", "streamers", "days"] as const) if (flags[k] !== undefined) overrides[k] = flags[k]!;
+  exp.sim = withOverrides(exp.sim, overrides);
+  const heads = flags.heads.split(",").map((h) => h.trim());
+  for (const h of heads) if (h !== "feature" && h !== "classic") throw new Error(`--heads: "${h}" is not a head (feature, classic)`);
+  const known = baselineNames();
+  const policies = flags.policies ? flags.policies.split(",").map((p) => p.trim()) : known.filter((n) => n !== "lookahead-oracle");
+  for (const p of policies) if (!known.includes(p)) throw new Error(`--policies: unknown policy "${p}"; known: ${known.join(", ")}`);
+
+  const showBar = flags.progress && process.stderr.isTTY === true;
+  const bar = showBar
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: "{stage} [{bar}] {percentage}% | ETA {eta_formatted}", hideCursor: true, fps: 4 }, cliProgress.Presets.shades_classic)
+    : null;
+  let started = false;
+  let stage = "";
+  const result = compareOnPlatform({
+    exp,
+    evalSeeds: evaluationSeeds(flags.seeds),
+    heads: heads as PlatformHead[],
+    baselines: policies,
+    episodes: flags.episodes,
+    onStage(s) {
+      stage = s;
+      if (!showBar) process.stderr.write(`${s}\n`);
+      else bar?.update({ stage });
+    },
+    onProgress(done, total) {
+      if (!bar) return;
+      if (!started) {
+        bar.start(total, 0, { stage });
+        started = true;
+      }
+      bar.update(done, { stage });
+    },
+  });
+  bar?.stop();
+  let reportPath: string | null = null;
+  if (flags.report) {
+    const out = await renderComparisonReport(toReportData(result), { outDir: resolve(flags.report) });
+    reportPath = out.indexHtml;
+  }
+  return { result, reportPath };
+}
+
+export function register(program: Command): void {
+  program
+    .command("compare")
+    .description("train the DQN, tune the baselines, and compare every policy on held-apart seeds of the simulated platform")
+    .option("--config <file>", "experiment config (JSON: sim, dqn, training; or a plain simulator config)")
+    .option("--users <n>", "override the config's users", integer("--users", 1))
+    .option("--streamers <n>", "override the config's streamers", integer("--streamers", 1))
+    .option("--days <n>", "override the config's days", integer("--days", 1))
+    .option("--seeds <n>", "evaluation seeds (held apart from the training seeds)", integer("--seeds", 2), 5)
+    .option("--episodes <n>", "training runs per DQN head (overrides training.episodes)", integer("--episodes", 1))
+    .option("--heads <list>", "DQN heads to train and compare", "feature,classic")
+    .option("--policies <list>", "baselines and oracles to compare (default: all but the lookahead oracle)")
+    .option("--report <dir>", "write the HTML report and its SVG plots here")
+    .option("--json", "print the results as one JSON object on the last line")
+    .option("--no-progress", "no progress bar")
+    .action(async (flags: CompareFlags) => {
+      const { result, reportPath } = await runComparison(flags, readExperimentConfig(flags.config));
+      if (!flags.json) {
+        console.log(renderMetricsTable(toReportData(result)));
+        if (reportPath) console.log(`report: ${reportPath}`);
+      }
+      if (flags.json) console.log(JSON.stringify({ ...toCompareJson(result), report: reportPath }));
+    });
+}

@@ -1,0 +1,183 @@
+/**
+ * The comparison behind `liveq compare` and `liveq demo`: train what needs training on training
+ * seeds, then run every policy on the same held-apart evaluation seeds of the simulated platform
+ * and report each metric's mean and 95% confidence interval.
+ *
+ * - DQN: one agent per head ("feature", "classic"), trained on the training seeds, then evaluated
+ *   greedy and frozen (it does not learn on evaluation seeds).
+ * - Baselines: tuned on the training seeds (src/policies/baselines/tuning.ts); the learning ones
+ *   (BPR-MF, LinUCB) go on learning during evaluation, as they would in production.
+ * - Oracles read the hidden truth: a bar, never "the best baseline".
+ */
+import { Platform } from "../../sim/platform.js";
+import type { SimSummary } from "../../sim/metrics.js";
+import type { SimPolicy } from "../../sim/policy.js";
+import { prepareBaselines, type TuningRecord } from "../../policies/baselines/tuning.js";
+import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
+import { createPlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
+import type { ExperimentConfig } from "../../train/experiment-config.js";
+import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
+import { meanCi, type MeanCi } from "../statistics.js";
+import { LiveTimeTracker, newStreamerParity } from "./cold-start.js";
+
+export type PolicyKind = "learned" | "baseline" | "oracle";
+
+export interface ComparedMetric {
+  key: string;
+  label: string;
+  higherIsBetter: boolean;
+  unit?: string;
+  read(s: SimSummary, parity: number): number;
+}
+
+export const COMPARED_METRICS: readonly ComparedMetric[] = [
+  { key: "reward_per_user_day", label: "Reward per user-day", higherIsBetter: true, read: (s) => s.metrics.reward_per_user_day },
+  { key: "watch_minutes_per_user_day", label: "Watch minutes per user-day", higherIsBetter: true, unit: "min", read: (s) => s.metrics.watch_minutes_per_user_day },
+  { key: "return_rate", label: "Next-day return rate", higherIsBetter: true, read: (s) => s.metrics.return_rate },
+  { key: "churned", label: "Churned users (share)", higherIsBetter: false, read: (s) => s.metrics.churned },
+  { key: "ctr", label: "Click-through rate", higherIsBetter: true, read: (s) => s.metrics.ctr },
+  { key: "coverage", label: "Coverage", higherIsBetter: true, read: (s) => s.metrics.coverage },
+  { key: "exposure_gini", label: "Exposure Gini", higherIsBetter: false, read: (s) => s.metrics.exposure_gini },
+  { key: "new_users_reward", label: "New users' reward per user-day", higherIsBetter: true, read: (s) => s.groups.new_users.reward_per_user_day },
+  { key: "new_streamers_reward", label: "New streamers' reward per viewing", higherIsBetter: true, read: (s) => s.groups.new_streamers.reward_per_viewing },
+  { key: "new_streamer_parity", label: "New vs established streamers of equal quality (reward per live hour)", higherIsBetter: true, read: (_s, p) => p },
+];
+
+export interface CompareOptions {
+  readonly exp: ExperimentConfig;
+  readonly evalSeeds: readonly number[];
+  readonly heads: readonly PlatformHead[];
+  readonly baselines: readonly string[];
+  /** Training episodes per DQN head (default exp.training.episodes). */
+  readonly episodes?: number;
+  readonly onStage?: (stage: string) => void;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly onTrainingPoint?: (head: PlatformHead, p: TrainingPoint) => void;
+}
+
+export interface PolicyResult {
+  name: string;
+  label: string;
+  kind: PolicyKind;
+  perSeed: Record<string, number[]>;
+  estimates: Record<string, MeanCi>;
+}
+
+export interface CompareResult {
+  setting: { users: number; streamers: number; days: number; trainSeeds: number[]; evalSeeds: number[]; episodes: number };
+  policies: PolicyResult[];
+  curves: { head: PlatformHead; points: TrainingPoint[] }[];
+  tuning: TuningRecord[];
+  headline: { dqn: string; bestBaseline: string; dqnVsBestBaseline: number; myopicOracle: string | null; dqnVsMyopicOracle: number | null };
+  seconds: number;
+}
+
+const HEAD_NAME: Record<PlatformHead, string> = { feature: "dqn", classic: "dqn-classic" };
+const HEAD_LABEL: Record<PlatformHead, string> = { feature: "DQN (feature head)", classic: "DQN (classic head)" };
+
+export function compareOnPlatform(o: CompareOptions): CompareResult {
+  const t0 = performance.now();
+  const { exp } = o;
+  const episodes = o.episodes ?? exp.training.episodes;
+  const trainSeeds = exp.training.seeds;
+  for (const s of o.evalSeeds) {
+    if (trainSeeds.includes(s)) throw new RangeError(`evaluation seed ${s} is also a training seed: keep them apart`);
+  }
+  const ticks = exp.sim.days * 144;
+  const evalRuns = o.evalSeeds.length * (o.heads.length + o.baselines.length);
+  const total = o.heads.length * episodes * ticks + evalRuns * ticks;
+  let done = 0;
+  const progress = (d: number) => o.onProgress?.(Math.min(total, d), total);
+
+  // 1. Train the DQN heads.
+  const trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[] = [];
+  for (const head of o.heads) {
+    o.onStage?.(`training ${HEAD_LABEL[head]}`);
+    const pd = createPlatformDqn(exp.sim, head, exp.dqn, exp.training.agentSeed);
+    const points: TrainingPoint[] = [];
+    const base = done;
+    trainOnPlatforms(pd, {
+      seeds: trainSeeds,
+      episodes,
+      onPoint(p) {
+        points.push(p);
+        o.onTrainingPoint?.(head, p);
+        progress(base + p.episode * ticks + p.tick);
+      },
+    });
+    done = base + episodes * ticks;
+    trained.push({ head, pd, points });
+  }
+
+  // 2. Tune the baselines on the training seeds.
+  o.onStage?.("tuning the baselines on the training seeds");
+  const prepared = prepareBaselines(o.baselines, { config: exp.sim, trainSeeds });
+
+  // 3. Evaluate everything on the evaluation seeds.
+  const entries: { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy }[] = [
+    ...trained.map((t) => ({
+      name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned" as const,
+      make: (_seed: number, p: Platform) => new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] }),
+    })),
+    ...prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) })),
+  ];
+  const results: PolicyResult[] = entries.map((e) => ({ name: e.name, label: e.label, kind: e.kind, perSeed: {}, estimates: {} }));
+  o.onStage?.(`evaluating ${entries.length} policies on ${o.evalSeeds.length} evaluation seeds`);
+  for (const seed of o.evalSeeds) {
+    entries.forEach((e, k) => {
+      const platform = new Platform(exp.sim, seed);
+      const policy = e.make(seed, platform);
+      const tracker = new LiveTimeTracker(platform);
+      const base = done;
+      while (!platform.done) {
+        tracker.observe(platform);
+        const actions = platform.actions();
+        policy.act(platform, actions);
+        const r = platform.step(actions);
+        policy.learn?.(r, platform);
+        progress(base + platform.tick);
+      }
+      done = base + ticks;
+      const summary = platform.summary();
+      const parity = newStreamerParity(platform, tracker);
+      for (const m of COMPARED_METRICS) (results[k].perSeed[m.key] ??= []).push(m.read(summary, parity));
+    });
+  }
+  for (const r of results) {
+    for (const m of COMPARED_METRICS) {
+      const values = r.perSeed[m.key].filter((v) => Number.isFinite(v));
+      if (values.length > 0) r.estimates[m.key] = meanCi(values);
+    }
+  }
+
+  // 4. The headline: DQN (feature head, else the first head) against the best baseline and the myopic oracle.
+  const key = "reward_per_user_day";
+  const dqn = results.find((r) => r.name === "dqn") ?? results.find((r) => r.kind === "learned");
+  const baselines = results.filter((r) => r.kind === "baseline");
+  const best = baselines.reduce<PolicyResult | undefined>((b, r) => (b === undefined || r.estimates[key].mean > b.estimates[key].mean ? r : b), undefined);
+  const oracle = results.find((r) => r.name === "myopic-oracle") ?? null;
+  if (!dqn || !best) throw new Error("compare: needs at least one DQN head and one non-oracle baseline");
+  const ratio = (a: PolicyResult, b: PolicyResult) => a.estimates[key].mean / b.estimates[key].mean;
+  return {
+    setting: { users: exp.sim.users, streamers: exp.sim.streamers, days: exp.sim.days, trainSeeds: [...trainSeeds], evalSeeds: [...o.evalSeeds], episodes },
+    policies: results,
+    curves: trained.map((t) => ({ head: t.head, points: t.points })),
+    tuning: prepared.map((b) => b.tuning),
+    headline: {
+      dqn: dqn.name,
+      bestBaseline: best.name,
+      dqnVsBestBaseline: ratio(dqn, best),
+      myopicOracle: oracle?.name ?? null,
+      dqnVsMyopicOracle: oracle ? ratio(dqn, oracle) : null,
+    },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+const LABELS: Record<string, string> = {
+  random: "Random", "most-viewed-now": "Most viewed now", pop: "POP", rep: "REP", "bpr-mf": "BPR-MF",
+  linucb: "LinUCB", "myopic-oracle": "Myopic oracle", "lookahead-oracle": "Lookahead oracle",
+};
+function labelOf(name: string): string {
+  return LABELS[name] ?? name;
+}

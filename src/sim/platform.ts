@@ -1,0 +1,839 @@
+/**
+ * The simulated live-streaming platform as a vectorised, seeded environment.
+ *
+ * Time runs in ticks of ten minutes. At each tick, streams start and end by their streamers'
+ * schedules, and users' pending events fire: sessions start, watches end, users who said "no
+ * thanks" look again. The users who need something to watch at that tick form one batch:
+ *
+ *     const p = new Platform(config, seed);        // stops at the first tick with a decision
+ *     while (!p.done) {
+ *       const actions = p.actions();                // p.nDeciding x p.slateSize, to fill
+ *       policy.act(p, actions);                     // reads p.userObservations, p.liveStreams, ...
+ *       const r = p.step(actions);                  // rewards, events, session ends, churn
+ *     }
+ *
+ * step() applies the whole batch at once, as one round of a multi-agent game: every user chooses
+ * from what they were shown (seeing the viewer counts at the start of the tick), then each
+ * experiences the stream with everyone who joined it in this tick (crowding). It then advances to
+ * the next tick with at least one decision; that batch's observations are built when first read.
+ *
+ * Everything is held in typed arrays sized once at construction (users, streamers, observation
+ * and result buffers), so a step allocates nothing per decision. Randomness comes from one seeded
+ * stream per concern (Rng.derive), so a seed and a config fix the run bit for bit, and changing a
+ * policy does not shift the draws of, say, the streamers' schedules.
+ */
+import { Rng } from "../core/random/rng.js";
+import type { SimConfig } from "./config.js";
+import { categoryName } from "./config.js";
+import { acceptProbability, chooseFromSlate } from "./choice.js";
+import { TickQueue } from "./event-queue.js";
+import { crowdingEffect, crowdingPenalty, type CrowdingEffect } from "./effects/crowding.js";
+import { drift, driftEffect, type DriftEffect } from "./effects/drift.js";
+import { fatigueAdded, fatigueEffect, fatiguePenalty, type FatigueEffect } from "./effects/fatigue.js";
+import { familiarity, notifyResponse, repeatEffect, type RepeatEffect } from "./effects/repeat.js";
+import {
+  churnChance, dissatisfiedEndChance, outcomeScore, returnRateFactor, satisfactionEffect, updatedSatisfaction,
+  type SatisfactionEffect,
+} from "./effects/satisfaction.js";
+import { giftFactor, pressureEffect, satisfactionFactor, type PressureEffect } from "./effects/pressure.js";
+import { socialProof, socialProofEffect, type SocialProofEffect } from "./effects/social-proof.js";
+import { MetricsRecorder, type SimSummary } from "./metrics.js";
+import { PlatformTruth } from "./truth.js";
+import { ViewingLog } from "./viewing-log.js";
+import {
+  PAIR_FEATURE_SIZE, clockFeatures, streamFeatureNames, streamFeatureSize, userFeatureNames, userFeatureSize,
+  writePairFeatures, writeStreamFeatures, writeUserFeatures,
+} from "./observe.js";
+import { pairNoise, poisson } from "./sampling.js";
+import { StreamerTable, categoryShares } from "./streamers.js";
+import { TICKS_PER_DAY, TICKS_PER_HOUR, TICK_MINUTES, dayOf } from "./time.js";
+import {
+  ARRIVAL, CHURNED, DISTINCT_WATCHED, EVENT_BROWSE, EVENT_KIND, EVENT_NONE, EVENT_SESSION_START, EVENT_TICK,
+  EVENT_WATCH_END_CONTINUE, EVENT_WATCH_END_LEAVE, FOLLOW_COUNT, IN_SESSION, LAST_DECLINED, LAST_MINUTES, LAST_SESSION_END,
+  PATIENCE, PREFERRED_HOUR, SATISFACTION, SESSIONS, SESSION_DECISIONS, SESSION_MINUTES, SESSION_RATE, SESSION_START,
+  TOTAL_MINUTES, USER_RECORD, UserTable, WATCHING,
+} from "./users.js";
+import {
+  EVENT_COMMENT, EVENT_FOLLOW, EVENT_GIFT, EVENT_LIKE, EVENT_REPEAT, WatchOutcome,
+  sampleWatch, watchModel, type WatchModel,
+} from "./watch.js";
+
+/**
+ * Interest enters utility as log(categories x interest): 0 for a user who spreads interest evenly,
+ * log 2 for twice the even share, and at least log(INTEREST_FLOOR) for a category the user ignores.
+ */
+const INTEREST_FLOOR = 0.05;
+
+/** The random streams of a platform, one per concern (the argument to Rng.derive). */
+const STREAM = {
+  streamers: 1,
+  users: 2,
+  schedules: 3,
+  returns: 4,
+  choices: 5,
+  watches: 6,
+  notifications: 7,
+  sessions: 8,
+} as const;
+
+/** Results of one step, one entry per decision in the order of the batch. Reused: copy what you keep. */
+export interface StepResult {
+  /** Tick of the decisions. */
+  readonly tick: number;
+  /** Number of decisions. */
+  readonly n: number;
+  /** The user of each decision. */
+  readonly users: Int32Array;
+  /** The streamer watched, or -1 for "no thanks". */
+  readonly chosen: Int32Array;
+  readonly reward: Float64Array;
+  readonly minutes: Float64Array;
+  /** EVENT_LIKE | EVENT_COMMENT | EVENT_GIFT | EVENT_FOLLOW | EVENT_REPEAT flags. */
+  readonly events: Uint8Array;
+  /** 1 if the user's session ends after this decision (after the watch, if any). */
+  readonly sessionEnded: Uint8Array;
+  /** 1 if the user leaves the platform for good after this decision. */
+  readonly churned: Uint8Array;
+}
+
+/** A step refused because of a bad action; nothing was changed. */
+export class SimActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SimActionError";
+  }
+}
+
+export class Platform {
+  readonly config: SimConfig;
+  readonly seed: number;
+  /** Ticks in the run (config.days days). */
+  readonly horizon: number;
+  /** Streamer slots: the action space. Streamers who debut later use reserved slots. */
+  readonly catalogueSize: number;
+  /** User slots, arrivals included. */
+  readonly userCapacity: number;
+  readonly slateSize: number;
+  readonly categories: number;
+  readonly userFeatureSize: number;
+  readonly streamFeatureSize: number;
+  readonly pairFeatureSize = PAIR_FEATURE_SIZE;
+  readonly userFeatureNames: readonly string[];
+  readonly streamFeatureNames: readonly string[];
+  /**
+   * The users and streamers, hidden truth included (interests, quality, satisfaction ...). A learner
+   * must read only the observation buffers; the oracles and the metrics read these.
+   */
+  readonly users: UserTable;
+  readonly streamers: StreamerTable;
+  /** Hidden-truth helpers for the oracle policies. */
+  readonly truth: PlatformTruth;
+  readonly metrics: MetricsRecorder;
+  /** Every viewing, when recording was asked for (recordViewings). */
+  viewingLog: ViewingLog | null = null;
+
+  /** The current tick (-1 before the first advance). */
+  tick = -1;
+  /** True once the run has reached its horizon. */
+  done = false;
+
+  // --- the current batch (valid until step) ---
+  private nDecidingNow = 0;
+  private readonly decidingBuf: Int32Array;
+  private readonly decisionOf: Int32Array;
+  private readonly userObsBuf: Float32Array;
+  private nLiveNow = 0;
+  private readonly liveBuf: Int32Array;
+  /** liveMask[s] = 1 while streamer s is live. */
+  readonly liveMask: Uint8Array;
+  /** liveRow[s] = row of s in streamObservations, or -1 if not live. */
+  readonly liveRow: Int32Array;
+  private readonly streamObsBuf: Float32Array;
+  private readonly actionBuf: Int32Array;
+  private views: { deciding: Int32Array; userObs: Float32Array; live: Int32Array; streamObs: Float32Array; actions: Int32Array } = {
+    deciding: new Int32Array(0), userObs: new Float32Array(0), live: new Int32Array(0), streamObs: new Float32Array(0), actions: new Int32Array(0),
+  };
+
+  // --- step results ---
+  private readonly res: {
+    users: Int32Array; chosen: Int32Array; reward: Float64Array; minutes: Float64Array; events: Uint8Array; sessionEnded: Uint8Array; churned: Uint8Array;
+  };
+
+  // --- model parameters ---
+  private readonly wInterest: number;
+  private readonly wLatent: number;
+  private readonly wIdio: number;
+  private readonly wQuality: number;
+  private readonly noThanks: number;
+  private readonly noiseSalt: number;
+  private readonly fatigueFx: FatigueEffect;
+  /** @internal */ readonly satisfactionFx: SatisfactionEffect;
+  private readonly driftFx: DriftEffect;
+  private readonly socialFx: SocialProofEffect;
+  private readonly crowdFx: CrowdingEffect;
+  /** @internal */ readonly repeatFx: RepeatEffect;
+  /** @internal */ readonly pressureFx: PressureEffect;
+  /** @internal */ readonly watch: WatchModel;
+  private readonly minReturnTicks: number;
+  private readonly endBase: number;
+  private readonly endPerDecision: number;
+  private readonly endAfterDecline: number;
+  private readonly followCapacity: number;
+
+  // --- machinery ---
+  private readonly queue: TickQueue;
+  private readonly streamQueue: TickQueue;
+  private readonly rngSchedules: Rng;
+  private readonly rngReturns: Rng;
+  private readonly rngChoices: Rng;
+  private readonly rngWatches: Rng;
+  private readonly rngNotify: Rng;
+  private readonly rngSessions: Rng;
+  private readonly pendingJoins: Int32Array;
+  private readonly baseMatch: Float64Array;
+  private readonly chosenSlot: Int32Array;
+  private readonly slateUtility: Float64Array;
+  private readonly slateScratch: Float64Array;
+  private readonly outcome = new WatchOutcome();
+  private readonly clock = new Float64Array(4);
+  private userObsReady = false;
+  private streamObsReady = false;
+
+  /** Scratch results of evaluate(). */
+  private evSlot = -1;
+  private evBase = 0;
+
+  constructor(config: SimConfig, seed: number) {
+    if (!Number.isInteger(seed)) throw new RangeError(`Platform: seed must be an integer, got ${seed}`);
+    this.config = config;
+    this.seed = seed;
+    this.horizon = config.days * TICKS_PER_DAY;
+    this.slateSize = config.slateSize;
+    const C = (this.categories = config.categories);
+    const names = Array.from({ length: C }, (_, c) => categoryName(c));
+    this.userFeatureSize = userFeatureSize(C);
+    this.streamFeatureSize = streamFeatureSize(C);
+    this.userFeatureNames = userFeatureNames(names);
+    this.streamFeatureNames = streamFeatureNames(names);
+
+    const rngStreamers = Rng.derive(seed, STREAM.streamers);
+    const rngUsers = Rng.derive(seed, STREAM.users);
+    this.rngSchedules = Rng.derive(seed, STREAM.schedules);
+    this.rngReturns = Rng.derive(seed, STREAM.returns);
+    this.rngChoices = Rng.derive(seed, STREAM.choices);
+    this.rngWatches = Rng.derive(seed, STREAM.watches);
+    this.rngNotify = Rng.derive(seed, STREAM.notifications);
+    this.rngSessions = Rng.derive(seed, STREAM.sessions);
+    this.noiseSalt = rngUsers.nextU32() | 0;
+
+    this.streamers = new StreamerTable(config, rngStreamers, this.rngSchedules, this.horizon);
+    this.users = new UserTable(config, rngUsers, this.horizon, categoryShares(C, config.streamer.categorySkew));
+    const S = (this.catalogueSize = this.streamers.capacity);
+    const U = (this.userCapacity = this.users.capacity);
+    const K = this.slateSize;
+
+    const ch = config.choice;
+    this.wInterest = ch.interest;
+    this.wLatent = ch.latent / Math.sqrt(config.latentDims);
+    this.wIdio = ch.idiosyncratic;
+    this.wQuality = ch.quality;
+    this.noThanks = ch.noThanks;
+    this.fatigueFx = fatigueEffect(config);
+    this.satisfactionFx = satisfactionEffect(config);
+    this.driftFx = driftEffect(config);
+    this.socialFx = socialProofEffect(config);
+    this.crowdFx = crowdingEffect(config);
+    this.repeatFx = repeatEffect(config);
+    this.pressureFx = pressureEffect(config);
+    this.watch = watchModel(config);
+    this.minReturnTicks = config.user.minReturnMinutes / TICK_MINUTES;
+    this.endBase = config.session.endBase;
+    this.endPerDecision = config.session.endPerDecision;
+    this.endAfterDecline = config.session.endAfterDecline;
+    this.followCapacity = config.user.followCapacity;
+
+    this.queue = new TickQueue(this.horizon, U);
+    this.streamQueue = new TickQueue(this.horizon, S);
+    this.decidingBuf = new Int32Array(U);
+    this.decisionOf = new Int32Array(U).fill(-1);
+    this.userObsBuf = new Float32Array(U * this.userFeatureSize);
+    this.liveBuf = new Int32Array(S);
+    this.liveMask = new Uint8Array(S);
+    this.liveRow = new Int32Array(S).fill(-1);
+    this.streamObsBuf = new Float32Array(S * this.streamFeatureSize);
+    this.actionBuf = new Int32Array(U * K);
+    this.res = {
+      users: new Int32Array(U), chosen: new Int32Array(U), reward: new Float64Array(U), minutes: new Float64Array(U),
+      events: new Uint8Array(U), sessionEnded: new Uint8Array(U), churned: new Uint8Array(U),
+    };
+    this.pendingJoins = new Int32Array(S);
+    this.baseMatch = new Float64Array(U);
+    this.chosenSlot = new Int32Array(U);
+    this.slateUtility = new Float64Array(K);
+    this.slateScratch = new Float64Array(K);
+    this.metrics = new MetricsRecorder(U, S, config.days);
+    this.truth = new PlatformTruth(this);
+
+    this.giveInitialFollows(rngUsers, config.population.initialFollows);
+    this.advance();
+  }
+
+  // === the batch ================================================================================
+
+  /** Users who need a decision now. */
+  get nDeciding(): number {
+    return this.nDecidingNow;
+  }
+  /** The users who need a decision now (a view, valid until step). */
+  get deciding(): Int32Array {
+    return this.views.deciding;
+  }
+  /** Their features, nDeciding x userFeatureSize, row i for deciding[i] (built on first use in a tick). */
+  get userObservations(): Float32Array {
+    if (!this.userObsReady) this.buildUserObservations();
+    return this.views.userObs;
+  }
+  /** Streams live now. */
+  get nLive(): number {
+    return this.nLiveNow;
+  }
+  /** The streamers live now (in no particular order; liveRow[s] is the row of s). */
+  get liveStreams(): Int32Array {
+    return this.views.live;
+  }
+  /** Their features, nLive x streamFeatureSize, row j for liveStreams[j] (see liveRow; built on first use in a tick). */
+  get streamObservations(): Float32Array {
+    if (!this.streamObsReady) this.buildStreamObservations();
+    return this.views.streamObs;
+  }
+  /** A buffer of nDeciding x slateSize actions for this batch (row i: the slate for deciding[i]). */
+  actions(): Int32Array {
+    return this.views.actions;
+  }
+  /** Day of the current tick. */
+  get day(): number {
+    return dayOf(this.tick);
+  }
+
+  /**
+   * Writes the pair features (PAIR_FEATURES) of decision i with each of the n streamers given,
+   * row by row, into out (n x pairFeatureSize).
+   */
+  pairFeatures(i: number, streamers: ArrayLike<number>, n: number, out: Float32Array): void {
+    const u = this.userOf(i);
+    const P = this.pairFeatureSize;
+    for (let j = 0; j < n; j++) writePairFeatures(this.users, this.users.findHistory(u, streamers[j]), this.tick, out, j * P);
+  }
+
+  /** Width of a candidate row: user features, then stream features, then pair features. */
+  get candidateFeatureSize(): number {
+    return this.userFeatureSize + this.streamFeatureSize + this.pairFeatureSize;
+  }
+
+  /**
+   * Writes one row per live stream for decision i, in liveStreams order: the user's features, the
+   * stream's features and their pair features side by side (nLive x candidateFeatureSize), the
+   * input of a learner that scores each candidate.
+   */
+  candidateFeatures(i: number, out: Float32Array): void {
+    const u = this.userOf(i);
+    const UF = this.userFeatureSize, SF = this.streamFeatureSize, W = this.candidateFeatureSize;
+    const users = this.userObservations, streams = this.streamObservations;
+    for (let j = 0; j < this.nLiveNow; j++) {
+      const row = j * W;
+      out.set(users.subarray(i * UF, i * UF + UF), row);
+      out.set(streams.subarray(j * SF, j * SF + SF), row + UF);
+      writePairFeatures(this.users, this.users.findHistory(u, this.liveBuf[j]), this.tick, out, row + UF + SF);
+    }
+  }
+
+  /** The user of decision i of the current batch. */
+  userOf(i: number): number {
+    if (!(i >= 0 && i < this.nDecidingNow)) throw new RangeError(`decision ${i} is not in the current batch (0..${this.nDecidingNow - 1})`);
+    return this.decidingBuf[i];
+  }
+
+  /** Starts recording every viewing (user, streamer, tick) into viewingLog. */
+  recordViewings(): ViewingLog {
+    return (this.viewingLog ??= new ViewingLog());
+  }
+
+  // === step =====================================================================================
+
+  /**
+   * Applies one slate per deciding user and advances to the next tick with decisions.
+   * @param actions nDeciding x slateSize streamer indices; row i is the slate for deciding[i]. The
+   *   first entry of a slate must be a live stream; later entries may be -1 (a shorter slate) but
+   *   not repeat a stream.
+   * @param users optionally the users the rows are for; each must be the user of that row of the
+   *   batch (this catches acting for a user who needs no decision).
+   * @throws SimActionError for a wrong number of actions, a stream that is not live, a repeated
+   *   stream, or a user who needs no decision; the platform is then unchanged.
+   */
+  step(actions: Int32Array, users?: ArrayLike<number>): StepResult {
+    if (this.done) throw new SimActionError(`step: the run is over (it lasts ${this.config.days} days)`);
+    this.validate(actions, users);
+    const n = this.nDecidingNow, K = this.slateSize, t = this.tick;
+    const U = this.users, S = this.streamers, M = this.metrics;
+    const res = this.res;
+
+    // Phase 1: every user chooses from their slate, seeing the viewer counts at the start of the tick.
+    for (let i = 0; i < n; i++) {
+      const u = this.decidingBuf[i];
+      res.users[i] = u;
+      let chosen = -1;
+      if (K === 1) {
+        const s = actions[i];
+        M.exposure[s]++;
+        const v = this.evaluate(u, s) + socialProof(S.viewers[s], this.socialFx);
+        if (this.rngChoices.float() < acceptProbability(v, this.noThanks)) chosen = s;
+        if (chosen >= 0) {
+          this.baseMatch[i] = this.evBase;
+          this.chosenSlot[i] = this.evSlot;
+        }
+      } else {
+        let m = 0;
+        for (let j = 0; j < K; j++) {
+          const s = actions[i * K + j];
+          if (s < 0) continue;
+          M.exposure[s]++;
+          this.slateUtility[m++] = this.evaluate(u, s) + socialProof(S.viewers[s], this.socialFx);
+        }
+        const pick = chooseFromSlate(this.slateUtility, m, this.noThanks, this.rngChoices.float(), this.slateScratch);
+        if (pick >= 0) {
+          // pick counts the slate's streams, skipping its -1 entries
+          for (let j = 0, seen = -1; j < K; j++) {
+            if (actions[i * K + j] >= 0 && ++seen === pick) {
+              chosen = actions[i * K + j];
+              break;
+            }
+          }
+          this.baseMatch[i] = this.evaluate(u, chosen);
+          this.chosenSlot[i] = this.evSlot;
+        }
+      }
+      res.chosen[i] = chosen;
+      if (chosen >= 0) this.pendingJoins[chosen]++;
+    }
+
+    // Phase 2: each user experiences their choice with everyone who joined it in this tick.
+    const out = this.outcome;
+    const rec = U.rec;
+    for (let i = 0; i < n; i++) {
+      const u = res.users[i];
+      const s = res.chosen[i];
+      const r = u * USER_RECORD;
+      const isNewUser = U.isNew(u);
+      let reward = 0, minutes = 0, events = 0;
+      if (s >= 0) {
+        const crowd = S.viewers[s] + this.pendingJoins[s];
+        const e = this.baseMatch[i] - crowdingPenalty(crowd, this.crowdFx);
+        const known = this.chosenSlot[i];
+        const entry = known >= 0 ? known : U.addHistory(u, s);
+        const canFollow = !U.historyFollowed(entry) && U.canFollowMore(u);
+        const pressure = S.pressure[s];
+        sampleWatch(this.watch, e, rec[r + PATIENCE], (S.liveEnd[s] - t) * TICK_MINUTES, canFollow, giftFactor(pressure, this.pressureFx), this.rngWatches, out);
+        reward = out.reward;
+        minutes = out.minutes;
+        events = out.events;
+        if (U.recordViewing(entry, t) > 0) {
+          events |= EVENT_REPEAT;
+          M.repeats++;
+        } else {
+          rec[r + DISTINCT_WATCHED]++;
+        }
+        if (events & EVENT_FOLLOW) {
+          U.follow(u, entry);
+          S.followers[s]++;
+          M.follows++;
+        }
+        if (events & EVENT_LIKE) M.likes++;
+        if (events & EVENT_COMMENT) M.comments++;
+        if (events & EVENT_GIFT) {
+          M.gifts++;
+          S.gifts[s]++;
+        }
+        const c = S.category[s];
+        U.vec[U.fatigueAt(u) + c] += fatigueAdded(minutes, this.fatigueFx);
+        U.vec[U.minutesAt(u) + c] += minutes;
+        drift(U.vec, U.interestAt(u), U.tasteAt(u), S.taste, s * S.dims, c, this.categories, S.dims, minutes, this.driftFx);
+        rec[r + TOTAL_MINUTES] += minutes;
+        rec[r + SESSION_MINUTES] += minutes;
+        S.viewings[s]++;
+        S.minutesWatched[s] += minutes;
+        const score = outcomeScore(minutes, this.watch.meanMinutes) * satisfactionFactor(pressure, this.pressureFx);
+        rec[r + SATISFACTION] = updatedSatisfaction(rec[r + SATISFACTION], score, this.satisfactionFx);
+        this.viewingLog?.push(u, s, t);
+      } else {
+        rec[r + SATISFACTION] = updatedSatisfaction(rec[r + SATISFACTION], 0, this.satisfactionFx);
+      }
+      rec[r + LAST_MINUTES] = minutes;
+      rec[r + LAST_DECLINED] = s < 0 ? 1 : 0;
+      const decisions = ++rec[r + SESSION_DECISIONS];
+      M.decided(isNewUser, s, reward, minutes);
+
+      // Does the session go on after this?
+      const satisfaction = rec[r + SATISFACTION];
+      const pEnd = this.endBase + this.endPerDecision * (decisions - 1) + (s < 0 ? this.endAfterDecline : 0)
+        + dissatisfiedEndChance(satisfaction, this.satisfactionFx);
+      const leave = this.rngSessions.float() < pEnd;
+      const churn = leave && this.rngSessions.float() < churnChance(satisfaction, this.satisfactionFx);
+      if (churn) {
+        rec[r + CHURNED] = 1;
+        M.churn(isNewUser);
+      }
+      res.reward[i] = reward;
+      res.minutes[i] = minutes;
+      res.events[i] = events;
+      res.sessionEnded[i] = leave ? 1 : 0;
+      res.churned[i] = churn ? 1 : 0;
+
+      if (s >= 0) {
+        rec[r + WATCHING] = s;
+        const end = t + Math.max(1, Math.ceil(minutes / TICK_MINUTES - 1e-9));
+        this.schedule(u, leave ? EVENT_WATCH_END_LEAVE : EVENT_WATCH_END_CONTINUE, end);
+      } else if (leave) {
+        this.endSession(u, t);
+      } else {
+        this.schedule(u, EVENT_BROWSE, t + 1);
+      }
+    }
+    // The joins of this tick become viewers.
+    for (let i = 0; i < n; i++) {
+      const s = res.chosen[i];
+      if (s >= 0) {
+        S.viewers[s]++;
+        this.pendingJoins[s] = 0;
+      }
+    }
+    for (let i = 0; i < n; i++) this.decisionOf[this.decidingBuf[i]] = -1;
+
+    const result: StepResult = {
+      tick: t, n,
+      users: res.users.subarray(0, n), chosen: res.chosen.subarray(0, n), reward: res.reward.subarray(0, n),
+      minutes: res.minutes.subarray(0, n), events: res.events.subarray(0, n),
+      sessionEnded: res.sessionEnded.subarray(0, n), churned: res.churned.subarray(0, n),
+    };
+    this.advance();
+    return result;
+  }
+
+  private validate(actions: Int32Array, users?: ArrayLike<number>): void {
+    const n = this.nDecidingNow, K = this.slateSize, t = this.tick;
+    if (!(actions instanceof Int32Array)) throw new SimActionError("step: actions must be an Int32Array");
+    if (actions.length !== n * K) {
+      throw new SimActionError(
+        `step: expected ${n * K} actions (${n} deciding users x slate size ${K}) at tick ${t}, got ${actions.length}` +
+        (actions.length > n * K ? ": actions for users who need no decision are refused (use platform.actions())" : ""),
+      );
+    }
+    if (users !== undefined) {
+      if (users.length !== n) throw new SimActionError(`step: got ${users.length} users for ${n} decisions at tick ${t}`);
+      for (let i = 0; i < n; i++) {
+        const u = users[i];
+        if (!(u >= 0 && u < this.userCapacity) || this.decisionOf[u] < 0) {
+          throw new SimActionError(`step: user ${u} (row ${i}) needs no decision at tick ${t}`);
+        }
+        if (this.decisionOf[u] !== i) throw new SimActionError(`step: row ${i} is for user ${this.decidingBuf[i]}, not user ${u}`);
+      }
+    }
+    const S = this.catalogueSize;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < K; j++) {
+        const s = actions[i * K + j];
+        if (s === -1 && j > 0) continue;
+        if (!(s >= 0 && s < S)) this.refuse(i, j, `streamer ${s} is not in the catalogue (0..${S - 1}${j > 0 ? ", or -1" : ""})`);
+        if (this.liveMask[s] === 0) this.refuse(i, j, `streamer ${s} is not live`);
+        for (let k = 0; k < j; k++) if (actions[i * K + k] === s) this.refuse(i, j, `streamer ${s} is already in the slate`);
+      }
+    }
+  }
+
+  private refuse(i: number, j: number, why: string): never {
+    const slot = this.slateSize > 1 ? ` slot ${j}` : "";
+    throw new SimActionError(`step: row ${i} (user ${this.decidingBuf[i]})${slot} at tick ${this.tick}: ${why}`);
+  }
+
+  /**
+   * The part of user u's utility for stream s that does not depend on viewers: taste, quality and
+   * familiarity, minus fatigue. Leaves u's history slot for s in evSlot and the value in evBase.
+   * @internal hidden truth
+   */
+  evaluate(u: number, s: number): number {
+    const U = this.users, S = this.streamers;
+    const D = S.dims;
+    const c = S.category[s];
+    const vec = U.vec, st = S.taste;
+    let dot = 0;
+    for (let d = 0, a = U.tasteAt(u), b = s * D; d < D; d++) dot += vec[a + d] * st[b + d];
+    let v = this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)) + this.wLatent * dot
+      + this.wIdio * pairNoise(u, s, this.noiseSalt) + this.wQuality * S.quality[s] - fatiguePenalty(vec[U.fatigueAt(u) + c], this.fatigueFx);
+    const entry = U.findHistory(u, s);
+    if (entry >= 0) v += familiarity(U.historyFollowed(entry), U.historyCount(entry), this.repeatFx);
+    this.evSlot = entry;
+    this.evBase = v;
+    return v;
+  }
+
+  /** @internal the utility of "no thanks". */
+  noThanksUtility(): number {
+    return this.noThanks;
+  }
+
+  /** @internal social proof of stream s now. */
+  socialProofOf(s: number): number {
+    return socialProof(this.streamers.viewers[s], this.socialFx);
+  }
+
+  /** @internal crowding penalty with `viewers` watching. */
+  crowdingAt(viewers: number): number {
+    return crowdingPenalty(viewers, this.crowdFx);
+  }
+
+  // === time =====================================================================================
+
+  /** Moves to the next tick with at least one decision, or to the end. */
+  private advance(): void {
+    const U = this.users, S = this.streamers;
+    this.nDecidingNow = 0;
+    while (this.nDecidingNow === 0) {
+      const t = ++this.tick;
+      if (t >= this.horizon) {
+        this.done = true;
+        for (let j = 0; j < this.nLiveNow; j++) {
+          this.liveMask[this.liveBuf[j]] = 0;
+          this.liveRow[this.liveBuf[j]] = -1;
+        }
+        this.nLiveNow = 0;
+        this.refreshViews();
+        return;
+      }
+      while (U.active < U.capacity && U.get(U.active, ARRIVAL) <= t) this.schedule(U.active++, EVENT_SESSION_START, t);
+      while (S.active < S.capacity && S.debutTick[S.active] <= t) this.planStream(S.active++, t - 1);
+      this.updateStreams(t);
+      this.fireEvents(t);
+    }
+    this.observe();
+  }
+
+  /** Plans streamer s's next stream after tick `after` and puts its start in the calendar. */
+  private planStream(s: number, after: number): void {
+    const S = this.streamers;
+    S.planNext(s, after);
+    if (S.nextStart[s] >= 0) this.streamQueue.push(s, S.nextStart[s]);
+  }
+
+  /**
+   * Starts and ends the streams due at tick t (from the streamers' calendar, so a tick costs only
+   * its changes) and keeps the live list: a stream joins at the end, and one that ends is replaced
+   * by the last, so the list is in no particular (but reproducible) order.
+   */
+  private updateStreams(t: number): void {
+    const S = this.streamers, q = this.streamQueue;
+    for (let s = q.take(t); s >= 0;) {
+      const next = q.after(s);
+      if (S.live[s]) {
+        S.live[s] = 0;
+        const row = this.liveRow[s], last = this.liveBuf[--this.nLiveNow];
+        this.liveBuf[row] = last;
+        this.liveRow[last] = row;
+        this.liveRow[s] = -1;
+        this.liveMask[s] = 0;
+        this.planStream(s, t);
+      } else {
+        S.live[s] = 1;
+        S.liveStart[s] = t;
+        S.liveEnd[s] = t + S.nextLength[s];
+        S.nextStart[s] = -1;
+        this.metrics.everLive[s] = 1;
+        this.liveRow[s] = this.nLiveNow;
+        this.liveBuf[this.nLiveNow++] = s;
+        this.liveMask[s] = 1;
+        q.push(s, S.liveEnd[s]);
+      }
+      s = next;
+    }
+  }
+
+  /** Fires the users' events of tick t; those who need a decision join the batch. */
+  private fireEvents(t: number): void {
+    const U = this.users, S = this.streamers, q = this.queue;
+    const rec = U.rec;
+    for (let u = q.take(t); u >= 0;) {
+      const next = q.after(u);
+      const r = u * USER_RECORD;
+      const kind = rec[r + EVENT_KIND];
+      rec[r + EVENT_KIND] = EVENT_NONE;
+      rec[r + EVENT_TICK] = -1;
+      if (kind === EVENT_WATCH_END_CONTINUE || kind === EVENT_WATCH_END_LEAVE) {
+        S.viewers[rec[r + WATCHING]]--;
+        rec[r + WATCHING] = -1;
+      }
+      if (kind === EVENT_SESSION_START) {
+        if (this.nLiveNow === 0) {
+          this.schedule(u, EVENT_SESSION_START, t + TICKS_PER_HOUR); // nothing to watch: try again later
+        } else {
+          rec[r + IN_SESSION] = 1;
+          rec[r + SESSION_START] = t;
+          rec[r + SESSION_DECISIONS] = 0;
+          rec[r + SESSION_MINUTES] = 0;
+          rec[r + LAST_MINUTES] = 0;
+          rec[r + LAST_DECLINED] = 0;
+          rec[r + SESSIONS]++;
+          this.metrics.sessionStarted(u, dayOf(t));
+          this.join(u);
+        }
+      } else if (kind === EVENT_WATCH_END_LEAVE || this.nLiveNow === 0) {
+        this.endSession(u, t);
+      } else {
+        this.join(u);
+      }
+      u = next;
+    }
+  }
+
+  private join(u: number): void {
+    this.decisionOf[u] = this.nDecidingNow;
+    this.decidingBuf[this.nDecidingNow++] = u;
+  }
+
+  private schedule(u: number, kind: number, t: number): void {
+    if (this.queue.push(u, t)) {
+      const r = u * USER_RECORD;
+      this.users.rec[r + EVENT_KIND] = kind;
+      this.users.rec[r + EVENT_TICK] = t;
+    }
+  }
+
+  /** Ends u's session at tick t and schedules the next one, unless u has churned. */
+  private endSession(u: number, t: number): void {
+    const U = this.users;
+    const r = u * USER_RECORD;
+    U.rec[r + IN_SESSION] = 0;
+    U.rec[r + LAST_SESSION_END] = t;
+    if (U.rec[r + CHURNED]) return;
+    const next = this.nextSessionStart(u, t);
+    if (next >= 0) this.schedule(u, EVENT_SESSION_START, next);
+  }
+
+  /**
+   * When user u, whose session ended at tick t, starts the next one: the earlier of a natural return
+   * and a followed streamer going live (if the user answers its notification).
+   *
+   * Natural returns follow a Poisson process of rate sessionRate x returnRateFactor(satisfaction),
+   * modulated over the day by 1 + rhythm cos(2 pi (hour - preferred hour) / 24) and sampled by
+   * thinning (Lewis and Shedler), starting minReturnMinutes after the end of the session.
+   */
+  private nextSessionStart(u: number, t: number): number {
+    const U = this.users, S = this.streamers;
+    const amp = this.config.user.dailyRhythm;
+    const r = u * USER_RECORD;
+    const ratePerTick = (U.rec[r + SESSION_RATE] / TICKS_PER_DAY) * returnRateFactor(U.rec[r + SATISFACTION], this.satisfactionFx);
+    const maxRate = ratePerTick * (1 + amp);
+    const pref = U.rec[r + PREFERRED_HOUR];
+    let best = -1;
+    for (let x = t + this.minReturnTicks; ;) {
+      x += this.rngReturns.exponential(1 / maxRate);
+      if (x >= this.horizon) break;
+      const hour = (x % TICKS_PER_DAY) / TICKS_PER_HOUR;
+      if (this.rngReturns.float() * (1 + amp) < 1 + amp * Math.cos((2 * Math.PI * (hour - pref)) / 24)) {
+        best = Math.ceil(x);
+        break;
+      }
+    }
+    const p = notifyResponse(this.repeatFx);
+    if (p > 0) {
+      const F = U.followCapacity;
+      for (let j = u * F, end = u * F + U.rec[r + FOLLOW_COUNT]; j < end; j++) {
+        const start = S.nextStart[U.followList[j]];
+        if (start > t && (best < 0 || start < best) && this.rngNotify.float() < p) best = start;
+      }
+    }
+    return best < this.horizon ? best : -1;
+  }
+
+  /**
+   * Readies the batch: the deciding users' fatigue recovers to now, and the observations are marked
+   * stale. They are written on first use (a policy that reads none of them costs none of them).
+   */
+  private observe(): void {
+    const t = this.tick, U = this.users;
+    const decay = this.fatigueFx.decayPerTick;
+    for (let i = 0; i < this.nDecidingNow; i++) U.decayFatigue(this.decidingBuf[i], t, decay);
+    this.userObsReady = false;
+    this.streamObsReady = false;
+    this.refreshViews();
+  }
+
+  private buildUserObservations(): void {
+    const t = this.tick, U = this.users, UF = this.userFeatureSize;
+    clockFeatures(t, this.clock);
+    for (let i = 0; i < this.nDecidingNow; i++) writeUserFeatures(U, this.decidingBuf[i], t, this.clock, this.userObsBuf, i * UF);
+    this.userObsReady = true;
+  }
+
+  private buildStreamObservations(): void {
+    const t = this.tick, SF = this.streamFeatureSize;
+    for (let j = 0; j < this.nLiveNow; j++) writeStreamFeatures(this.streamers, this.categories, this.liveBuf[j], t, this.streamObsBuf, j * SF);
+    this.streamObsReady = true;
+  }
+
+  private refreshViews(): void {
+    const n = this.nDecidingNow, L = this.nLiveNow;
+    this.views = {
+      deciding: this.decidingBuf.subarray(0, n),
+      userObs: this.userObsBuf.subarray(0, n * this.userFeatureSize),
+      live: this.liveBuf.subarray(0, L),
+      streamObs: this.streamObsBuf.subarray(0, L * this.streamFeatureSize),
+      actions: this.actionBuf.subarray(0, n * this.slateSize),
+    };
+  }
+
+  /**
+   * Users present before day 0 bring a few follows: a Poisson number, chosen among a few random
+   * streamers as the ones they like best (hidden taste). Their first viewings still count as new.
+   */
+  private giveInitialFollows(rng: Rng, mean: number): void {
+    const U = this.users, S = this.streamers;
+    const cap = this.config.user.followCapacity;
+    if (mean <= 0 || cap === 0) return;
+    const pool = S.initialCount;
+    const candidates: number[] = [];
+    for (let u = 0; u < U.initialCount; u++) {
+      const k = Math.min(cap, poisson(mean, rng), pool);
+      if (k === 0) continue;
+      candidates.length = 0;
+      for (let j = 0; j < 4 * k; j++) candidates.push(rng.int(pool));
+      const scored = [...new Set(candidates)].map((s) => ({ s, v: this.evaluate(u, s) }));
+      scored.sort((a, b) => b.v - a.v || a.s - b.s);
+      for (let j = 0; j < Math.min(k, scored.length); j++) {
+        U.follow(u, U.addHistory(u, scored[j].s));
+        S.followers[scored[j].s]++;
+      }
+    }
+  }
+
+  // === results ==================================================================================
+
+  /** The metrics of the run so far (complete once done). */
+  summary(): SimSummary {
+    const U = this.users;
+    const end = Math.min(Math.max(this.tick, 0), this.horizon);
+    const userDays: [number, number] = [0, 0];
+    const counts: [number, number] = [0, 0];
+    for (let u = 0; u < U.active; u++) {
+      const g = U.isNew(u) ? 1 : 0;
+      counts[g]++;
+      userDays[g] += Math.max(0, end - U.get(u, ARRIVAL)) / TICKS_PER_DAY;
+    }
+    return this.metrics.summarize(userDays, counts, this.streamers.initialCount, end);
+  }
+
+  /** Bytes held by the platform's typed arrays (state, observations, results, metrics). */
+  byteSize(): number {
+    let b = this.users.byteSize() + this.streamers.byteSize() + this.queue.byteSize() + this.streamQueue.byteSize() + this.metrics.byteSize();
+    for (const a of [this.decidingBuf, this.decisionOf, this.userObsBuf, this.liveBuf, this.liveMask, this.liveRow, this.streamObsBuf, this.actionBuf,
+      this.pendingJoins, this.baseMatch, this.chosenSlot, ...Object.values(this.res)]) b += a.byteLength;
+    return b;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The config of a training or comparison run, one JSON file: the platform (`sim`, the simulator's
+ * keys), the DQN's hyper-parameters (`dqn`) and the training schedule (`training`). A file with
+ * none of these three keys is read as a plain simulator config. Unknown keys are refused.
+ */
+import { z } from "zod";
+import { parseSimConfig, type SimConfig } from "../sim/config.js";
+import { DEFAULT_PLATFORM_DQN, type PlatformDqnHyper } from "./platform-dqn-config.js";
+
+const pos = z.number().int().positive();
+export const dqnHyperSchema = z
+  .object({
+    hidden: z.array(pos).min(1).max(6),
+    embedding: pos,
+    sketchSlots: z.number().int().min(0).max(256),
+    gamma: z.number().min(0).max(1),
+    nStep: z.number().int().min(1).max(20),
+    doubleDqn: z.boolean(),
+    lr: z.number().positive().max(1),
+    batchSize: pos,
+    replayCapacity: pos,
+    tau: z.number().gt(0).max(1),
+    explorationDecisions: pos,
+    epsilonEnd: z.number().min(0).max(1),
+    learningStarts: z.number().int().min(0),
+    trainEvery: pos,
+  })
+  .strict()
+  .partial();
+
+export const trainingSchema = z
+  .object({
+    /** Simulated runs (each `sim.days` long) to train on. */
+    episodes: pos.default(4),
+    /** Platform seeds of the training runs (held apart from evaluation seeds). */
+    seeds: z.array(z.number().int()).min(1).default([1, 2, 3, 4]),
+    /** Seed of the agent (weights, exploration, replay sampling). */
+    agentSeed: z.number().int().default(1),
+  })
+  .strict();
+
+export interface ExperimentConfig {
+  sim: SimConfig;
+  dqn: PlatformDqnHyper;
+  training: z.output<typeof trainingSchema>;
+}
+
+export function parseExperimentConfig(json: unknown, source = "config"): ExperimentConfig {
+  const obj = (json ?? {}) as Record<string, unknown>;
+  const combined = typeof obj === "object" && ("sim" in obj || "dqn" in obj || "training" in obj);
+  if (!combined) return { sim: parseSimConfig(obj, source), dqn: { ...DEFAULT_PLATFORM_DQN }, training: trainingSchema.parse({}) };
+  const extra = Object.keys(obj).filter((k) => !["sim", "dqn", "training"].includes(k));
+  if (extra.length > 0) throw new RangeError(`${source}: unknown key "${extra[0]}" (allowed: sim, dqn, training)`);
+  const dqn = dqnHyperSchema.safeParse(obj.dqn ?? {});
+  if (!dqn.success) throw new RangeError(`${source}: ${dqn.error.issues.map((i) => `dqn.${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const training = trainingSchema.safeParse(obj.training ?? {});
+  if (!training.success) throw new RangeError(`${source}: ${training.error.issues.map((i) => `training.${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return { sim: parseSimConfig(obj.sim ?? {}, `${source} (sim)`), dqn: { ...DEFAULT_PLATFORM_DQN, ...dqn.data } as PlatformDqnHyper, training: training.data };
+}

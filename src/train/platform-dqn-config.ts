@@ -1,0 +1,122 @@
+/**
+ * The DQN agent for a simulated platform: its head, its hyper-parameters and the sizes that follow
+ * from the platform's config. One place, so training, comparison and the demo agree.
+ */
+import { Platform } from "../sim/platform.js";
+import type { SimConfig } from "../sim/config.js";
+import { DqnAgent } from "../core/dqn/agent.js";
+import { parseDqnConfig, type DqnConfigInput } from "../core/dqn/config.js";
+import { dqnCheckpoint, restoreDqn } from "../core/dqn/checkpoint.js";
+import { CheckpointError, type CheckpointBundle } from "../core/checkpoint/bundle.js";
+import { parseSimConfig } from "../sim/config.js";
+import { PlatformEncoder, type EncoderMode } from "./platform-encoder.js";
+import { platformBounds } from "./platform-bounds.js";
+
+export type PlatformHead = "feature" | "classic";
+
+/** Hyper-parameters of the platform DQN (everything but the sizes, which come from the platform). */
+export interface PlatformDqnHyper {
+  readonly hidden: number[];
+  readonly embedding: number;
+  readonly sketchSlots: number;
+  readonly gamma: number;
+  readonly nStep: number;
+  readonly doubleDqn: boolean;
+  readonly lr: number;
+  readonly batchSize: number;
+  readonly replayCapacity: number;
+  readonly tau: number;
+  /** Decisions over which epsilon decays from 1 to epsilonEnd. */
+  readonly explorationDecisions: number;
+  readonly epsilonEnd: number;
+  readonly learningStarts: number;
+  readonly trainEvery: number;
+}
+
+export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
+  hidden: [128, 64],
+  embedding: 32,
+  sketchSlots: 16,
+  gamma: 0.9,
+  nStep: 1,
+  doubleDqn: true,
+  lr: 5e-4,
+  batchSize: 64,
+  replayCapacity: 100_000,
+  tau: 0.01,
+  explorationDecisions: 50_000,
+  epsilonEnd: 0.05,
+  learningStarts: 2_000,
+  trainEvery: 2,
+};
+
+/** A platform DQN: the agent, and how to encode a platform of its config for it. */
+export interface PlatformDqn {
+  readonly sim: SimConfig;
+  readonly head: PlatformHead;
+  readonly hyper: PlatformDqnHyper;
+  readonly agent: DqnAgent;
+  encoderFor(p: Platform): PlatformEncoder;
+}
+
+/** A DQN agent sized for platforms of `sim` (a one-day probe platform gives the feature sizes). */
+export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: PlatformDqnHyper, seed: number, restore?: CheckpointBundle): PlatformDqn {
+  const bounds = platformBounds(sim);
+  const probe = new Platform({ ...sim, days: 1 }, 0);
+  const mode: EncoderMode = head;
+  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, hyper.sketchSlots);
+  const config: DqnConfigInput = {
+    obsSize: probeEncoder.obsSize,
+    actions: bounds.actions,
+    actionMasks: true,
+    maxAgents: bounds.agents,
+    network:
+      head === "feature"
+        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, layout: probeEncoder.layout }
+        : { hidden: hyper.hidden, head: "dueling" },
+    gamma: hyper.gamma,
+    nStep: hyper.nStep,
+    doubleDqn: hyper.doubleDqn,
+    optimizer: { lr: hyper.lr },
+    batchSize: hyper.batchSize,
+    replay: { kind: "uniform", capacity: hyper.replayCapacity },
+    target: { kind: "polyak", tau: hyper.tau },
+    exploration: { kind: "linear", start: 1, end: hyper.epsilonEnd, steps: hyper.explorationDecisions },
+    learningStarts: hyper.learningStarts,
+    trainEvery: hyper.trainEvery,
+    seed,
+  };
+  const table = probeEncoder.table;
+  let agent: DqnAgent;
+  if (restore) {
+    agent = restoreDqn(restore, { actionTable: table });
+    const expected = parseDqnConfig(config);
+    if (JSON.stringify(agent.config) !== JSON.stringify(expected)) {
+      throw new CheckpointError("checkpoint: the agent's config does not match this platform and head (was it trained on another config?)");
+    }
+  } else {
+    agent = new DqnAgent(config, { actionTable: table });
+  }
+  return { sim, head, hyper, agent, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, hyper.sketchSlots, table) };
+}
+
+/** The checkpoint of a platform DQN: the agent's, plus what rebuilds the rest. */
+export function platformDqnCheckpoint(pd: PlatformDqn, extra: Record<string, unknown> = {}): CheckpointBundle {
+  const b = dqnCheckpoint(pd.agent);
+  return { ...b, meta: { ...b.meta, platform: { sim: pd.sim, head: pd.head, hyper: pd.hyper }, ...extra } };
+}
+
+/** Rebuilds a platform DQN from its checkpoint; throws CheckpointError naming what is wrong. */
+export function restorePlatformDqn(bundle: CheckpointBundle): PlatformDqn {
+  const p = bundle.meta.platform as { sim?: unknown; head?: unknown; hyper?: unknown } | undefined;
+  if (!p || typeof p !== "object") throw new CheckpointError("checkpoint: not a platform DQN (meta.platform is missing)");
+  if (p.head !== "feature" && p.head !== "classic") throw new CheckpointError(`checkpoint: meta.platform.head must be "feature" or "classic", got ${String(p.head)}`);
+  let sim: SimConfig;
+  try {
+    sim = parseSimConfig(p.sim);
+  } catch (err) {
+    throw new CheckpointError(`checkpoint: meta.platform.sim is not a valid simulator config: ${(err as Error).message}`);
+  }
+  const hyper = { ...DEFAULT_PLATFORM_DQN, ...(p.hyper as object) } as PlatformDqnHyper;
+  return createPlatformDqn(sim, p.head, hyper, (bundle.meta.config as { seed?: number })?.seed ?? 1, bundle);
+}

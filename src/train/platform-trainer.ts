@@ -1,0 +1,91 @@
+/**
+ * Training the shared multi-agent DQN on simulated platforms: run after run (an "episode" is one
+ * platform of the config, simulated for its `days`, on a training seed), every user of the
+ * platform an agent of one DQN. Reports progress per simulated hour and can stop between ticks
+ * (Ctrl-C): what was learned stays in the agent, and an interrupted episode is not counted.
+ */
+import { Platform } from "../sim/platform.js";
+import { PlatformDqnPolicy } from "../policies/dqn/platform-dqn.js";
+import type { PlatformDqn } from "./platform-dqn-config.js";
+import { TICKS_PER_HOUR } from "../sim/time.js";
+
+/** One line of the training log. */
+export interface TrainingPoint {
+  episode: number;
+  seed: number;
+  day: number;
+  tick: number;
+  /** Decisions taken so far (all episodes). */
+  decisions: number;
+  updates: number;
+  /** Mean reward per decision since the previous point. */
+  reward: number;
+  td_loss: number;
+  mean_q: number;
+  epsilon: number;
+  decisions_per_s: number;
+  updates_per_s: number;
+}
+
+export interface TrainOptions {
+  /** Platform seeds of the training runs, used in turn. */
+  readonly seeds: readonly number[];
+  /** Episodes to run in total (including those already done, see `startEpisode`). */
+  readonly episodes: number;
+  /** Episodes already done (when resuming). */
+  readonly startEpisode?: number;
+  /** Simulated ticks between two points (default: one hour). */
+  readonly every?: number;
+  readonly onPoint?: (p: TrainingPoint) => void;
+  /** Called after each completed episode (e.g. to checkpoint). */
+  readonly onEpisode?: (episode: number) => void;
+  /** Polled between ticks; true stops the run. */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface TrainResult {
+  /** Episodes completed (including those done before a resume). */
+  episodes: number;
+  stopped: boolean;
+}
+
+export function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): TrainResult {
+  if (o.seeds.length === 0) throw new RangeError("trainOnPlatforms: seeds must not be empty");
+  const every = o.every ?? TICKS_PER_HOUR;
+  const agent = pd.agent;
+  let episode = o.startEpisode ?? 0;
+  while (episode < o.episodes) {
+    const seed = o.seeds[episode % o.seeds.length];
+    const platform = new Platform(pd.sim, seed);
+    const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train" });
+    let lastTick = platform.tick;
+    let t0 = performance.now(), d0 = agent.decisions, u0 = agent.updates;
+    while (!platform.done) {
+      if (o.shouldStop?.()) return { episodes: episode, stopped: true };
+      const actions = platform.actions();
+      policy.act(platform, actions);
+      const result = platform.step(actions);
+      policy.learn(result);
+      if (platform.tick - lastTick >= every || platform.done) {
+        const secs = Math.max(1e-9, (performance.now() - t0) / 1000);
+        o.onPoint?.({
+          episode, seed, day: platform.day, tick: platform.tick,
+          decisions: agent.decisions, updates: agent.updates,
+          reward: policy.rewardCount > 0 ? policy.rewardSum / policy.rewardCount : 0,
+          td_loss: agent.last.loss, mean_q: agent.last.meanQ, epsilon: agent.epsilon,
+          decisions_per_s: (agent.decisions - d0) / secs, updates_per_s: (agent.updates - u0) / secs,
+        });
+        policy.rewardSum = 0;
+        policy.rewardCount = 0;
+        lastTick = platform.tick;
+        t0 = performance.now();
+        d0 = agent.decisions;
+        u0 = agent.updates;
+      }
+    }
+    policy.finish();
+    episode++;
+    o.onEpisode?.(episode);
+  }
+  return { episodes: episode, stopped: false };
+}

@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gridPoints, prepareBaselines, tuningRuns } from "../../../src/policies/baselines/tuning.js";
+import { LinUcbPolicy } from "../../../src/policies/baselines/linucb.js";
+import { parseSimConfig } from "../../../src/sim/config.js";
+import { Platform } from "../../../src/sim/platform.js";
+import { runPolicy } from "../../../src/sim/policy.js";
+
+const config = parseSimConfig({ users: 150, streamers: 25, days: 2 });
+
+test("gridPoints enumerates the cartesian product, the last parameter fastest", () => {
+  assert.deepEqual(gridPoints({ a: [1, 2], b: [10, 20, 30] }), [
+    { a: 1, b: 10 }, { a: 1, b: 20 }, { a: 1, b: 30 }, { a: 2, b: 10 }, { a: 2, b: 20 }, { a: 2, b: 30 },
+  ]);
+  assert.deepEqual(gridPoints({}), [{}]);
+  assert.throws(() => gridPoints({ a: [] }), /"a" lists no values/);
+});
+
+test("tuning picks the best setting on the training seeds, says how, and warm-starts LinUCB", () => {
+  const grids = { pop: { halfLifeDays: [0, 0.5] }, linucb: { alpha: [0, 1], lambda: [1] } };
+  const progress: number[] = [];
+  const prepared = prepareBaselines(["rep", "pop", "linucb"], {
+    config, trainSeeds: [101, 102], grids, onProgress: (done, total) => progress.push(done / total),
+  });
+  assert.equal(tuningRuns(["rep", "pop", "linucb"], { trainSeeds: [101, 102], grids }), 8);
+  assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8].map((k) => k / 8));
+  const [rep, pop, lin] = prepared;
+
+  assert.deepEqual(rep.tuning.results, []);
+  assert.match(rep.tuning.summary, /^rep: nothing to tune\.$/);
+
+  for (const b of [pop, lin]) {
+    const rewards = b.tuning.results.map((r) => r.reward_per_user_day);
+    const best = rewards.indexOf(Math.max(...rewards));
+    assert.deepEqual(b.params, { ...b.params, ...b.tuning.results[best].params }, `${b.name} uses the best setting`);
+    assert.deepEqual(b.tuning.trainSeeds, [101, 102]);
+    for (const r of b.tuning.results) assert.equal(r.perSeed.length, 2);
+    assert.match(b.tuning.summary, /by mean reward per user-day on training seeds 101, 102/);
+  }
+  // a tuned score is what a run of that setting on the training seeds gives
+  const again = runPolicy(new Platform(config, 101), pop.create(0)).metrics.reward_per_user_day;
+  const chosen = pop.tuning.results.find((r) => r.params.halfLifeDays === pop.params.halfLifeDays)!;
+  assert.equal(again, chosen.perSeed[0]);
+
+  assert.equal(lin.tuning.warmStarted, true);
+  const a = lin.create(1) as LinUcbPolicy, b = lin.create(1) as LinUcbPolicy;
+  assert.ok(a.model!.updates > 0, "starts from what it learned on the training seeds");
+  runPolicy(new Platform(config, 500), a);
+  assert.ok(a.model!.updates > b.model!.updates, "each evaluation run has its own copy");
+  assert.deepEqual(JSON.parse(JSON.stringify(lin.tuning)), lin.tuning, "the record is plain JSON");
+});
+
+test("tuning is deterministic, and refuses a bad grid or no training seed", () => {
+  const once = () => prepareBaselines(["bpr-mf"], { config, trainSeeds: [7], grids: { "bpr-mf": { factors: [4, 8] } } })[0].tuning;
+  assert.deepEqual(once(), once());
+  assert.throws(() => prepareBaselines(["pop"], { config, trainSeeds: [] }), /needs at least one training seed/);
+  assert.throws(() => prepareBaselines(["pop"], { config, trainSeeds: [1], grids: { pop: { decay: [1] } } }), /policy "pop" has no parameter "decay"/);
+  assert.throws(() => prepareBaselines(["nope"], { config, trainSeeds: [1] }), /unknown policy "nope"/);
+});

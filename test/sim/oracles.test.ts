@@ -1,0 +1,86 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { referencePolicy } from "../../src/policies/reference/index.js";
+import { greedySlate } from "../../src/policies/reference/slate.js";
+import { acceptProbability } from "../../src/sim/choice.js";
+import { runPolicy } from "../../src/sim/policy.js";
+import { smallPlatform } from "./helpers.js";
+
+function rewardOf(name: string, seed: number, slateSize = 1): number {
+  const p = smallPlatform(seed, { slateSize }, 400, 100, 5);
+  return runPolicy(p, referencePolicy(name, seed)).metrics.reward_per_user_day;
+}
+
+test("the myopic oracle beats random and most-viewed-now, with one stream and with slates", () => {
+  for (const slate of [1, 4]) {
+    const oracle = rewardOf("myopic-oracle", 31, slate);
+    const random = rewardOf("random", 31, slate);
+    const popular = rewardOf("most-viewed-now", 31, slate);
+    assert.ok(oracle > 1.5 * random, `oracle ${oracle} vs random ${random} (slate ${slate})`);
+    assert.ok(oracle > 1.2 * popular, `oracle ${oracle} vs most-viewed ${popular} (slate ${slate})`);
+  }
+});
+
+test("looking ahead pays: the lookahead oracle earns more than the myopic one in the default world", () => {
+  for (const seed of [32, 33]) {
+    const p1 = smallPlatform(seed, {}, 500, 150, 7), p2 = smallPlatform(seed, {}, 500, 150, 7);
+    const myopic = runPolicy(p1, referencePolicy("myopic-oracle", seed)).metrics;
+    const lookahead = runPolicy(p2, referencePolicy("lookahead-oracle", seed)).metrics;
+    assert.ok(lookahead.reward_per_user_day > myopic.reward_per_user_day, `seed ${seed}: ${lookahead.reward_per_user_day} vs ${myopic.reward_per_user_day}`);
+  }
+});
+
+test("the myopic oracle picks the stream of highest expected immediate reward", () => {
+  const p = smallPlatform(34, {}, 200, 80, 2);
+  const a = p.actions();
+  referencePolicy("myopic-oracle", 34).act(p, a);
+  const v0 = p.truth.noThanks();
+  for (let i = 0; i < p.nDeciding; i++) {
+    let best = -Infinity, bestS = -1;
+    for (const s of p.liveStreams) {
+      const x = p.truth.assess(i, s);
+      const q = acceptProbability(x.utility, v0) * x.reward;
+      if (q > best) [best, bestS] = [q, s];
+    }
+    assert.equal(a[i], bestS);
+  }
+});
+
+test("reference policies recommend live streams only, as slates of distinct streams", () => {
+  for (const name of ["random", "most-viewed-now", "myopic-oracle", "lookahead-oracle"]) {
+    const p = smallPlatform(35, { slateSize: 3 }, 150, 60, 1);
+    const policy = referencePolicy(name, 35);
+    let steps = 0;
+    while (!p.done && steps++ < 60) {
+      const a = p.actions();
+      policy.act(p, a);
+      for (let i = 0; i < p.nDeciding; i++) {
+        const slate = Array.from(a.subarray(3 * i, 3 * i + 3)).filter((s) => s >= 0);
+        assert.ok(slate.length >= 1 && new Set(slate).size === slate.length, `${name}: distinct slate`);
+        for (const s of slate) assert.equal(p.liveMask[s], 1, `${name}: live`);
+      }
+      p.step(a);
+    }
+  }
+});
+
+test("most-viewed-now shows the streams with most viewers; greedySlate with K = 1 maximises P(accept) x value", () => {
+  const p = smallPlatform(36, { slateSize: 2 }, 300, 40, 1);
+  const policy = referencePolicy("most-viewed-now", 36);
+  for (let k = 0; k < 30; k++) {
+    const a = p.actions();
+    policy.act(p, a);
+    p.step(a);
+  }
+  const a = p.actions();
+  policy.act(p, a);
+  const viewers = Array.from(p.liveStreams, (s) => p.streamers.viewers[s]).sort((x, y) => y - x);
+  assert.equal(p.streamers.viewers[a[0]], viewers[0]);
+  assert.equal(p.streamers.viewers[a[1]], viewers[1]);
+
+  const utility = Float64Array.from([0, 3, -1]), value = Float64Array.from([10, 4, 20]);
+  const out = new Int32Array(1);
+  greedySlate([7, 8, 9], utility, value, 3, 0, 1, out, 0, new Uint8Array(3));
+  const q = [0, 1, 2].map((j) => acceptProbability(utility[j], 0) * value[j]);
+  assert.equal(out[0], [7, 8, 9][q.indexOf(Math.max(...q))]);
+});
