@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { compareOnPlatform } from "../../../src/eval/platform/compare.js";
+import { toCompareJson, toReportData } from "../../../src/eval/platform/report-data.js";
+import { parseExperimentConfig } from "../../../src/train/experiment-config.js";
+import { validateComparisonReportData } from "../../../src/report/validate.js";
+
+test("compare: every policy on the same evaluation seeds, mean and interval per metric, headline ratios", () => {
+  const exp = parseExperimentConfig({
+    sim: { users: 120, streamers: 20, days: 1 },
+    dqn: { hidden: [16], embedding: 4, learningStarts: 50, explorationDecisions: 200, replayCapacity: 2000 },
+    training: { episodes: 1, seeds: [1, 2] },
+  });
+  const stages: string[] = [];
+  const r = compareOnPlatform({ exp, evalSeeds: [1001, 1002], heads: ["feature", "classic"], baselines: ["random", "rep", "myopic-oracle"], onStage: (s) => stages.push(s) });
+  assert.deepEqual(r.policies.map((p) => p.name), ["dqn", "dqn-classic", "random", "rep", "myopic-oracle"]);
+  for (const p of r.policies) {
+    assert.equal(p.perSeed.reward_per_user_day.length, 2);
+    const e = p.estimates.reward_per_user_day;
+    const v = p.perSeed.reward_per_user_day;
+    assert.ok(Math.abs(e.mean - (v[0] + v[1]) / 2) < 1e-12);
+  }
+  const best = ["random", "rep"].map((n) => r.policies.find((p) => p.name === n)!).sort((a, b) => b.estimates.reward_per_user_day.mean - a.estimates.reward_per_user_day.mean)[0];
+  assert.equal(r.headline.bestBaseline, best.name);
+  const dqn = r.policies[0].estimates.reward_per_user_day.mean;
+  assert.ok(Math.abs(r.headline.dqnVsBestBaseline - dqn / best.estimates.reward_per_user_day.mean) < 1e-12);
+  assert.ok(r.headline.dqnVsMyopicOracle !== null);
+  const json = toCompareJson(r) as { policies: Record<string, Record<string, { mean: number; ci95: number }>>; dqn_vs_best_baseline: number };
+  assert.ok(json.policies.dqn.reward_per_user_day.ci95 >= 0);
+  assert.equal(json.dqn_vs_best_baseline, r.headline.dqnVsBestBaseline);
+  validateComparisonReportData(toReportData(r));
+  assert.ok(stages.some((s) => s.startsWith("training")));
+  assert.throws(() => compareOnPlatform({ exp, evalSeeds: [1], heads: ["feature"], baselines: ["random"] }), /also a training seed/);
+});
