@@ -53,7 +53,7 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
     : null;
   let started = false;
   let stage = "";
-  const result = compareOnPlatform({
+  const result = await compareOnPlatform({
     exp,
     evalSeeds: evaluationSeeds(flags.seeds),
     heads: heads as PlatformHead[],

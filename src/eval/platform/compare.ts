@@ -18,6 +18,7 @@ import { createPlatformDqn, type PlatformDqn, type PlatformHead } from "../../tr
 import type { ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
+import { trainInWorker } from "../../train/parallel-training.js";
 import { LiveTimeTracker, newStreamerParity } from "./cold-start.js";
 
 export type PolicyKind = "learned" | "baseline" | "oracle";
@@ -53,6 +54,8 @@ export interface CompareOptions {
   readonly onStage?: (stage: string) => void;
   readonly onProgress?: (done: number, total: number) => void;
   readonly onTrainingPoint?: (head: PlatformHead, p: TrainingPoint) => void;
+  /** Train the heads in worker threads, side by side (default true); false trains them here in turn. */
+  readonly parallel?: boolean;
 }
 
 export interface PolicyResult {
@@ -75,7 +78,7 @@ export interface CompareResult {
 const HEAD_NAME: Record<PlatformHead, string> = { feature: "dqn", classic: "dqn-classic" };
 const HEAD_LABEL: Record<PlatformHead, string> = { feature: "DQN (feature head)", classic: "DQN (classic head)" };
 
-export function compareOnPlatform(o: CompareOptions): CompareResult {
+export async function compareOnPlatform(o: CompareOptions): Promise<CompareResult> {
   const t0 = performance.now();
   const { exp } = o;
   const episodes = o.episodes ?? exp.training.episodes;
@@ -89,29 +92,38 @@ export function compareOnPlatform(o: CompareOptions): CompareResult {
   let done = 0;
   const progress = (d: number) => o.onProgress?.(Math.min(total, d), total);
 
-  // 1. Train the DQN heads.
-  const trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[] = [];
-  for (const head of o.heads) {
-    o.onStage?.(`training ${HEAD_LABEL[head]}`);
-    const pd = createPlatformDqn(exp.sim, head, exp.dqn, exp.training.agentSeed);
-    const points: TrainingPoint[] = [];
-    const base = done;
-    trainOnPlatforms(pd, {
-      seeds: trainSeeds,
-      episodes,
-      onPoint(p) {
-        points.push(p);
-        o.onTrainingPoint?.(head, p);
-        progress(base + p.episode * ticks + p.tick);
-      },
-    });
-    done = base + episodes * ticks;
-    trained.push({ head, pd, points });
+  // 1. Train the DQN heads (in worker threads, side by side) and 2. tune the baselines meanwhile.
+  const headDone = new Map<PlatformHead, number>();
+  const onPoint = (head: PlatformHead, p: TrainingPoint) => {
+    o.onTrainingPoint?.(head, p);
+    headDone.set(head, p.episode * ticks + p.tick);
+    let d = 0;
+    for (const v of headDone.values()) d += v;
+    progress(d);
+  };
+  const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper: exp.dqn, agentSeed: exp.training.agentSeed, seeds: [...trainSeeds], episodes });
+  let trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[];
+  let prepared: ReturnType<typeof prepareBaselines>;
+  if (o.parallel ?? true) {
+    o.onStage?.(`training ${o.heads.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines`);
+    const pending = o.heads.map((head) => trainInWorker(job(head), (p) => onPoint(head, p)).then((t) => ({ head, ...t })));
+    // Let the workers start before the main thread gets busy with tuning.
+    await new Promise((r) => setTimeout(r, 50));
+    prepared = prepareBaselines(o.baselines, { config: exp.sim, trainSeeds });
+    trained = await Promise.all(pending);
+  } else {
+    trained = [];
+    for (const head of o.heads) {
+      o.onStage?.(`training ${HEAD_LABEL[head]}`);
+      const pd = createPlatformDqn(exp.sim, head, exp.dqn, exp.training.agentSeed);
+      const points: TrainingPoint[] = [];
+      trainOnPlatforms(pd, { ...job(head), onPoint: (p) => { points.push(p); onPoint(head, p); } });
+      trained.push({ head, pd, points });
+    }
+    o.onStage?.("tuning the baselines on the training seeds");
+    prepared = prepareBaselines(o.baselines, { config: exp.sim, trainSeeds });
   }
-
-  // 2. Tune the baselines on the training seeds.
-  o.onStage?.("tuning the baselines on the training seeds");
-  const prepared = prepareBaselines(o.baselines, { config: exp.sim, trainSeeds });
+  done = o.heads.length * episodes * ticks;
 
   // 3. Evaluate everything on the evaluation seeds.
   const entries: { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy }[] = [

@@ -5,14 +5,14 @@ import { toCompareJson, toReportData } from "../../../src/eval/platform/report-d
 import { parseExperimentConfig } from "../../../src/train/experiment-config.js";
 import { validateComparisonReportData } from "../../../src/report/validate.js";
 
-test("compare: every policy on the same evaluation seeds, mean and interval per metric, headline ratios", () => {
+test("compare: every policy on the same evaluation seeds, mean and interval per metric, headline ratios", async () => {
   const exp = parseExperimentConfig({
     sim: { users: 120, streamers: 20, days: 1 },
     dqn: { hidden: [16], embedding: 4, learningStarts: 50, explorationDecisions: 200, replayCapacity: 2000 },
     training: { episodes: 1, seeds: [1, 2] },
   });
   const stages: string[] = [];
-  const r = compareOnPlatform({ exp, evalSeeds: [1001, 1002], heads: ["feature", "classic"], baselines: ["random", "rep", "myopic-oracle"], onStage: (s) => stages.push(s) });
+  const r = await compareOnPlatform({ exp, evalSeeds: [1001, 1002], heads: ["feature", "classic"], baselines: ["random", "rep", "myopic-oracle"], onStage: (s) => stages.push(s) });
   assert.deepEqual(r.policies.map((p) => p.name), ["dqn", "dqn-classic", "random", "rep", "myopic-oracle"]);
   for (const p of r.policies) {
     assert.equal(p.perSeed.reward_per_user_day.length, 2);
@@ -30,5 +30,5 @@ test("compare: every policy on the same evaluation seeds, mean and interval per 
   assert.equal(json.dqn_vs_best_baseline, r.headline.dqnVsBestBaseline);
   validateComparisonReportData(toReportData(r));
   assert.ok(stages.some((s) => s.startsWith("training")));
-  assert.throws(() => compareOnPlatform({ exp, evalSeeds: [1], heads: ["feature"], baselines: ["random"] }), /also a training seed/);
+  await assert.rejects(compareOnPlatform({ exp, evalSeeds: [1], heads: ["feature"], baselines: ["random"] }), /also a training seed/);
 });

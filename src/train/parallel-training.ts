@@ -1,0 +1,59 @@
+/**
+ * Trains several platform DQNs at once, one worker thread each (the machine's cores are the
+ * limit; the comparison trains two heads). Each worker trains exactly as trainOnPlatforms would in
+ * this thread, so the result does not depend on running in parallel.
+ */
+import { Worker } from "node:worker_threads";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPlatformDqn, type PlatformDqn } from "./platform-dqn-config.js";
+import type { TrainJob, TrainMessage } from "./train-worker.js";
+import type { TrainingPoint } from "./platform-trainer.js";
+
+export interface TrainedDqn {
+  pd: PlatformDqn;
+  points: TrainingPoint[];
+}
+
+const here = fileURLToPath(import.meta.url);
+const WORKER = new URL(`./train-worker${extname(here)}`, import.meta.url);
+
+export function trainInWorker(job: TrainJob, onPoint?: (p: TrainingPoint) => void): Promise<TrainedDqn> {
+  return new Promise((resolve, reject) => {
+    // Run from TypeScript sources (tsx, the tests), the worker registers tsx's loader first: a
+    // loader registered in this thread does not reach worker threads on Node 20.
+    const workerData = { liveqTrainJob: job };
+    const worker =
+      extname(here) === ".ts"
+        ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); });`, { eval: true, workerData })
+        : new Worker(WORKER, { workerData });
+    const points: TrainingPoint[] = [];
+    let settled = false;
+    worker.on("message", (m: TrainMessage) => {
+      if (m.type === "point") {
+        points.push(m.point);
+        onPoint?.(m.point);
+      } else if (m.type === "done") {
+        settled = true;
+        const pd = createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
+        pd.agent.online.importParams(m.params);
+        pd.agent.target.importParams(m.params);
+        pd.agent.decisions = m.decisions;
+        pd.agent.updates = m.updates;
+        void worker.terminate();
+        resolve({ pd, points });
+      } else {
+        settled = true;
+        void worker.terminate();
+        reject(new Error(`training the ${job.head} head failed in its worker: ${m.message}`));
+      }
+    });
+    worker.on("error", (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on("exit", (code) => {
+      if (!settled) reject(new Error(`the training worker of the ${job.head} head exited with code ${code}`));
+    });
+  });
+}

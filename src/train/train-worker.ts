@@ -1,0 +1,36 @@
+/**
+ * Training a platform DQN in a worker thread, so that the two heads of a comparison train side by
+ * side on two cores. The worker receives the configs, trains, streams its training log, and sends
+ * back the trained parameters (the replay stays behind: serving does not need it).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { SimConfig } from "../sim/config.js";
+import { createPlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./platform-dqn-config.js";
+import { trainOnPlatforms, type TrainingPoint } from "./platform-trainer.js";
+
+export interface TrainJob {
+  sim: SimConfig;
+  head: PlatformHead;
+  hyper: PlatformDqnHyper;
+  agentSeed: number;
+  seeds: number[];
+  episodes: number;
+}
+
+export type TrainMessage =
+  | { type: "point"; point: TrainingPoint }
+  | { type: "done"; params: Float32Array; decisions: number; updates: number }
+  | { type: "error"; message: string };
+
+if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liveqTrainJob) {
+  const job = (workerData as { liveqTrainJob: TrainJob }).liveqTrainJob;
+  const port = parentPort;
+  try {
+    const pd = createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
+    trainOnPlatforms(pd, { seeds: job.seeds, episodes: job.episodes, onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage) });
+    const params = pd.agent.online.exportParams();
+    port.postMessage({ type: "done", params, decisions: pd.agent.decisions, updates: pd.agent.updates } satisfies TrainMessage, [params.buffer as ArrayBuffer]);
+  } catch (err) {
+    port.postMessage({ type: "error", message: (err as Error).stack ?? String(err) } satisfies TrainMessage);
+  }
+}
