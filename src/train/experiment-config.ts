@@ -12,6 +12,7 @@ export const dqnHyperSchema = z
   .object({
     hidden: z.array(pos).min(1).max(6),
     embedding: pos,
+    actionEmbeddings: z.boolean(),
     sketchSlots: z.number().int().min(0).max(256),
     gamma: z.number().min(0).max(1),
     nStep: z.number().int().min(1).max(20),

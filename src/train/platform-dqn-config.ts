@@ -18,6 +18,8 @@ export type PlatformHead = "feature" | "classic";
 export interface PlatformDqnHyper {
   readonly hidden: number[];
   readonly embedding: number;
+  /** Learn a per-streamer part besides the features (only pays when serving the catalogue trained on). */
+  readonly actionEmbeddings: boolean;
   readonly sketchSlots: number;
   readonly gamma: number;
   readonly nStep: number;
@@ -36,6 +38,7 @@ export interface PlatformDqnHyper {
 export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   hidden: [128, 64],
   embedding: 32,
+  actionEmbeddings: false,
   sketchSlots: 16,
   gamma: 0.9,
   nStep: 1,
@@ -72,7 +75,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     maxAgents: bounds.agents,
     network:
       head === "feature"
-        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, layout: probeEncoder.layout }
+        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, layout: probeEncoder.layout }
         : { hidden: hyper.hidden, head: "dueling" },
     gamma: hyper.gamma,
     nStep: hyper.nStep,

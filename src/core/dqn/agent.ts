@@ -219,7 +219,7 @@ function buildQFunction(config: DqnConfig, parts: DqnAgentParts, rng: Rng): QFun
     if (!parts.actionTable) throw new RangeError("DqnAgent: network.head \"feature\" needs parts.actionTable");
     return new FeatureQFunction({
       layout: n.layout!, actions: config.actions, hidden: n.hidden, embedding: n.embedding,
-      backend: n.backend, table: parts.actionTable, rng,
+      backend: n.backend, table: parts.actionTable, rng, actionEmbeddings: n.actionEmbeddings,
     });
   }
   const spec = { inputSize: config.obsSize, hidden: n.hidden, actions: config.actions, head: n.head };

@@ -34,6 +34,8 @@ export const dqnConfigSchema = z
         backend: z.enum(["wasm", "reference"]).default("wasm"),
         /** For head "feature": d, the size of phi(s) and psi(a). */
         embedding: positiveInt.default(32),
+        /** For head "feature": learn a per-action part (e_a, b_a) besides the features. */
+        actionEmbeddings: z.boolean().default(true),
         /** For head "feature": how an observation row is laid out (obsSize must equal its total). */
         layout: z
           .object({
@@ -46,7 +48,7 @@ export const dqnConfigSchema = z
           .optional(),
       })
       .strict()
-      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32 }),
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true }),
     gamma: z.number().min(0).max(1).default(0.99),
     /** n of n-step returns (1 = classic one-step TD). */
     nStep: z.number().int().min(1).max(100).default(1),

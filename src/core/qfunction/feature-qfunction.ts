@@ -54,6 +54,12 @@ export interface FeatureQOptions {
   readonly backend: BackendKind;
   readonly table: ActionTable;
   readonly rng: Rng;
+  /**
+   * Learn the per-action part e_a, b_a (default true). Off, actions are scored from their features
+   * alone: what a model needs when the actions it meets are not the ones it trained on (a new
+   * catalogue).
+   */
+  readonly actionEmbeddings?: boolean;
 }
 
 export class FeatureQFunction implements QFunction {
@@ -65,6 +71,7 @@ export class FeatureQFunction implements QFunction {
   readonly embedding: number;
   readonly table: ActionTable;
   readonly trunk: QNetwork;
+  readonly actionEmbeddings: boolean;
   /** Head parameters: E (A x d) | b (A) | P (d x f). */
   readonly head: Float32Array;
   readonly headGrad: Float32Array;
@@ -113,8 +120,12 @@ export class FeatureQFunction implements QFunction {
     this.head = new Float32Array(A * d + A + d * f);
     this.headGrad = new Float32Array(this.head.length);
     this.paramCount = this.trunk.paramCount + this.head.length;
-    // Per-action embeddings start small; the projection like a linear layer's default init.
-    for (let i = 0; i < A * d; i++) this.head[i] = 0.01 * o.rng.normal();
+    this.actionEmbeddings = o.actionEmbeddings ?? true;
+    // Per-action embeddings start small (or stay 0 when off); the projection like a linear layer's default init.
+    for (let i = 0; i < A * d; i++) {
+      const r = 0.01 * o.rng.normal();
+      if (this.actionEmbeddings) this.head[i] = r;
+    }
     const bound = f > 0 ? 1 / Math.sqrt(f) : 0;
     for (let i = 0; i < d * f; i++) this.head[this.pOff + i] = o.rng.uniform(-bound, bound);
     this.psi = new Float32Array(A * d);
@@ -213,10 +224,11 @@ export class FeatureQFunction implements QFunction {
       dOut[o] = g;
       for (let k = 0; k < d; k++) dOut[o + 1 + k] = g * this.psiChosen[r * d + k];
       for (let j = 0; j < m; j++) dOut[o + 1 + d + j] = g * this.gChosen[r * m + j];
-      hg[this.bOff + a] += g;
+      const own = this.actionEmbeddings;
+      if (own) hg[this.bOff + a] += g;
       for (let k = 0; k < d; k++) {
         const gp = g * phi[o + 1 + k];
-        hg[a * d + k] += gp;
+        if (own) hg[a * d + k] += gp;
         for (let j = 0; j < f; j++) hg[this.pOff + k * f + j] += gp * this.xChosen[r * f + j];
       }
     }

@@ -164,3 +164,19 @@ test("feature head: a new action is scored from its features (no per-action trai
   table.features.set(saved);
   table.touch();
 });
+
+test("feature head without action embeddings: the per-action part stays zero through training", () => {
+  const q = new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(4), actionEmbeddings: false });
+  const opt = q.createOptimizer({ lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+  const rng = new Rng(6);
+  const acts = Int32Array.from({ length: 4 }, () => rng.int(A));
+  const obs = makers[2].obs(rng, 4, acts);
+  const out = new Float32Array(4);
+  for (let i = 0; i < 10; i++) {
+    q.forwardChosen(obs, acts, 4, out);
+    q.backwardChosen(acts, Float32Array.from(out, (v) => v - 1));
+    opt.step(10);
+  }
+  const p = q.exportParams();
+  for (let i = q.trunk.paramCount; i < q.trunk.paramCount + A * 4 + A; i++) assert.equal(p[i], 0, `per-action parameter ${i}`);
+});
