@@ -142,20 +142,50 @@ async function load(url: string, path: (rng: Rng) => string, rate: number, secon
   };
 }
 
-/** Feedback at about `eventsPerSecond` until stopped (keeps the learner learning during loads). */
-function backgroundFeedback(url: string, eventsPerSecond: number, seed: number): { stop: () => Promise<number> } {
-  const rng = new Rng(seed);
-  let running = true, sent = 0;
-  const loop = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      const events = feedback(rng, Math.max(1, Math.round(eventsPerSecond / 10 / 2.2)));
-      await post(url, events);
-      sent += events.length;
-      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (performance.now() - t0))));
+/**
+ * Feedback at about `eventsPerSecond` until stopped, from a separate process (so that building and
+ * sending it does not disturb the latency measurements of this one): impressions of 10 streams,
+ * and for 60% of them a click and a watch, for random users. Keeps the learner learning.
+ */
+const FEEDBACK_SCRIPT = `
+const [url, token, users, streams, rate, seed] = process.argv.slice(1);
+let x = Number(seed) >>> 0, sent = 0, n = 0, running = true;
+const rnd = (m) => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return x % m; };
+process.on("SIGTERM", () => { running = false; });
+(async () => {
+  while (running) {
+    const t0 = Date.now(), events = [];
+    while (events.length < Number(rate) / 10) {
+      const user = "u" + rnd(Number(users)), shown = Array.from({ length: 10 }, () => "s" + rnd(Number(streams)));
+      events.push({ id: "fb" + seed + "-" + n++, type: "impression", user, streams: shown });
+      if (rnd(10) < 6) {
+        const stream = shown[rnd(10)];
+        events.push({ id: "fb" + seed + "-" + n++, type: "click", user, stream });
+        events.push({ id: "fb" + seed + "-" + n++, type: "watch", user, stream, minutes: 1 + rnd(60) });
+      }
     }
-  })();
-  return { stop: async () => ((running = false), await loop, sent) };
+    const res = await fetch(url + "/v1/events", { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer " + token }, body: JSON.stringify({ events }) });
+    if (!res.ok) { console.error("feedback: HTTP " + res.status); process.exit(1); }
+    await res.arrayBuffer();
+    sent += events.length;
+    await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - t0))));
+  }
+  console.log(sent);
+})();
+`;
+
+function backgroundFeedback(url: string, eventsPerSecond: number, seed: number): { stop: () => Promise<number> } {
+  const child = spawn(process.execPath, ["-e", FEEDBACK_SCRIPT, url, TOKEN, String(USERS), String(STREAMS), String(eventsPerSecond), String(seed)], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+      return Number(out.trim()) || 0;
+    },
+  };
 }
 
 async function metric(url: string, name: string): Promise<number> {
@@ -181,7 +211,10 @@ async function main(): Promise<void> {
     let batch: unknown[] = [];
     const push = (e: unknown) => {
       batch.push(e);
-      if (batch.length === 500) (batches.push(batch), (batch = []));
+      if (batch.length === 500) {
+        batches.push(batch);
+        batch = [];
+      }
     };
     for (let s = 0; s < STREAMS; s++) push({ id: id(), type: "stream_start", stream: `s${s}`, streamer: `c${s}`, category: `cat${s % 12}` });
     for (let u = 0; u < USERS; u++) push({ id: id(), type: "user_upsert", user: `u${u}` });
@@ -203,7 +236,8 @@ async function main(): Promise<void> {
     const ref = await load(url, () => "/healthz", RATE, Math.max(3, Math.round(DURATION / 2)), 4);
     note(`bench:serve: reference GET /healthz at ${RATE}/s: p50 ${ref.p50.toFixed(3)} ms, p99 ${ref.p99.toFixed(3)} ms`);
 
-    // 4. the highest fixed rate with p99 <= 5 ms: doubling, then two bisection steps
+    // 4. the highest fixed rate with p99 <= 5 ms: doubling up from `rate` while it holds (halving down
+    // while it fails), then two bisection steps
     const search: { rate: number; p99: number; achieved: number }[] = [];
     const holds = async (rate: number) => {
       const r = await load(url, recommendPath, rate, 5, 5 + rate);
@@ -213,15 +247,28 @@ async function main(): Promise<void> {
       return ok;
     };
     let lo = 0, hi = 0;
-    for (let rate = RATE; rate <= 64_000; rate *= 2) {
-      if (await holds(rate)) lo = rate;
-      else {
+    if (await holds(RATE)) {
+      lo = RATE;
+      for (let rate = RATE * 2; rate <= 64_000; rate *= 2) {
+        if (!(await holds(rate))) {
+          hi = rate;
+          break;
+        }
+        lo = rate;
+      }
+    } else {
+      hi = RATE;
+      for (let rate = Math.round(RATE / 2); rate >= 125; rate = Math.round(rate / 2)) {
+        if (await holds(rate)) {
+          lo = rate;
+          break;
+        }
         hi = rate;
-        break;
       }
     }
     for (let step = 0; step < 2 && hi > 0 && lo > 0; step++) {
-      const mid = Math.round((lo + hi) / 2 / 100) * 100;
+      const mid = Math.round((lo + hi) / 2 / 25) * 25;
+      if (mid === lo || mid === hi) break;
       if (await holds(mid)) lo = mid;
       else hi = mid;
     }

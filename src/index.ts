@@ -59,3 +59,6 @@ export { referencePolicy, REFERENCE_POLICIES, RandomPolicy, MostViewedNowPolicy,
 
 // --- baselines: POP, REP, BPR-MF, LinUCB behind SimPolicy; the registry of every policy; fair tuning ---
 export * from "./policies/baselines/index.js";
+
+// --- serving: the live recommendation service (HTTP API, durable event log, online learning) -------
+export { createServer, buildApp, LiveService, serviceDqnConfig, parseServeConfig, readServeConfig, withServeOverrides, serveConfigSchema, ServeConfigError, eventSchema, eventBatchSchema, EVENT_TYPES, FEATURE_NAMES as SERVE_FEATURE_NAMES, FEATURE_COUNT as SERVE_FEATURE_COUNT, FeatureEncoder, PlatformState, EventLog, runSimulation, type LiveServer, type CreateServerOptions, type AppOptions, type IngestResult, type ServiceOptions, type ServeConfig, type ServeConfigInput, type ServeEvent, type ServeEventInput, type ServeEventType, type Recommendation, type RecommendedItem, type SimulationOptions, type SimulationReport } from "./serve/index.js";

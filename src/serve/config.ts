@@ -66,7 +66,8 @@ export const serveConfigSchema = z
     /** The DQN that scores streamer slots (its input size and action count follow from the features and slots). */
     dqn: z
       .object({
-        hidden: z.array(positiveInt).min(1).max(4).default([128, 64]),
+        /** The last width sets the cost of a recommendation: the head is last width x slots multiply-adds. */
+        hidden: z.array(positiveInt).min(1).max(4).default([128, 32]),
         head: z.enum(["linear", "dueling"]).default("dueling"),
         gamma: z.number().min(0).max(1).default(0.9),
         lr: z.number().positive().max(1).default(5e-4),
@@ -82,7 +83,7 @@ export const serveConfigSchema = z
       })
       .strict()
       .default({
-        hidden: [128, 64], head: "dueling", gamma: 0.9, lr: 5e-4, batchSize: 32, replayCapacity: 50_000, replay: "uniform",
+        hidden: [128, 32], head: "dueling", gamma: 0.9, lr: 5e-4, batchSize: 32, replayCapacity: 50_000, replay: "uniform",
         doubleDqn: true, targetEvery: 200, loss: "huber", maxGradNorm: 10, backend: "wasm", seed: 1,
       }),
     learner: z

@@ -69,7 +69,7 @@ test("kill -9 mid-stream: every acknowledged event is there after a restart, non
       }
     };
     await Promise.all([0, 1, 2, 3].map(sender));
-    await new Promise((r) => first.child.once("exit", r).once("close", r));
+    if (first.child.exitCode === null && first.child.signalCode === null) await new Promise((r) => first.child.once("exit", r));
     assert.ok(acked.length >= 40 && sent > acked.length, `acknowledged ${acked.length} of ${sent} batches before the kill`);
 
     const second = await startService(dir);

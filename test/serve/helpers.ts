@@ -28,6 +28,7 @@ export interface TestServer extends LiveServer {
   dir: string;
   /** POST /v1/events with the token; returns the parsed reply and status. */
   send(events: ServeEventInput[]): Promise<{ status: number; body: { accepted: number; duplicates: number; lastSeq: number } }>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies of many shapes, checked field by field in the tests
   get(url: string): Promise<{ status: number; body: any }>;
   dispose(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-/* global document, window, fetch, uPlot, setTimeout, URLSearchParams */
+/* global document, window, uPlot */
 /**
  * The liveq dashboard: polls the service's read-only routes every two seconds and draws
  *  - cards: model version, live streams, users, event/recommendation/update rates;

@@ -56,9 +56,9 @@ export class ServingModel {
     return this.history.map((h) => ({ version: h.version, receivedAt: h.receivedAt }));
   }
 
-  /** Q values of one state: a view valid until the next call. */
-  forward(state: Float32Array): Float32Array {
-    return this.active.forward(state, 1);
+  /** Q values of `batch` states (batch x actions, row-major): a view valid until the next call. */
+  forward(states: Float32Array, batch = 1): Float32Array {
+    return this.active.forward(states, batch);
   }
 
   /** A new version from the learner: kept, and served unless the serving version is pinned. */

@@ -49,7 +49,7 @@ export function register(deps: ServiceRouteDeps): void {
     },
     async (request) => {
       const q = request.query as z.output<typeof query>;
-      return service.recommend(q.user, q.k ?? r.defaultK, q.explain === "true" || q.explain === "1");
+      return service.recommendBatched(q.user, q.k ?? r.defaultK, q.explain === "true" || q.explain === "1");
     },
   );
 }

@@ -39,6 +39,8 @@ export class Catalogue {
   readonly slotLastLive: Float64Array;
   /** The live stream in each slot, or -1. */
   readonly slotStream: Int32Array;
+  /** ln(1 + viewers) of each slot's live stream, kept up to date for the ranking's tie-break. */
+  readonly slotLogViewers: Float32Array;
   private nextFreeSlot = 0;
 
   // --- live set
@@ -71,6 +73,7 @@ export class Catalogue {
     this.slotOwner = new Int32Array(slots).fill(-1);
     this.slotLastLive = new Float64Array(slots);
     this.slotStream = new Int32Array(slots).fill(-1);
+    this.slotLogViewers = new Float32Array(slots);
     this.liveMask = new Uint8Array(slots);
     this.liveList = new Int32Array(slots);
     this.livePos = new Int32Array(slots).fill(-1);
@@ -171,6 +174,7 @@ export class Catalogue {
     }
     this.slotStream[slot] = st;
     this.slotLastLive[slot] = ts;
+    this.slotLogViewers[slot] = 0;
     this.addLive(slot);
     return st;
   }
@@ -183,7 +187,10 @@ export class Catalogue {
 
   /** A viewer joins (+1) or leaves (-1) a live stream. */
   addViewers(stream: number, delta: number): void {
-    if (stream >= 0 && this.streamLive[stream] === 1) this.streamViewers[stream] = Math.max(0, this.streamViewers[stream] + delta);
+    if (stream < 0 || this.streamLive[stream] !== 1) return;
+    const viewers = (this.streamViewers[stream] = Math.max(0, this.streamViewers[stream] + delta));
+    const slot = this.streamerSlot[this.streamStreamer[stream]];
+    if (slot >= 0 && this.slotStream[slot] === stream) this.slotLogViewers[slot] = Math.log1p(viewers);
   }
 
   private endStreamAt(st: number, ts: number): void {
@@ -197,6 +204,7 @@ export class Catalogue {
     if (slot >= 0 && this.slotStream[slot] === st) {
       this.slotStream[slot] = -1;
       this.slotLastLive[slot] = ts;
+      this.slotLogViewers[slot] = 0;
       this.removeLive(slot);
     } else if (slot < 0) {
       this.unslotted = Math.max(0, this.unslotted - 1);
