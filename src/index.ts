@@ -36,6 +36,7 @@ export { PopularityRanker, trainingPopularity } from "./policies/offline/popular
 export { RepeatRanker } from "./policies/offline/repeat.js";
 export { MfBprRanker, DEFAULT_MF_GRID, type MfBprConfig, type MfBprGrid, type MfBprOptions, type MfBprSelection, type NegativeSampling } from "./policies/offline/mf-bpr.js";
 export { OfflinePolicyRegistry, offlinePolicies, type OfflinePolicyFactory, type OfflinePolicyOptions } from "./policies/offline/registry.js";
+export { OfflineDqnRanker, ModelScorer, OfflineDqnModel, OfflineQLearner, OfflineTransitions, StateEncoder, StreamerStats, loadOfflineDqnModel, saveOfflineDqnModel, parseOfflineDqnConfig, offlineDqnConfigSchema, LOSS_VARIANTS, DEFAULT_SEARCH_VARIANTS, OFFLINE_DQN_KIND, OFFLINE_DQN_VERSION, FEATURE_NAMES as OFFLINE_DQN_FEATURE_NAMES, type LossVariant, type OfflineDqnConfig, type OfflineDqnConfigInput, type OfflineDqnRankerOptions, type OfflineDqnSelection, type ValidationCheck, type TrainingPhase, type OfflineDqnProvenance, type EpochStats } from "./policies/offline/dqn/index.js";
 
 // --- reports: the comparison page (HTML + SVG plots) and the CLI table -------------------------
 export { renderComparisonReport, buildComparisonReport, type BuiltReport, type RenderedReport } from "./report/render.js";

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { register as serve } from "./serve.js";
 import { register as offlineEval } from "./offline-eval.js";
+import { register as trainOffline } from "./train-offline.js";
 import { register as simulate } from "./simulate.js";
 import { register as calibrate } from "./calibrate.js";
 import { register as train } from "./train.js";
@@ -15,6 +16,7 @@ export const commands: RegisterCommand[] = [
   // (demo first: the main job)
   serve,
   offlineEval,
+  trainOffline,
   simulate,
   calibrate,
   train,

@@ -22,6 +22,7 @@ interface OfflineEvalFlags {
   windowLength: number;
   policies: string;
   seed: number;
+  model?: string;
   json?: boolean;
   progress: boolean;
 }
@@ -62,10 +63,12 @@ export function register(program: Command): void {
     .option("--window-length <steps>", "length of the test and validation windows", integer("window length", 1), 250)
     .option("--policies <list>", `comma-separated policies (known: ${offlinePolicies.names().join(", ")})`, "pop,rep,mf")
     .option("--seed <n>", "seed for the policies' random choices", integer("seed", 0), 0)
+    .option("--model <dir>", "for the dqn policy: a model trained before by `liveq train-offline` instead of training here")
     .option("--json", "print one JSON object")
     .option("--no-progress", "no progress bar on stderr")
     .action(async (flags: OfflineEvalFlags) => {
       const names = offlinePolicies.parseList(flags.policies);
+      if (flags.model !== undefined && !names.includes("dqn")) throw new Error(`--model is for the dqn policy, which --policies (${names.join(",")}) does not list`);
       const note = (line: string) => process.stderr.write(`${line}\n`);
       const { log, report } = await readInteractionLog(flags.data, {
         map: flags.map,
@@ -76,7 +79,7 @@ export function register(program: Command): void {
       });
       note(formatImportReport(report));
       const protocol = new LiveRecProtocol(log, { availWindow: flags.availWindow, windowLength: flags.windowLength, seed: flags.seed });
-      const rankers = names.map((name) => offlinePolicies.create(name, { seed: flags.seed, progress: flags.progress, note }));
+      const rankers = names.map((name) => offlinePolicies.create(name, { seed: flags.seed, progress: flags.progress, note, settings: { model: flags.model } }));
       const evaluation = await protocol.evaluate(flags.window, rankers);
       if (flags.json) console.log(JSON.stringify(evaluationJson(evaluation, flags.availWindow)));
       else console.log(evaluationTable(evaluation, flags.availWindow));

@@ -56,6 +56,12 @@ export interface CompareOptions {
   readonly onTrainingPoint?: (head: PlatformHead, p: TrainingPoint) => void;
   /** Train the heads in worker threads, side by side (default true); false trains them here in turn. */
   readonly parallel?: boolean;
+  /**
+   * "frozen" (default): the DQN serves greedily what it learned on the training seeds. "online": it
+   * also goes on learning on each evaluation platform from its feedback, as the service does (a
+   * fresh copy per evaluation seed, exploring at the final epsilon), like the learning baselines.
+   */
+  readonly dqnEval?: "frozen" | "online";
 }
 
 export interface PolicyResult {
@@ -129,7 +135,17 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const entries: { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy }[] = [
     ...trained.map((t) => ({
       name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned" as const,
-      make: (_seed: number, p: Platform) => new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] }),
+      make: (_seed: number, p: Platform) => {
+        if ((o.dqnEval ?? "frozen") === "frozen") return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
+        const copy = createPlatformDqn(exp.sim, t.head, exp.dqn, exp.training.agentSeed);
+        const params = t.pd.agent.online.exportParams();
+        copy.agent.online.importParams(params);
+        copy.agent.target.importParams(params);
+        // Exploration at its final rate; learning resumes once learningStarts new decisions are in replay.
+        copy.agent.decisions = exp.dqn.explorationDecisions;
+        copy.agent.updates = Math.floor(exp.dqn.explorationDecisions / exp.dqn.trainEvery) + 1;
+        return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", name: HEAD_NAME[t.head] });
+      },
     })),
     ...prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) })),
   ];

@@ -8,6 +8,7 @@ import { countProgressBar } from "../../eval/offline/count-progress.js";
 import { MfBprRanker } from "./mf-bpr.js";
 import { PopularityRanker } from "./popularity.js";
 import { RepeatRanker } from "./repeat.js";
+import { createOfflineDqnPolicy, OFFLINE_DQN_DESCRIPTION } from "./dqn/policy.js";
 
 export interface OfflinePolicyOptions {
   /** Seed for the policy's random choices (mixed with the protocol's seed where it applies). */
@@ -88,4 +89,5 @@ export const offlinePolicies = new OfflinePolicyRegistry()
         },
       });
     },
-  );
+  )
+  .register("dqn", OFFLINE_DQN_DESCRIPTION, createOfflineDqnPolicy);

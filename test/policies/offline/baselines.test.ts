@@ -127,9 +127,9 @@ test("MF-BPR chooses its configuration on the validation window only", async () 
 });
 
 test("the policy registry: known names, clear errors, room for more", () => {
-  assert.deepEqual(offlinePolicies.names(), ["pop", "rep", "mf"]);
+  assert.deepEqual(offlinePolicies.names(), ["pop", "rep", "mf", "dqn"]);
   assert.deepEqual(offlinePolicies.parseList("pop, REP,mf"), ["pop", "rep", "mf"]);
-  assert.throws(() => offlinePolicies.parseList("pop,dqn"), /unknown policy "dqn"; known policies: pop, rep, mf/);
+  assert.throws(() => offlinePolicies.parseList("pop,xyz"), /unknown policy "xyz"; known policies: pop, rep, mf, dqn/);
   assert.throws(() => offlinePolicies.parseList("pop,pop"), /listed twice/);
   assert.throws(() => offlinePolicies.parseList(" , "), /no policy given/);
   const reg = new OfflinePolicyRegistry().register("const", "always zero", () => ({ name: "const", fit: () => {}, score: () => {} }));

@@ -16,7 +16,7 @@ import type { InteractionLog } from "../../../data/interaction-log.js";
 import type { OfflineRanker, TargetContext, TrainView } from "../../../eval/offline/offline-ranker.js";
 import type { SegmentedMetrics } from "../../../eval/offline/rank-metrics.js";
 import { parseOfflineDqnConfig, type LossVariant, type OfflineDqnConfig, type OfflineDqnConfigInput } from "./config.js";
-import { OfflineDqnModel } from "./model.js";
+import { OfflineDqnModel, type OfflineDqnProvenance } from "./model.js";
 import { OfflineQLearner, type EpochStats } from "./q-learner.js";
 import { StreamerStats } from "./streamer-stats.js";
 import { OfflineTransitions } from "./transitions.js";
@@ -27,13 +27,15 @@ export interface OfflineDqnRankerOptions {
   /** Reported name (default "dqn"). */
   readonly name?: string;
   readonly config?: OfflineDqnConfigInput;
-  /** Loss variants compared on the validation window (default: the config's variant only). */
+  /** Loss variants compared on the validation window (default: the config's variant only; with one variant and fixed epochs, no search). */
   readonly variants?: readonly LossVariant[];
   /** A trained model: fit only maps it onto the log. */
   readonly model?: OfflineDqnModel;
   /** Called after every gradient update with the updates done and planned in the phase. */
   readonly onProgress?: (phase: TrainingPhase, done: number, total: number) => void;
-  /** One-line notes: each validation check, the choice made. */
+  /** A line of text after each validation check (variant, epoch, validation metrics, losses). */
+  readonly onCheck?: (line: string) => void;
+  /** One-line notes: the choice made, warnings. */
   readonly onNote?: (line: string) => void;
 }
 
@@ -96,7 +98,7 @@ export class OfflineDqnRanker implements OfflineRanker {
     const seed = (train.seed ^ Math.imul(config.seed, 0x9e3779b1)) >>> 0;
     const variants = this.options.variants ?? [config.variant];
     if (variants.length === 0) throw new RangeError(`${this.name}: no loss variant to train`);
-    let variant = config.variant, epochs = config.epochs ?? 0, best = NaN;
+    let variant = variants[0], epochs = config.epochs ?? 0, best = NaN;
     let byEpoch: number[] = [];
     const checks: ValidationCheck[] = [];
     if (config.epochs === undefined || variants.length > 1) {
@@ -149,7 +151,7 @@ export class OfflineDqnRanker implements OfflineRanker {
         const ndcg = metrics.all["ndcg@10"];
         byEpoch.push(ndcg);
         checks.push({ variant, epoch: e, metrics, training });
-        this.options.onNote?.(
+        this.options.onCheck?.(
           `${this.name} ${variant} epoch ${e}: validation ndcg@10 ${ndcg.toFixed(4)} hr@1 ${metrics.all["hr@1"].toFixed(4)} ` +
             `new hr@10 ${fmt(metrics.new["hr@10"])} (td ${training.tdLoss.toFixed(4)}, extra ${training.extraLoss.toFixed(4)}, mean Q ${training.meanQ.toFixed(3)})`,
         );
@@ -171,7 +173,7 @@ export class OfflineDqnRanker implements OfflineRanker {
   }
 }
 
-function emptyProvenance(train: TrainView) {
+function emptyProvenance(train: TrainView): OfflineDqnProvenance {
   return { availWindow: train.availWindow, epochs: 0, validation: null };
 }
 
