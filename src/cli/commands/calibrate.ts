@@ -14,7 +14,8 @@ import { readInteractionLog } from "../../data/read-log.js";
 import { REFERENCE_POLICIES, referencePolicy } from "../../policies/reference/index.js";
 import { CALIBRATION_STATISTICS, calibrate } from "../../sim/calibration.js";
 import { withOverrides } from "../../sim/config.js";
-import { configFromFlags, integer, runProgressBar } from "./simulate.js";
+import { configFromFlags, runProgressBar } from "./simulate.js";
+import { integer } from "../flags.js";
 
 interface CalibrateFlags {
   data: string;

@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { integer } from "./simulate.js";
+import { integer } from "../flags.js";
 import { readExperimentConfig } from "./train.js";
 import { withOverrides } from "../../sim/config.js";
 import { compareOnPlatform, type CompareResult } from "../../eval/platform/compare.js";

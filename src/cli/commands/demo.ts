@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { integer } from "./simulate.js";
+import { integer } from "../flags.js";
 import { runComparison } from "./compare.js";
 import { parseExperimentConfig } from "../../train/experiment-config.js";
 import { toCompareJson, toReportData } from "../../eval/platform/report-data.js";

@@ -2,9 +2,9 @@
  * `liveq simulate`: runs a reference policy on the simulated live-streaming platform and prints its
  * metrics, as a table or (with --json) as one JSON object on the last line of stdout.
  */
-import { readFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { integer, readJsonFile } from "../flags.js";
 import { REFERENCE_POLICIES, referencePolicy } from "../../policies/reference/index.js";
 import { parseSimConfig, withOverrides, type SimConfig, type SimConfigInput } from "../../sim/config.js";
 import { Platform } from "../../sim/platform.js";
@@ -21,28 +21,10 @@ interface SimulateFlags {
   progress: boolean;
 }
 
-export function integer(name: string, min: number): (value: string) => number {
-  return (value) => {
-    if (!/^-?[0-9]+$/.test(value.trim()) || Number(value) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
-    return Number(value);
-  };
-}
 
 /** Reads and validates a JSON config file (any subset of the keys). */
 export async function readSimConfig(path: string): Promise<SimConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new Error(`${path}: cannot read the config (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return parseSimConfig(json, path);
+  return parseSimConfig(readJsonFile(path), path);
 }
 
 /** The config from --config (or the defaults) with --users/--streamers/--days laid over it. */

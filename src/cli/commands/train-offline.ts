@@ -8,6 +8,7 @@
  * check is printed on stderr; with --json, stdout's last line is one JSON object with the checks.
  */
 import { InvalidArgumentError, type Command } from "commander";
+import { integer, positiveNumber, oneOf } from "../flags.js";
 import { formatImportReport } from "../../data/import-report.js";
 import { readInteractionLog } from "../../data/read-log.js";
 import { TIME_UNITS, type TimeUnit } from "../../data/time-unit.js";
@@ -35,27 +36,8 @@ interface TrainOfflineFlags {
   progress: boolean;
 }
 
-function integer(name: string, min: number): (value: string) => number {
-  return (value) => {
-    if (!/^-?[0-9]+$/.test(value.trim()) || Number(value) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
-    return Number(value);
-  };
-}
 
-function positiveNumber(name: string): (value: string) => number {
-  return (value) => {
-    const x = Number(value);
-    if (value.trim() === "" || !Number.isFinite(x) || x <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
-    return x;
-  };
-}
 
-function oneOf<T extends string>(name: string, allowed: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!allowed.includes(value as T)) throw new InvalidArgumentError(`${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-    return value as T;
-  };
-}
 
 function jsonObject(value: string): OfflineDqnConfigInput {
   let parsed: unknown;

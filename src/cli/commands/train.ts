@@ -4,11 +4,11 @@
  * DIR/metrics.jsonl; a checkpoint (the trained model, with everything needed to resume) in
  * DIR/checkpoint after every episode and on Ctrl-C.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { integer } from "./simulate.js";
+import { integer, readJsonFile } from "../flags.js";
 import { parseExperimentConfig, type ExperimentConfig } from "../../train/experiment-config.js";
 import { withOverrides } from "../../sim/config.js";
 import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
@@ -29,20 +29,7 @@ interface TrainFlags {
 }
 
 export function readExperimentConfig(path: string | undefined): ExperimentConfig {
-  if (!path) return parseExperimentConfig({});
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`${path}: cannot read the config (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return parseExperimentConfig(json, path);
+  return parseExperimentConfig(path ? readJsonFile(path) : {}, path);
 }
 
 /** A progress bar over training on stderr (only on a terminal), with rate, epsilon, reward, loss and ETA. */
