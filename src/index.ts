@@ -17,6 +17,11 @@ export { HardTargetUpdate, PolyakTargetUpdate, createTargetUpdate, type TargetUp
 export { CheckpointError, type CheckpointBundle, type StoredArray } from "./core/checkpoint/bundle.js";
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic } from "./io/checkpoint-dir.js";
 export { CartPole } from "./envs/cartpole.js";
+export type { QFunction, QOptimizer, OptimizerState, OptimizerOptions } from "./core/qfunction/types.js";
+export { MlpQFunction } from "./core/qfunction/mlp-qfunction.js";
+export { FeatureQFunction, featureObsSize, type FeatureLayout, type FeatureQOptions } from "./core/qfunction/feature-qfunction.js";
+export { ActionTable } from "./core/qfunction/action-table.js";
+export type { DqnAgentParts } from "./core/dqn/agent.js";
 export { randomFiniteMdp, optimalQ, sampleNextState, type FiniteMdp } from "./envs/finite-mdp.js";
 
 // --- data and evaluation: real interaction logs, LiveRec's offline protocol, baselines -----------
@@ -63,3 +68,16 @@ export * from "./policies/baselines/index.js";
 
 // --- serving: the live recommendation service (HTTP API, durable event log, online learning) -------
 export { createServer, buildApp, LiveService, serviceDqnConfig, parseServeConfig, readServeConfig, withServeOverrides, serveConfigSchema, ServeConfigError, eventSchema, eventBatchSchema, EVENT_TYPES, FEATURE_NAMES as SERVE_FEATURE_NAMES, FEATURE_COUNT as SERVE_FEATURE_COUNT, FeatureEncoder, PlatformState, EventLog, runSimulation, type LiveServer, type CreateServerOptions, type AppOptions, type IngestResult, type ServiceOptions, type ServeConfig, type ServeConfigInput, type ServeEvent, type ServeEventInput, type ServeEventType, type Recommendation, type RecommendedItem, type SimulationOptions, type SimulationReport } from "./serve/index.js";
+
+// --- training the shared multi-agent DQN on the platform, and the comparison -----------------------
+export { PlatformEncoder, type EncoderMode } from "./train/platform-encoder.js";
+export { platformBounds, type PlatformBounds } from "./train/platform-bounds.js";
+export { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
+export { parseExperimentConfig, type ExperimentConfig } from "./train/experiment-config.js";
+export { trainOnPlatforms, type TrainingPoint, type TrainOptions, type TrainResult } from "./train/platform-trainer.js";
+export { trainInWorker, type TrainedDqn } from "./train/parallel-training.js";
+export { PlatformDqnPolicy, type PlatformDqnOptions } from "./policies/dqn/platform-dqn.js";
+export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric } from "./eval/platform/compare.js";
+export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
+export { newStreamerParity, LiveTimeTracker } from "./eval/platform/cold-start.js";
+export { meanCi, tQuantile975, type MeanCi } from "./eval/statistics.js";
