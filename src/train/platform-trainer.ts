@@ -2,7 +2,8 @@
  * Training the shared multi-agent DQN on simulated platforms: run after run (an "episode" is one
  * platform of the config, simulated for its `days`, on a training seed), every user of the
  * platform an agent of one DQN. Reports progress per simulated hour and can stop between ticks
- * (Ctrl-C): what was learned stays in the agent, and an interrupted episode is not counted.
+ * (Ctrl-C): what was learned stays in the agent, and an interrupted episode is not counted. After
+ * each point it yields to the event loop, so that signal handlers (Ctrl-C) and worker messages run.
  */
 import { Platform } from "../sim/platform.js";
 import { PlatformDqnPolicy } from "../policies/dqn/platform-dqn.js";
@@ -49,7 +50,7 @@ export interface TrainResult {
   stopped: boolean;
 }
 
-export function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): TrainResult {
+export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promise<TrainResult> {
   if (o.seeds.length === 0) throw new RangeError("trainOnPlatforms: seeds must not be empty");
   const every = o.every ?? TICKS_PER_HOUR;
   const agent = pd.agent;
@@ -78,6 +79,7 @@ export function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): TrainResult 
         policy.rewardSum = 0;
         policy.rewardCount = 0;
         lastTick = platform.tick;
+        await new Promise<void>((resolve) => setImmediate(resolve));
         t0 = performance.now();
         d0 = agent.decisions;
         u0 = agent.updates;

@@ -27,7 +27,7 @@ if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liv
   const port = parentPort;
   try {
     const pd = createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
-    trainOnPlatforms(pd, { seeds: job.seeds, episodes: job.episodes, onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage) });
+    await trainOnPlatforms(pd, { seeds: job.seeds, episodes: job.episodes, onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage) });
     const params = pd.agent.online.exportParams();
     port.postMessage({ type: "done", params, decisions: pd.agent.decisions, updates: pd.agent.updates } satisfies TrainMessage, [params.buffer as ArrayBuffer]);
   } catch (err) {

@@ -72,7 +72,7 @@ export function register(program: Command): void {
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
-function runTrain(flags: TrainFlags): void {
+async function runTrain(flags: TrainFlags): Promise<void> {
   if (flags.head !== "feature" && flags.head !== "classic") throw new Error(`--head must be "feature" or "classic", got "${flags.head}"`);
   const exp = readExperimentConfig(flags.config);
   const overrides: Record<string, number> = {};
@@ -105,7 +105,7 @@ function runTrain(flags: TrainFlags): void {
   const bar = trainingBar(`train ${pd.head}`, episodes * ticksPerEpisode, flags.progress);
   const save = (done: number) => saveCheckpoint(join(flags.out, "checkpoint"), platformDqnCheckpoint(pd, { episodes: done, seeds: exp.training.seeds }));
   const t0 = performance.now();
-  const result = trainOnPlatforms(pd, {
+  const result = await trainOnPlatforms(pd, {
     seeds: exp.training.seeds,
     episodes,
     startEpisode,

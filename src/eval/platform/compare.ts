@@ -123,7 +123,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
       o.onStage?.(`training ${HEAD_LABEL[head]}`);
       const pd = createPlatformDqn(exp.sim, head, exp.dqn, exp.training.agentSeed);
       const points: TrainingPoint[] = [];
-      trainOnPlatforms(pd, { ...job(head), onPoint: (p) => { points.push(p); onPoint(head, p); } });
+      await trainOnPlatforms(pd, { ...job(head), onPoint: (p) => { points.push(p); onPoint(head, p); } });
       trained.push({ head, pd, points });
     }
     o.onStage?.("tuning the baselines on the training seeds");
