@@ -159,6 +159,17 @@ export class DqnAgent {
     return Math.floor((this.decisions - c.learningStarts) / c.trainEvery) + 1 - this.updates;
   }
 
+  /**
+   * Puts a fresh agent (one that learned elsewhere, weights imported) at `decisions`: exploration
+   * continues from that point of its schedule, and no backlog of updates is owed; learning resumes
+   * once `learningStarts` new decisions have been made.
+   */
+  continueAt(decisions: number): void {
+    if (!Number.isInteger(decisions) || decisions < 0) throw new RangeError(`continueAt: decisions must be an integer >= 0, got ${decisions}`);
+    this.decisions = decisions;
+    this.updates = Math.floor(decisions / this.config.trainEvery);
+  }
+
   /** Runs the updates owed by now (see updatesDue); returns how many ran. */
   learn(): number {
     let n = 0;

@@ -141,9 +141,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
         const params = t.pd.agent.online.exportParams();
         copy.agent.online.importParams(params);
         copy.agent.target.importParams(params);
-        // Exploration at its final rate; learning resumes once learningStarts new decisions are in replay.
-        copy.agent.decisions = exp.dqn.explorationDecisions;
-        copy.agent.updates = Math.floor(exp.dqn.explorationDecisions / exp.dqn.trainEvery) + 1;
+        copy.agent.continueAt(exp.dqn.explorationDecisions); // exploring at its final rate
         return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", name: HEAD_NAME[t.head] });
       },
     })),

@@ -69,3 +69,20 @@ test("same seed, same agent: identical actions and weights after training", () =
   };
   assert.deepEqual(run(), run());
 });
+
+test("continueAt: exploration goes on from there, and learning waits for learningStarts new decisions", () => {
+  const agent = new DqnAgent({ ...base, learningStarts: 10, trainEvery: 2, exploration: { kind: "linear", start: 1, end: 0.1, steps: 100 } });
+  agent.continueAt(1000);
+  assert.equal(agent.epsilon, 0.1);
+  const s = new Float32Array(3 * 4).fill(0.2);
+  const out = new Int32Array(4);
+  let updates = 0;
+  for (let i = 0; i < 5; i++) {
+    agent.act(s, 4, null, out);
+    for (let j = 0; j < 4; j++) agent.observe(0, s, 0, out[j], 1, s, 0, false);
+    updates += agent.learn();
+  }
+  // 20 new decisions: none owed before decision 1010, then one every 2 -> decisions 1010..1020 -> 6
+  assert.equal(updates, 6);
+  assert.throws(() => agent.continueAt(-1), /decisions must be an integer >= 0/);
+});
