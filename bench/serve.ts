@@ -46,7 +46,9 @@ const note = (line: string) => process.stderr.write(`${line}\n`);
 function startService(dir: string): Promise<{ child: ChildProcess; url: string }> {
   const config = join(dir, "config.json");
   writeFileSync(config, JSON.stringify({ logLevel: "silent", rateLimit: false, catalogue: { slots: 8192 }, store: { fsync: true } }));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--data", join(dir, "data"), "--port", "0", "--host", "127.0.0.1", "--token", TOKEN], {
+  // LIVEQ_BENCH_NODE_FLAGS adds Node flags to the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeFlags = (process.env.LIVEQ_BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--data", join(dir, "data"), "--port", "0", "--host", "127.0.0.1", "--token", TOKEN], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
