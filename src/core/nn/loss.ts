@@ -38,31 +38,7 @@ export function tdLossChosen(
   if (!(gradChosen instanceof Float32Array) || gradChosen.length !== batch) {
     throw new RangeError(`tdLossChosen: gradChosen must be a Float32Array of batch = ${batch} values, got ${gradChosen?.length}`);
   }
-  const huber = kind === "huber";
-  const invBatch = 1 / batch;
-  let total = 0;
-  for (let r = 0; r < batch; r++) {
-    const d = q[r * actions + actionsTaken[r]] - targets[r];
-    const w = weights === null ? 1 : weights[r];
-    let l: number, dl: number;
-    if (huber) {
-      const ad = Math.abs(d);
-      if (ad < 1) {
-        l = 0.5 * d * d;
-        dl = d;
-      } else {
-        l = ad - 0.5;
-        dl = d > 0 ? 1 : -1;
-      }
-    } else {
-      l = d * d;
-      dl = 2 * d;
-    }
-    total += w * l;
-    tdErrors[r] = d;
-    gradChosen[r] = w * dl * invBatch;
-  }
-  const loss = total * invBatch;
+  const loss = rowLosses(kind, batch, actions, q, actionsTaken, targets, weights, gradChosen, tdErrors);
   if (!Number.isFinite(loss)) throwBadLoss("tdLossChosen", loss, batch, actions, q, actionsTaken, targets, weights);
   return loss;
 }
@@ -85,13 +61,37 @@ export function tdLoss(
     throw new RangeError(`tdLoss: dQ must be a Float32Array as long as q (${q?.length}), got ${dQ?.length}`);
   }
   const actions = checkArgs("tdLoss", kind, batch, q, actionsTaken, targets, weights, tdErrors);
+  if (scratch.length < batch) scratch = new Float32Array(batch);
+  const loss = rowLosses(kind, batch, actions, q, actionsTaken, targets, weights, scratch, tdErrors);
+  dQ.fill(0);
+  for (let r = 0; r < batch; r++) dQ[r * actions + actionsTaken[r]] = scratch[r];
+  if (!Number.isFinite(loss)) throwBadLoss("tdLoss", loss, batch, actions, q, actionsTaken, targets, weights);
+  return loss;
+}
+
+/** Per-row gradient buffer of tdLoss (grown as needed, so a step allocates nothing). */
+let scratch = new Float32Array(0);
+
+/**
+ * The loss of every row: writes TD errors and dL/dQ(s, a) per row into grad, returns the mean
+ * weighted loss (not checked for finiteness: the callers do, to name themselves).
+ */
+function rowLosses(
+  kind: LossKind,
+  batch: number,
+  actions: number,
+  q: Float32Array,
+  actionsTaken: Int32Array,
+  targets: Float32Array,
+  weights: Float32Array | null,
+  grad: Float32Array,
+  tdErrors: Float32Array,
+): number {
   const huber = kind === "huber";
   const invBatch = 1 / batch;
-  dQ.fill(0);
   let total = 0;
   for (let r = 0; r < batch; r++) {
-    const at = r * actions + actionsTaken[r];
-    const d = q[at] - targets[r];
+    const d = q[r * actions + actionsTaken[r]] - targets[r];
     const w = weights === null ? 1 : weights[r];
     let l: number, dl: number;
     if (huber) {
@@ -109,11 +109,9 @@ export function tdLoss(
     }
     total += w * l;
     tdErrors[r] = d;
-    dQ[at] = w * dl * invBatch;
+    grad[r] = w * dl * invBatch;
   }
-  const loss = total * invBatch;
-  if (!Number.isFinite(loss)) throwBadLoss("tdLoss", loss, batch, actions, q, actionsTaken, targets, weights);
-  return loss;
+  return total * invBatch;
 }
 
 /** Checks shapes and action indices; returns the number of actions per row. */
