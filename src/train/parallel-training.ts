@@ -3,9 +3,7 @@
  * limit; the comparison trains two heads). Each worker trains exactly as trainOnPlatforms would in
  * this thread, so the result does not depend on running in parallel.
  */
-import { Worker } from "node:worker_threads";
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { startWorker } from "../io/start-worker.js";
 import { createPlatformDqn, type PlatformDqn } from "./platform-dqn-config.js";
 import type { TrainJob, TrainMessage } from "./train-worker.js";
 import type { TrainingPoint } from "./platform-trainer.js";
@@ -15,18 +13,9 @@ export interface TrainedDqn {
   points: TrainingPoint[];
 }
 
-const here = fileURLToPath(import.meta.url);
-const WORKER = new URL(`./train-worker${extname(here)}`, import.meta.url);
-
 export function trainInWorker(job: TrainJob, onPoint?: (p: TrainingPoint) => void): Promise<TrainedDqn> {
   return new Promise((resolve, reject) => {
-    // Run from TypeScript sources (tsx, the tests), the worker registers tsx's loader first: a
-    // loader registered in this thread does not reach worker threads on Node 20.
-    const workerData = { liveqTrainJob: job };
-    const worker =
-      extname(here) === ".ts"
-        ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); });`, { eval: true, workerData })
-        : new Worker(WORKER, { workerData });
+    const worker = startWorker("train-worker", import.meta.url, { liveqTrainJob: job });
     const points: TrainingPoint[] = [];
     let settled = false;
     worker.on("message", (m: TrainMessage) => {

@@ -128,9 +128,13 @@ export class PlatformEncoder {
 
   /** Writes the features of stream s (as the table holds them now) into the action part of row i. */
   setActionFeatures(i: number, s: number): void {
+    this.writeActionFeatures(s, this.obs, i * this.obsSize);
+  }
+
+  /** Writes the features of stream s into the action part of the observation row at dst[rowStart ..]. */
+  writeActionFeatures(s: number, dst: Float32Array, rowStart: number): void {
     if (this.mode === "classic") return;
     const { userSize: U, actionFeatureSize: f } = this.layout;
-    const row = i * this.obsSize + U;
-    this.obs.set(this.table.features.subarray(s * f, (s + 1) * f), row);
+    dst.set(this.table.features.subarray(s * f, (s + 1) * f), rowStart + U);
   }
 }

@@ -105,7 +105,7 @@ export class PlatformDqnPolicy implements SimPolicy {
       // In a slate the user may pick another stream than the first: learn about what they watched.
       if (result.chosen[i] >= 0 && result.chosen[i] !== this.pendingAction[u]) {
         this.pendingAction[u] = result.chosen[i];
-        this.refreshPendingAction(u, result.chosen[i]);
+        this.encoder.writeActionFeatures(result.chosen[i], this.pendingObs, u * S);
       }
       this.pendingReward[u] = result.reward[i];
       this.hasPending[u] = 1;
@@ -126,13 +126,6 @@ export class PlatformDqnPolicy implements SimPolicy {
       // No next state was seen: drop the last step rather than invent one, and cut the n-step tail.
       this.agent.endEpisode(u);
     }
-  }
-
-  private refreshPendingAction(u: number, s: number): void {
-    const enc = this.encoder;
-    if (enc.mode !== "feature") return;
-    const { userSize: U, actionFeatureSize: f } = enc.layout;
-    this.pendingObs.set(enc.table.features.subarray(s * f, (s + 1) * f), u * this.S + U);
   }
 }
 

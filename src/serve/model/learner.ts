@@ -4,7 +4,7 @@
  * (tests, debugging). Either way the service only sends messages and receives weights and stats.
  */
 import type { Worker } from "node:worker_threads";
-import { startWorker } from "../thread.js";
+import { startWorker } from "../../io/start-worker.js";
 import { LearnerLoop } from "./learner-loop.js";
 import type { FromLearner, LearnerOptions, LearnerStats, ResetSlotMessage, ToLearner, TransitionsMessage } from "./learner-protocol.js";
 

@@ -4,7 +4,7 @@
  * so the service applies events to its state in log order, before any reply.
  */
 import type { Worker } from "node:worker_threads";
-import { startWorker } from "../thread.js";
+import { startWorker } from "../../io/start-worker.js";
 import type { EventRows, RecommendationRow } from "./event-log.js";
 import type { FromStore, ToStore } from "./store-protocol.js";
 

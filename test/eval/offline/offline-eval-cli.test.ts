@@ -3,30 +3,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildProgram } from "../../../src/cli/main.js";
+import { runCli } from "../../cli/in-process.js";
 import { Rng } from "../../../src/core/random/rng.js";
 
-/** Runs `liveq ...args` in-process; returns stdout, stderr and the error thrown, if any. */
-async function run(args: string[]): Promise<{ out: string; err: string; error: Error | null }> {
-  const program = buildProgram();
-  for (const c of [program, ...program.commands]) c.exitOverride();
-  let out = "", err = "";
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  for (const c of [program, ...program.commands]) c.configureOutput({ writeErr: (s) => void (err += s), writeOut: (s) => void (out += s) });
-  let error: Error | null = null;
-  try {
-    await program.parseAsync(["node", "liveq", ...args]);
-  } catch (e) {
-    error = e as Error;
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  return { out, err, error };
-}
+const run = runCli;
 
 function writeLog(dir: string): string {
   const rng = new Rng(3);

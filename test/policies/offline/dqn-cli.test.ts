@@ -3,33 +3,13 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildProgram } from "../../../src/cli/main.js";
+import { runCli } from "../../cli/in-process.js";
 import { readInteractionLog } from "../../../src/data/read-log.js";
 import { LiveRecProtocol } from "../../../src/eval/offline/liverec-protocol.js";
 import { OfflineDqnRanker } from "../../../src/policies/offline/dqn/ranker.js";
 import { plantedCsv, SYNTHETIC_AVAIL, SYNTHETIC_WINDOW } from "./dqn-helpers.js";
 
-/** Runs `liveq ...args` in-process; returns stdout, stderr and the error thrown, if any. */
-async function run(args: string[]): Promise<{ out: string; err: string; error: Error | null }> {
-  const program = buildProgram();
-  for (const c of [program, ...program.commands]) c.exitOverride();
-  let out = "", err = "";
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  for (const c of [program, ...program.commands]) c.configureOutput({ writeErr: (s) => void (err += s), writeOut: (s) => void (out += s) });
-  let error: Error | null = null;
-  try {
-    await program.parseAsync(["node", "liveq", ...args]);
-  } catch (e) {
-    error = e as Error;
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  return { out, err, error };
-}
+const run = runCli;
 
 const lastJson = (out: string) => JSON.parse(out.trim().split("\n").at(-1)!);
 const windowFlags = ["--window-length", String(SYNTHETIC_WINDOW), "--avail-window", String(SYNTHETIC_AVAIL)];
