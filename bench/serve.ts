@@ -14,6 +14,13 @@
  *     resolution; autocannon's own summary rounds to whole milliseconds and is shown beside);
  *  3. the same for GET /healthz at the same rate, the reference: the service's own floor;
  *  4. a short search for the highest fixed rate whose p99 stays <= 5 ms: max_rps_p99_under_5ms.
+ * Step 2 also reports the service's own latency histogram over the same window (request start to
+ * reply written, as a bucket bound: server_side_p50/p99_bucket_ms), which leaves out the network
+ * and the load generator's own delays; and CPU time (Linux, from /proc), which depends less on
+ * whatever else the machine runs than latencies do: the service's main thread per request
+ * (service_main_cpu_ms_per_request: what every request and event costs the thread that answers
+ * them), all of the service's threads, and the load generators (this process with autocannon,
+ * and the feedback sender), each as a share of one core.
  * Rate limiting is off in the child (one client sends everything here).
  *
  * --soak runs step 2 for `soak-minutes` and samples the child's resident memory every 10 s: no
@@ -22,7 +29,7 @@
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -110,6 +117,34 @@ interface LoadResult {
   non2xx: number;
 }
 
+/** CPU seconds used so far by a process, or by one of its threads (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number, tid?: number): number {
+  try {
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+  } catch {
+    return NaN;
+  }
+}
+/** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
+const CLOCK_TICKS = 100;
+
+/** CPU used by the service (main thread, all threads) and the load generators while `work` runs. */
+async function cpuDuring<T>(service: number, feedback: number, work: () => Promise<T>): Promise<{ result: T; seconds: number; main: number; service: number; generators: number }> {
+  const t0 = performance.now(), mine0 = process.cpuUsage();
+  const main0 = cpuSeconds(service, service), all0 = cpuSeconds(service), fb0 = cpuSeconds(feedback);
+  const result = await work();
+  const mine = process.cpuUsage(mine0);
+  return {
+    result,
+    seconds: (performance.now() - t0) / 1000,
+    main: cpuSeconds(service, service) - main0,
+    service: cpuSeconds(service) - all0,
+    generators: (mine.user + mine.system) / 1e6 + (cpuSeconds(feedback) - fb0),
+  };
+}
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -176,18 +211,43 @@ process.on("SIGTERM", () => { running = false; });
 })();
 `;
 
-function backgroundFeedback(url: string, eventsPerSecond: number, seed: number): { stop: () => Promise<number> } {
+function backgroundFeedback(url: string, eventsPerSecond: number, seed: number): { pid: number; stop: () => Promise<number> } {
   const child = spawn(process.execPath, ["-e", FEEDBACK_SCRIPT, url, TOKEN, String(USERS), String(STREAMS), String(eventsPerSecond), String(seed)], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
+    pid: child.pid ?? -1,
     stop: async () => {
       child.kill("SIGTERM");
       await exited;
       return Number(out.trim()) || 0;
     },
   };
+}
+
+/** Cumulative counts of the service's own latency histogram for GET /v1/recommend, by bucket bound (seconds). */
+async function serverHistogram(url: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts = new Map<number, number>();
+  const re = /^liveq_http_request_duration_seconds_bucket\{([^}]*)\} ([0-9.e+-]+)$/gm;
+  for (const m of text.matchAll(re)) {
+    if (!m[1].includes('route="/v1/recommend"') || !m[1].includes('status="200"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1])![1];
+    counts.set(le === "+Inf" ? Infinity : Number(le), Number(m[2]));
+  }
+  return counts;
+}
+
+/**
+ * The service's own view of a window (request start to reply written, without the network and the
+ * load generator): the smallest bucket bound, in ms, under which a fraction q of its requests fell.
+ */
+function serverQuantileBound(before: Map<number, number>, after: Map<number, number>, q: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  for (const le of bounds) if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= q * total) return le * 1000;
+  return NaN;
 }
 
 async function metric(url: string, name: string): Promise<number> {
@@ -233,7 +293,10 @@ async function main(): Promise<void> {
     const fb = backgroundFeedback(url, 2000, 2);
     note(`bench:serve: GET /v1/recommend k=10 at ${RATE}/s for ${DURATION}s (feedback ~2000 events/s in the background)`);
     await load(url, recommendPath, 200, 2, 90); // warm-up
-    const main = await load(url, recommendPath, RATE, DURATION, 3);
+    const histogramBefore = await serverHistogram(url);
+    const measured = await cpuDuring(child.pid ?? -1, fb.pid, () => load(url, recommendPath, RATE, DURATION, 3));
+    const histogramAfter = await serverHistogram(url);
+    const main = measured.result;
     note(`bench:serve: p50 ${main.p50.toFixed(3)} ms, p99 ${main.p99.toFixed(3)} ms (autocannon: ${main.autocannonP99} ms), ${main.achievedRps.toFixed(0)} req/s, errors ${main.errors + main.non2xx}`);
     const ref = await load(url, () => "/healthz", RATE, Math.max(3, Math.round(DURATION / 2)), 4);
     note(`bench:serve: reference GET /healthz at ${RATE}/s: p50 ${ref.p50.toFixed(3)} ms, p99 ${ref.p99.toFixed(3)} ms`);
@@ -296,6 +359,12 @@ async function main(): Promise<void> {
       reference_healthz_p50_ms: Number(ref.p50.toFixed(3)),
       reference_healthz_p99_ms: Number(ref.p99.toFixed(3)),
       p99_vs_healthz: Number((main.p99 / ref.p99).toFixed(2)),
+      server_side_p50_bucket_ms: serverQuantileBound(histogramBefore, histogramAfter, 0.5),
+      server_side_p99_bucket_ms: serverQuantileBound(histogramBefore, histogramAfter, 0.99),
+      service_main_cpu_ms_per_request: Number(((measured.main * 1000) / (main.achievedRps * measured.seconds)).toFixed(3)),
+      service_main_cpu_share: Number((measured.main / measured.seconds).toFixed(3)),
+      service_all_threads_cpu_share: Number((measured.service / measured.seconds).toFixed(3)),
+      load_generators_cpu_share: Number((measured.generators / measured.seconds).toFixed(3)),
       max_rps_p99_under_5ms: lo,
       search,
       events_per_s: Math.round(eventsPerSecond),

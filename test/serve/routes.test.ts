@@ -172,6 +172,10 @@ describe("the service's routes", () => {
     assert.equal((await s.get("/healthz")).body.events, before, "no event of a refused batch was applied");
     const notJson = await s.app.inject({ method: "POST", url: "/v1/events", headers: { ...AUTH, "content-type": "application/json" }, payload: "{not json" });
     assert.equal(notJson.statusCode, 400);
+    assert.match(notJson.json().message, /^body: is not valid JSON/);
+    const empty = await s.app.inject({ method: "POST", url: "/v1/events", headers: { ...AUTH, "content-type": "application/json" }, payload: "" });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.json().message, /^body: is empty/);
     const tooBig = await s.app.inject({ method: "POST", url: "/v1/events", headers: { ...AUTH, "content-type": "application/json" }, payload: `{"events":[${'"x",'.repeat(300_000)}"x"]}` });
     assert.equal(tooBig.statusCode, 413);
     assert.equal(tooBig.json().statusCode, 413);

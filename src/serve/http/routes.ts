@@ -24,6 +24,11 @@ export interface RouteSpec {
   querystring?: ZodType;
   params?: ZodType;
   body?: ZodType;
+  /**
+   * The handler receives the JSON body unparsed (a Buffer, see routes/events.ts) and checks it
+   * against `body` itself; `body` then documents it only.
+   */
+  rawBody?: boolean;
   responses: Record<number, ResponseSpec>;
   /** Needs the bearer token. */
   auth?: boolean;
@@ -66,7 +71,7 @@ export class RouteCatalog {
       schema: {
         ...(spec.querystring ? { querystring: spec.querystring } : {}),
         ...(spec.params ? { params: spec.params } : {}),
-        ...(spec.body ? { body: spec.body } : {}),
+        ...(spec.body && !spec.rawBody ? { body: spec.body } : {}),
       },
       config: { rateLimit: spec.rateLimited === false ? false : undefined },
       onRequest: spec.auth ? deps.auth : undefined,

@@ -8,7 +8,7 @@
  *   "body.events[3].minutes: Too big: expected number to be <=1440".
  */
 import type { FastifySchemaCompiler } from "fastify";
-import type { ZodType } from "zod";
+import type { ZodType, z } from "zod";
 
 export interface FieldIssue {
   /** Where: "body.events[3].minutes", "querystring.k". */
@@ -32,15 +32,19 @@ export function fieldPath(root: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** The issues of a failed zod parse, each naming its field from `root` (at most 20). */
+export function fieldIssues(root: string, issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
+  return issues.slice(0, 20).map((i) => {
+    const extra = i.code === "unrecognized_keys" ? ` (${i.keys.join(", ")})` : "";
+    return { field: fieldPath(root, i.path), message: i.message + (extra && !i.message.includes(extra.slice(2, -1)) ? extra : "") };
+  });
+}
+
 export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> = ({ schema, httpPart }) => {
   const root = httpPart ?? "input";
   return (data: unknown) => {
     const r = schema.safeParse(data);
     if (r.success) return { value: r.data };
-    const issues = r.error.issues.slice(0, 20).map((i) => {
-      const extra = i.code === "unrecognized_keys" ? ` (${(i as { keys: string[] }).keys.join(", ")})` : "";
-      return { field: fieldPath(root, i.path), message: i.message + (extra && !i.message.includes(extra.slice(2, -1)) ? extra : "") };
-    });
-    return { error: new RequestValidationError(issues) };
+    return { error: new RequestValidationError(fieldIssues(root, r.error.issues)) };
   };
 };

@@ -1,25 +1,35 @@
 /**
- * The service's side of the store thread. `append` sends a batch of events and resolves once they
- * are committed; the `committed` callback runs first, synchronously in the order of the commits,
- * so the service applies events to its state in log order, before any reply.
+ * The service's side of the store thread. `ingest` sends the body of a POST /v1/events as it came
+ * (the store thread parses, validates and logs it) and resolves once its events are committed;
+ * the `committed` callback runs first, synchronously in the order of the commits, so the service
+ * applies events to its state in log order, before any reply. A body the schema refuses rejects
+ * with a RequestValidationError naming the fields, and nothing of it is logged.
  */
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../../io/start-worker.js";
-import type { EventRows, RecommendationRow } from "./event-log.js";
+import { RequestValidationError } from "../http/validation.js";
+import type { EventColumns } from "./event-columns.js";
+import type { Recommendation } from "../model/recommender.js";
+import { RecommendationCollector } from "./recommendation-columns.js";
 import type { FromStore, ToStore } from "./store-protocol.js";
 
-interface Pending {
-  committed: (seqs: Float64Array) => void;
-  resolve: (seqs: Float64Array) => void;
-  reject: (err: Error) => void;
+/** A batch once committed: its events, and each one's sequence number (0 for a duplicate id). */
+export interface CommittedBatch {
+  events: EventColumns;
+  seqs: Float64Array;
 }
 
+interface Pending {
+  committed: (batch: CommittedBatch) => void;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
 
 export class StoreClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private recBuffer: RecommendationRow[] = [];
+  private readonly recommendations = new RecommendationCollector();
   private recTimer: NodeJS.Timeout | null = null;
   private opened: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private closed: (() => void) | null = null;
@@ -35,11 +45,11 @@ export class StoreClient {
   }
 
   /** Starts the store thread on the database at `path`. */
-  static async open(path: string, options: { fsync: boolean; flushMs: number; onError: (message: string) => void }): Promise<StoreClient> {
+  static async open(path: string, options: { fsync: boolean; flushMs: number; maxEvents: number; onError: (message: string) => void }): Promise<StoreClient> {
     const client = new StoreClient(options.flushMs, options.onError);
     await new Promise<void>((resolve, reject) => {
       client.opened = { resolve, reject };
-      client.post({ kind: "open", path, fsync: options.fsync });
+      client.post({ kind: "open", path, fsync: options.fsync, maxEvents: options.maxEvents });
     });
     return client;
   }
@@ -50,21 +60,23 @@ export class StoreClient {
   }
 
   /**
-   * Appends a batch. `committed(seqs)` runs as soon as it is durable (seqs[i] = the event's
-   * sequence number, or 0 for a duplicate id); the promise then resolves with the same seqs.
+   * Logs the events of `body` (JSON bytes of {"events": [...]}; events without `ts` get `now`).
+   * `committed` runs as soon as they are durable, then the promise resolves.
    */
-  append(rows: EventRows, committed: (seqs: Float64Array) => void): Promise<Float64Array> {
+  ingest(body: Uint8Array, now: number, committed: (batch: CommittedBatch) => void): Promise<void> {
     if (this.dead !== null) return Promise.reject(new Error(this.dead));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { committed, resolve, reject });
-      this.post({ kind: "append", id, rows });
+      // an exact copy, moved to the thread (a Buffer may be a view of a larger, shared pool)
+      const bytes = new Uint8Array(body);
+      this.worker.postMessage({ kind: "ingest", id, body: bytes, now } satisfies ToStore, [bytes.buffer]);
     });
   }
 
-  /** Queues recommendations for the log (written with the next commit, at least every flushMs). */
-  logRecommendation(row: RecommendationRow): void {
-    this.recBuffer.push(row);
+  /** Queues a recommendation served at `ts` for the log (written with the next commit, at least every flushMs). */
+  logRecommendation(r: Recommendation, ts: number): void {
+    this.recommendations.add(r, ts);
     if (this.recTimer === null) {
       this.recTimer = setTimeout(() => this.flushRecommendations(), this.flushMs);
       this.recTimer.unref();
@@ -74,10 +86,10 @@ export class StoreClient {
   flushRecommendations(): void {
     if (this.recTimer !== null) clearTimeout(this.recTimer);
     this.recTimer = null;
-    if (this.recBuffer.length === 0 || this.dead !== null) return;
-    const rows = this.recBuffer;
-    this.recBuffer = [];
-    this.post({ kind: "recommendations", rows });
+    if (this.recommendations.count === 0 || this.dead !== null) return;
+    const columns = this.recommendations.take();
+    const { ts, modelVersion, items, propensity, q, explored, ends } = columns;
+    this.worker.postMessage({ kind: "recommendations", columns } satisfies ToStore, [ts.buffer, modelVersion.buffer, items.buffer, propensity.buffer, q.buffer, explored.buffer, ends.buffer] as ArrayBuffer[]);
   }
 
   /** Writes what is queued, closes the database and stops the thread. */
@@ -108,13 +120,19 @@ export class StoreClient {
           if (p === undefined) continue;
           this.pending.delete(m.ids[i]);
           try {
-            p.committed(m.seqs[i]);
-            p.resolve(m.seqs[i]);
+            p.committed({ events: m.events[i], seqs: m.seqs[i] });
+            p.resolve();
           } catch (err) {
             p.reject(err as Error);
           }
         }
         return;
+      case "refused": {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.reject(new RequestValidationError(m.issues));
+        return;
+      }
       case "failed":
         for (const id of m.ids) {
           const p = this.pending.get(id);
