@@ -10,6 +10,28 @@ export function acceptProbability(v: number, v0: number): number {
   return 1 / (1 + Math.exp(v0 - v));
 }
 
+/** The logistic 1 / (1 + exp(d)) at d = k / STEPS - SPAN, k = 0 .. 2 SPAN STEPS (see accepts). */
+const SPAN = 32, STEPS = 32;
+const LOGISTIC = Float64Array.from({ length: 2 * SPAN * STEPS + 1 }, (_, k) => 1 / (1 + Math.exp(k / STEPS - SPAN)));
+
+/**
+ * Does a user accept a stream of utility v against "no thanks" v0, for the uniform draw u01: is
+ * u01 < acceptProbability(v, v0)? The logistic falls as d = v0 - v grows, so its values at the
+ * grid points around d (a table, steps of 1/32) bound it; a draw clear of both bounds (by more
+ * than the rounding of either side) is answered without the exponential. Only draws within the
+ * step's span of the threshold, under 1% of them, need acceptProbability, and every answer is the
+ * one it gives, bit for bit.
+ */
+export function accepts(u01: number, v: number, v0: number): boolean {
+  const t = (v0 - v + SPAN) * STEPS;
+  if (t >= 0 && t < 2 * SPAN * STEPS) {
+    const k = Math.floor(t);
+    if (u01 < LOGISTIC[k + 1] - 1e-14) return true;
+    if (u01 >= LOGISTIC[k] + 1e-14) return false;
+  }
+  return u01 < acceptProbability(v, v0);
+}
+
 /**
  * Picks from a slate by multinomial logit: returns the slate position chosen, or -1 for "no thanks".
  * @param utility utilities of the n slate items (entries past n are ignored)

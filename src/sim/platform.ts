@@ -21,18 +21,26 @@
  * and result buffers), so a step allocates nothing per decision. Randomness comes from one seeded
  * stream per concern (Rng.derive), so a seed and a config fix the run bit for bit, and changing a
  * policy does not shift the draws of, say, the streamers' schedules.
+ *
+ * The hot path (bench/sim.ts) is shaped for speed without changing a single result: functions of
+ * whole numbers come from exact tables (tables.ts), comparisons of a uniform draw with exp, cos or
+ * the logistic are settled from bounds and computed only near the threshold (watch.ts eventHappens,
+ * effects/satisfaction.ts churns, cosine-table.ts, choice.ts accepts), uniform draws are read from
+ * buffers (uniform-buffer.ts), each tick's users are touched in a short loop before their events
+ * are handled (their rows are rarely in cache, and misses in such a loop overlap), and step() is
+ * split into small methods for V8's sake (see step).
  */
 import { Rng } from "../core/random/rng.js";
 import type { SimConfig } from "./config.js";
 import { categoryName } from "./config.js";
-import { acceptProbability, chooseFromSlate } from "./choice.js";
+import { accepts, chooseFromSlate } from "./choice.js";
 import { TickQueue } from "./event-queue.js";
 import { crowdingEffect, crowdingPenalty, type CrowdingEffect } from "./effects/crowding.js";
 import { drift, driftEffect, type DriftEffect } from "./effects/drift.js";
 import { fatigueAdded, fatigueEffect, fatiguePenalty, type FatigueEffect } from "./effects/fatigue.js";
 import { familiarity, notifyResponse, repeatEffect, type RepeatEffect } from "./effects/repeat.js";
 import {
-  churnChance, dissatisfiedEndChance, outcomeScore, returnRateFactor, satisfactionEffect, updatedSatisfaction,
+  churnCeiling, churns, dissatisfiedEndChance, outcomeScore, returnRateFactor, satisfactionEffect, updatedSatisfaction,
   type SatisfactionEffect,
 } from "./effects/satisfaction.js";
 import { giftFactor, pressureEffect, satisfactionFactor, type PressureEffect } from "./effects/pressure.js";
@@ -46,9 +54,12 @@ import {
 } from "./observe.js";
 import { pairNoise, poisson } from "./sampling.js";
 import { StreamerTable, categoryShares } from "./streamers.js";
-import { TICKS_PER_DAY, TICKS_PER_HOUR, TICK_MINUTES, dayOf } from "./time.js";
+import { IntFunctionTable } from "./tables.js";
+import { UniformBuffer } from "./uniform-buffer.js";
+import { belowOnePlusCosine } from "./cosine-table.js";
+import { TICKS_PER_DAY, TICKS_PER_HOUR, TICK_MINUTES, dayOf, tickOfDay } from "./time.js";
 import {
-  ARRIVAL, CHURNED, DISTINCT_WATCHED, EVENT_BROWSE, EVENT_KIND, EVENT_NONE, EVENT_SESSION_START, EVENT_TICK,
+  ARRIVAL, CHURNED, DISTINCT_WATCHED, FATIGUE_TICK, EVENT_BROWSE, EVENT_KIND, EVENT_NONE, EVENT_SESSION_START, EVENT_TICK,
   EVENT_WATCH_END_CONTINUE, EVENT_WATCH_END_LEAVE, FOLLOW_COUNT, IN_SESSION, LAST_DECLINED, LAST_MINUTES, LAST_SESSION_END,
   PATIENCE, PREFERRED_HOUR, SATISFACTION, SESSIONS, SESSION_DECISIONS, SESSION_MINUTES, SESSION_RATE, SESSION_START,
   TOTAL_MINUTES, USER_RECORD, UserTable, WATCHING,
@@ -96,6 +107,22 @@ export interface StepResult {
   readonly churned: Uint8Array;
 }
 
+/** How a platform is set up beyond its config: which world it is, and who is in it. */
+export interface PlatformOptions {
+  /**
+   * Seed of the world: the streamers and users with their hidden tastes and qualities, their
+   * schedules and the times newcomers debut or arrive (default: the run's seed, so each seed is its
+   * own world). Runs of one world with different seeds are the same platform on other days: who is
+   * there is the same, what happens differs.
+   */
+  readonly world?: number;
+  /**
+   * Leave out the streamers who debut and the users who arrive during the run: a training run that
+   * must not meet the world's newcomers, so that they are truly new when evaluation meets them.
+   */
+  readonly withholdNewcomers?: boolean;
+}
+
 /** A step refused because of a bad action; nothing was changed. */
 export class SimActionError extends Error {
   constructor(message: string) {
@@ -107,6 +134,8 @@ export class SimActionError extends Error {
 export class Platform {
   readonly config: SimConfig;
   readonly seed: number;
+  /** Seed of the world (see PlatformOptions.world). */
+  readonly world: number;
   /** Ticks in the run (config.days days). */
   readonly horizon: number;
   /** Streamer slots: the action space. Streamers who debut later use reserved slots. */
@@ -140,6 +169,8 @@ export class Platform {
   // --- the current batch (valid until step) ---
   private nDecidingNow = 0;
   private readonly decidingBuf: Int32Array;
+  /** The users whose events fire at the current tick (fireEvents' scratch). */
+  private readonly firingBuf: Int32Array;
   private readonly decisionOf: Int32Array;
   private readonly userObsBuf: Float32Array;
   private nLiveNow = 0;
@@ -184,17 +215,35 @@ export class Platform {
   private readonly queue: TickQueue;
   private readonly streamQueue: TickQueue;
   private readonly rngSchedules: Rng;
-  private readonly rngReturns: Rng;
-  private readonly rngChoices: Rng;
-  private readonly rngWatches: Rng;
-  private readonly rngNotify: Rng;
-  private readonly rngSessions: Rng;
+  // The streams read only as uniform draws are buffered (uniform-buffer.ts): same numbers, cheaper reads.
+  private readonly rngReturns: UniformBuffer;
+  private readonly rngChoices: UniformBuffer;
+  private readonly rngWatches: UniformBuffer;
+  private readonly rngNotify: UniformBuffer;
+  private readonly rngSessions: UniformBuffer;
+  /** Slots beyond these never debut or arrive (PlatformOptions.withholdNewcomers). */
+  private readonly streamerLimit: number;
+  private readonly userLimit: number;
   private readonly pendingJoins: Int32Array;
   private readonly baseMatch: Float64Array;
   private readonly chosenSlot: Int32Array;
   private readonly slateUtility: Float64Array;
   private readonly slateScratch: Float64Array;
   private readonly outcome = new WatchOutcome();
+  /**
+   * Exact lookup tables of the hot path's functions of whole numbers (see tables.ts): social proof
+   * and crowding by viewer count, familiarity by past viewings (not followed, followed), and the
+   * fatigue left after a number of ticks.
+   */
+  private readonly socialProofByViewers: IntFunctionTable;
+  private readonly crowdingByViewers: IntFunctionTable;
+  private readonly familiarityByCount: IntFunctionTable;
+  private readonly familiarityFollowedByCount: IntFunctionTable;
+  private readonly fatigueLeftAfter: IntFunctionTable;
+  /** churnCeiling of the satisfaction effect (see churns). */
+  private readonly churnCeiling: number;
+  /** Sum of the values read by fireEvents' prefetch pass (kept so that the reads are not optimised away). */
+  private prefetchSink = 0;
   private readonly clock = new Float64Array(4);
   private userObsReady = false;
   private streamObsReady = false;
@@ -203,10 +252,13 @@ export class Platform {
   private evSlot = -1;
   private evBase = 0;
 
-  constructor(config: SimConfig, seed: number) {
+  constructor(config: SimConfig, seed: number, options: PlatformOptions = {}) {
     if (!Number.isInteger(seed)) throw new RangeError(`Platform: seed must be an integer, got ${seed}`);
+    const world = options.world ?? seed;
+    if (!Number.isInteger(world)) throw new RangeError(`Platform: world must be an integer, got ${world}`);
     this.config = config;
     this.seed = seed;
+    this.world = world;
     this.horizon = config.days * TICKS_PER_DAY;
     this.slateSize = config.slateSize;
     const C = (this.categories = config.categories);
@@ -216,18 +268,20 @@ export class Platform {
     this.userFeatureNames = userFeatureNames(names);
     this.streamFeatureNames = streamFeatureNames(names);
 
-    const rngStreamers = Rng.derive(seed, STREAM.streamers);
-    const rngUsers = Rng.derive(seed, STREAM.users);
+    const rngStreamers = Rng.derive(world, STREAM.streamers);
+    const rngUsers = Rng.derive(world, STREAM.users);
     this.rngSchedules = Rng.derive(seed, STREAM.schedules);
-    this.rngReturns = Rng.derive(seed, STREAM.returns);
-    this.rngChoices = Rng.derive(seed, STREAM.choices);
-    this.rngWatches = Rng.derive(seed, STREAM.watches);
-    this.rngNotify = Rng.derive(seed, STREAM.notifications);
-    this.rngSessions = Rng.derive(seed, STREAM.sessions);
+    this.rngReturns = new UniformBuffer(Rng.derive(seed, STREAM.returns));
+    this.rngChoices = new UniformBuffer(Rng.derive(seed, STREAM.choices));
+    this.rngWatches = new UniformBuffer(Rng.derive(seed, STREAM.watches));
+    this.rngNotify = new UniformBuffer(Rng.derive(seed, STREAM.notifications));
+    this.rngSessions = new UniformBuffer(Rng.derive(seed, STREAM.sessions));
     this.noiseSalt = rngUsers.nextU32() | 0;
 
     this.streamers = new StreamerTable(config, rngStreamers, this.rngSchedules, this.horizon);
     this.users = new UserTable(config, rngUsers, this.horizon, categoryShares(C, config.streamer.categorySkew));
+    this.streamerLimit = options.withholdNewcomers ? this.streamers.initialCount : this.streamers.capacity;
+    this.userLimit = options.withholdNewcomers ? this.users.initialCount : this.users.capacity;
     const S = (this.catalogueSize = this.streamers.capacity);
     const U = (this.userCapacity = this.users.capacity);
     const K = this.slateSize;
@@ -251,10 +305,22 @@ export class Platform {
     this.endPerDecision = config.session.endPerDecision;
     this.endAfterDecline = config.session.endAfterDecline;
     this.followCapacity = config.user.followCapacity;
+    const socialFx = this.socialFx, crowdFx = this.crowdFx, repeatFx = this.repeatFx, decay = this.fatigueFx.decayPerTick;
+    // Viewer counts (joins of this tick included) never exceed the users; a user makes at most one
+    // decision a tick, so past viewings and ticks between decays never exceed the run's ticks.
+    const U1 = this.users.capacity + 1, T1 = this.horizon + 1;
+    this.socialProofByViewers = new IntFunctionTable((v) => socialProof(v, socialFx), U1);
+    this.crowdingByViewers = new IntFunctionTable((v) => crowdingPenalty(v, crowdFx), U1);
+    this.familiarityByCount = new IntFunctionTable((n) => familiarity(false, n, repeatFx), T1);
+    this.familiarityFollowedByCount = new IntFunctionTable((n) => familiarity(true, n, repeatFx), T1);
+    // The same expression as UserTable.decayFatigue, so the same doubles.
+    this.fatigueLeftAfter = new IntFunctionTable((dt) => Math.exp(-dt * decay), T1);
+    this.churnCeiling = churnCeiling(this.satisfactionFx);
 
     this.queue = new TickQueue(this.horizon, U);
     this.streamQueue = new TickQueue(this.horizon, S);
     this.decidingBuf = new Int32Array(U);
+    this.firingBuf = new Int32Array(U);
     this.decisionOf = new Int32Array(U).fill(-1);
     this.userObsBuf = new Float32Array(U * this.userFeatureSize);
     this.liveBuf = new Int32Array(S);
@@ -374,139 +440,17 @@ export class Platform {
     if (this.done) throw new SimActionError(`step: the run is over (it lasts ${this.config.days} days)`);
     this.validate(actions, users);
     const n = this.nDecidingNow, K = this.slateSize, t = this.tick;
-    const U = this.users, S = this.streamers, M = this.metrics;
     const res = this.res;
-
-    // Phase 1: every user chooses from their slate, seeing the viewer counts at the start of the tick.
-    for (let i = 0; i < n; i++) {
-      const u = this.decidingBuf[i];
-      res.users[i] = u;
-      let chosen = -1;
-      if (K === 1) {
-        const s = actions[i];
-        M.exposure[s]++;
-        const v = this.evaluate(u, s) + socialProof(S.viewers[s], this.socialFx);
-        if (this.rngChoices.float() < acceptProbability(v, this.noThanks)) chosen = s;
-        if (chosen >= 0) {
-          this.baseMatch[i] = this.evBase;
-          this.chosenSlot[i] = this.evSlot;
-        }
-      } else {
-        let m = 0;
-        for (let j = 0; j < K; j++) {
-          const s = actions[i * K + j];
-          if (s < 0) continue;
-          M.exposure[s]++;
-          this.slateUtility[m++] = this.evaluate(u, s) + socialProof(S.viewers[s], this.socialFx);
-        }
-        const pick = chooseFromSlate(this.slateUtility, m, this.noThanks, this.rngChoices.float(), this.slateScratch);
-        if (pick >= 0) {
-          // pick counts the slate's streams, skipping its -1 entries
-          for (let j = 0, seen = -1; j < K; j++) {
-            if (actions[i * K + j] >= 0 && ++seen === pick) {
-              chosen = actions[i * K + j];
-              break;
-            }
-          }
-          this.baseMatch[i] = this.evaluate(u, chosen);
-          this.chosenSlot[i] = this.evSlot;
-        }
-      }
-      res.chosen[i] = chosen;
-      if (chosen >= 0) this.pendingJoins[chosen]++;
-    }
-
-    // Phase 2: each user experiences their choice with everyone who joined it in this tick.
-    const out = this.outcome;
-    const rec = U.rec;
-    for (let i = 0; i < n; i++) {
-      const u = res.users[i];
-      const s = res.chosen[i];
-      const r = u * USER_RECORD;
-      const isNewUser = U.isNew(u);
-      let reward = 0, minutes = 0, events = 0;
-      if (s >= 0) {
-        const crowd = S.viewers[s] + this.pendingJoins[s];
-        const e = this.baseMatch[i] - crowdingPenalty(crowd, this.crowdFx);
-        const known = this.chosenSlot[i];
-        const entry = known >= 0 ? known : U.addHistory(u, s);
-        const canFollow = !U.historyFollowed(entry) && U.canFollowMore(u);
-        const pressure = S.pressure[s];
-        sampleWatch(this.watch, e, rec[r + PATIENCE], (S.liveEnd[s] - t) * TICK_MINUTES, canFollow, giftFactor(pressure, this.pressureFx), this.rngWatches, out);
-        reward = out.reward;
-        minutes = out.minutes;
-        events = out.events;
-        if (U.recordViewing(entry, t) > 0) {
-          events |= EVENT_REPEAT;
-          M.repeats++;
-        } else {
-          rec[r + DISTINCT_WATCHED]++;
-        }
-        if (events & EVENT_FOLLOW) {
-          U.follow(u, entry);
-          S.followers[s]++;
-          M.follows++;
-        }
-        if (events & EVENT_LIKE) M.likes++;
-        if (events & EVENT_COMMENT) M.comments++;
-        if (events & EVENT_GIFT) {
-          M.gifts++;
-          S.gifts[s]++;
-        }
-        const c = S.category[s];
-        U.vec[U.fatigueAt(u) + c] += fatigueAdded(minutes, this.fatigueFx);
-        U.vec[U.minutesAt(u) + c] += minutes;
-        drift(U.vec, U.interestAt(u), U.tasteAt(u), S.taste, s * S.dims, c, this.categories, S.dims, minutes, this.driftFx);
-        rec[r + TOTAL_MINUTES] += minutes;
-        rec[r + SESSION_MINUTES] += minutes;
-        S.viewings[s]++;
-        S.minutesWatched[s] += minutes;
-        const score = outcomeScore(minutes, this.watch.meanMinutes) * satisfactionFactor(pressure, this.pressureFx);
-        rec[r + SATISFACTION] = updatedSatisfaction(rec[r + SATISFACTION], score, this.satisfactionFx);
-        this.viewingLog?.push(u, s, t);
-      } else {
-        rec[r + SATISFACTION] = updatedSatisfaction(rec[r + SATISFACTION], 0, this.satisfactionFx);
-      }
-      rec[r + LAST_MINUTES] = minutes;
-      rec[r + LAST_DECLINED] = s < 0 ? 1 : 0;
-      const decisions = ++rec[r + SESSION_DECISIONS];
-      M.decided(isNewUser, s, reward, minutes);
-
-      // Does the session go on after this?
-      const satisfaction = rec[r + SATISFACTION];
-      const pEnd = this.endBase + this.endPerDecision * (decisions - 1) + (s < 0 ? this.endAfterDecline : 0)
-        + dissatisfiedEndChance(satisfaction, this.satisfactionFx);
-      const leave = this.rngSessions.float() < pEnd;
-      const churn = leave && this.rngSessions.float() < churnChance(satisfaction, this.satisfactionFx);
-      if (churn) {
-        rec[r + CHURNED] = 1;
-        M.churn(isNewUser);
-      }
-      res.reward[i] = reward;
-      res.minutes[i] = minutes;
-      res.events[i] = events;
-      res.sessionEnded[i] = leave ? 1 : 0;
-      res.churned[i] = churn ? 1 : 0;
-
-      if (s >= 0) {
-        rec[r + WATCHING] = s;
-        const end = t + Math.max(1, Math.ceil(minutes / TICK_MINUTES - 1e-9));
-        this.schedule(u, leave ? EVENT_WATCH_END_LEAVE : EVENT_WATCH_END_CONTINUE, end);
-      } else if (leave) {
-        this.endSession(u, t);
-      } else {
-        this.schedule(u, EVENT_BROWSE, t + 1);
-      }
-    }
-    // The joins of this tick become viewers.
-    for (let i = 0; i < n; i++) {
-      const s = res.chosen[i];
-      if (s >= 0) {
-        S.viewers[s]++;
-        this.pendingJoins[s] = 0;
-      }
-    }
-    for (let i = 0; i < n; i++) this.decisionOf[this.decidingBuf[i]] = -1;
+    // Each phase is a method with one loop, and each decision's work a method of its own. V8
+    // optimises a method with a fixed budget of inlined code, so one loop holding all of it would
+    // leave the small helpers it calls, the random draws included, as calls; and a hot loop is
+    // compiled on the fly (on-stack replacement) together with the code after it, which in one
+    // long method has not run yet at the first, huge batch and made that code deoptimise again
+    // and again (so each loop is the last thing its method does).
+    if (K === 1) this.prefetchSink = this.findEntries(actions, n);
+    this.chooseAll(actions, n, K);
+    this.experienceAll(n, t);
+    this.commitJoins(n);
 
     const result: StepResult = {
       tick: t, n,
@@ -516,6 +460,197 @@ export class Platform {
     };
     this.advance();
     return result;
+  }
+
+  /**
+   * For slates of one: finds each deciding user's history entry of the recommended stream, into
+   * chosenSlot (the history rows are in cache, fireEvents touched them), and touches that entry or
+   * the one a new streamer will take: a short loop whose cache misses overlap, where evaluating and
+   * then watching one decision at a time would wait for each. Returns the sum of what it touched.
+   */
+  private findEntries(actions: Int32Array, n: number): number {
+    const U = this.users;
+    let sink = 0;
+    for (let i = 0; i < n; i++) {
+      const u = this.decidingBuf[i];
+      const entry = U.findHistory(u, actions[i]);
+      this.chosenSlot[i] = entry;
+      sink += entry >= 0 ? U.historyCount(entry) : U.touchNextHistory(u);
+    }
+    return sink;
+  }
+
+  /** Phase 1: every user chooses from their slate, seeing the viewer counts at the start of the tick. */
+  private chooseAll(actions: Int32Array, n: number, K: number): void {
+    const res = this.res;
+    for (let i = 0; i < n; i++) {
+      const u = this.decidingBuf[i];
+      res.users[i] = u;
+      const chosen = K === 1 ? this.answer(i, u, actions[i]) : this.pick(i, u, actions, K);
+      res.chosen[i] = chosen;
+      if (chosen >= 0) this.pendingJoins[chosen]++;
+    }
+  }
+
+  /**
+   * Phase 2: each user experiences their choice with everyone who joined it in this tick, then
+   * goes on or leaves.
+   */
+  private experienceAll(n: number, t: number): void {
+    const res = this.res, rec = this.users.rec;
+    for (let i = 0; i < n; i++) {
+      const u = res.users[i];
+      const s = res.chosen[i];
+      if (s >= 0) {
+        this.watchStream(i, u, s, t);
+      } else {
+        res.reward[i] = 0;
+        res.minutes[i] = 0;
+        res.events[i] = 0;
+        const r = u * USER_RECORD;
+        rec[r + SATISFACTION] = updatedSatisfaction(rec[r + SATISFACTION], 0, this.satisfactionFx);
+      }
+      this.afterDecision(i, u, s, t);
+    }
+  }
+
+  /** The joins of this tick become viewers, and the batch is over. */
+  private commitJoins(n: number): void {
+    const S = this.streamers, chosen = this.res.chosen;
+    for (let i = 0; i < n; i++) {
+      const s = chosen[i];
+      if (s >= 0) {
+        S.viewers[s]++;
+        this.pendingJoins[s] = 0;
+      }
+      this.decisionOf[this.decidingBuf[i]] = -1;
+    }
+  }
+
+  /**
+   * Decision i: does user u accept the single recommended stream s? Returns s or -1. Reads u's
+   * history entry of s from chosenSlot[i] (see step).
+   */
+  private answer(i: number, u: number, s: number): number {
+    this.metrics.exposure[s]++;
+    const v = this.evaluateKnowing(u, s, this.chosenSlot[i]) + this.socialProofByViewers.at(this.streamers.viewers[s]);
+    if (!accepts(this.rngChoices.float(), v, this.noThanks)) return -1;
+    this.baseMatch[i] = this.evBase;
+    this.chosenSlot[i] = this.evSlot;
+    return s;
+  }
+
+  /** Decision i: what user u picks from the slate in row i of actions (K wide). Returns a streamer or -1. */
+  private pick(i: number, u: number, actions: Int32Array, K: number): number {
+    const S = this.streamers, M = this.metrics;
+    let m = 0;
+    for (let j = 0; j < K; j++) {
+      const s = actions[i * K + j];
+      if (s < 0) continue;
+      M.exposure[s]++;
+      this.slateUtility[m++] = this.evaluate(u, s) + this.socialProofByViewers.at(S.viewers[s]);
+    }
+    const pick = chooseFromSlate(this.slateUtility, m, this.noThanks, this.rngChoices.float(), this.slateScratch);
+    if (pick < 0) return -1;
+    // pick counts the slate's streams, skipping its -1 entries
+    let chosen = -1;
+    for (let j = 0, seen = -1; j < K; j++) {
+      if (actions[i * K + j] >= 0 && ++seen === pick) {
+        chosen = actions[i * K + j];
+        break;
+      }
+    }
+    this.baseMatch[i] = this.evaluate(u, chosen);
+    this.chosenSlot[i] = this.evSlot;
+    return chosen;
+  }
+
+  /**
+   * Decision i: user u watches stream s at tick t, crowded by everyone who joined it in this tick.
+   * Samples the viewing, records it (history, follows, fatigue, drift, satisfaction, the
+   * streamer's counters) and writes its reward, minutes and events into the step's results.
+   */
+  private watchStream(i: number, u: number, s: number, t: number): void {
+    const U = this.users, S = this.streamers, M = this.metrics, out = this.outcome;
+    const rec = U.rec, r = u * USER_RECORD;
+    const crowd = S.viewers[s] + this.pendingJoins[s];
+    const e = this.baseMatch[i] - this.crowdingByViewers.at(crowd);
+    const known = this.chosenSlot[i];
+    const entry = known >= 0 ? known : U.addHistory(u, s);
+    const canFollow = !U.historyFollowed(entry) && U.canFollowMore(u);
+    const pressure = S.pressure[s];
+    sampleWatch(this.watch, e, rec[r + PATIENCE], (S.liveEnd[s] - t) * TICK_MINUTES, canFollow, giftFactor(pressure, this.pressureFx), this.rngWatches, out);
+    const minutes = out.minutes;
+    let events = out.events;
+    if (U.recordViewing(entry, t) > 0) {
+      events |= EVENT_REPEAT;
+      M.repeats++;
+    } else {
+      rec[r + DISTINCT_WATCHED]++;
+    }
+    if (events & EVENT_FOLLOW) {
+      U.follow(u, entry);
+      S.followers[s]++;
+      M.follows++;
+    }
+    if (events & EVENT_LIKE) M.likes++;
+    if (events & EVENT_COMMENT) M.comments++;
+    if (events & EVENT_GIFT) {
+      M.gifts++;
+      S.gifts[s]++;
+    }
+    const c = S.category[s];
+    U.vec[U.fatigueAt(u) + c] += fatigueAdded(minutes, this.fatigueFx);
+    U.vec[U.minutesAt(u) + c] += minutes;
+    drift(U.vec, U.interestAt(u), U.tasteAt(u), S.taste, s * S.dims, c, this.categories, S.dims, minutes, this.driftFx);
+    rec[r + TOTAL_MINUTES] += minutes;
+    rec[r + SESSION_MINUTES] += minutes;
+    S.viewings[s]++;
+    S.minutesWatched[s] += minutes;
+    const score = outcomeScore(minutes, this.watch.meanMinutes) * satisfactionFactor(pressure, this.pressureFx);
+    rec[r + SATISFACTION] = updatedSatisfaction(rec[r + SATISFACTION], score, this.satisfactionFx);
+    this.viewingLog?.push(u, s, t);
+    this.res.reward[i] = out.reward;
+    this.res.minutes[i] = minutes;
+    this.res.events[i] = events;
+  }
+
+  /**
+   * Decision i, after the viewing (s >= 0) or the "no thanks" (s = -1): counts it, and decides
+   * whether user u's session goes on (the next look is scheduled) or ends, and whether u churns.
+   */
+  private afterDecision(i: number, u: number, s: number, t: number): void {
+    const U = this.users, M = this.metrics, res = this.res;
+    const rec = U.rec, r = u * USER_RECORD;
+    const isNewUser = U.isNew(u);
+    const reward = res.reward[i], minutes = res.minutes[i];
+    rec[r + LAST_MINUTES] = minutes;
+    rec[r + LAST_DECLINED] = s < 0 ? 1 : 0;
+    const decisions = ++rec[r + SESSION_DECISIONS];
+    M.decided(isNewUser, s, reward, minutes);
+
+    // Does the session go on after this?
+    const satisfaction = rec[r + SATISFACTION];
+    const pEnd = this.endBase + this.endPerDecision * (decisions - 1) + (s < 0 ? this.endAfterDecline : 0)
+      + dissatisfiedEndChance(satisfaction, this.satisfactionFx);
+    const leave = this.rngSessions.float() < pEnd;
+    const churn = leave && churns(this.rngSessions.float(), satisfaction, this.satisfactionFx, this.churnCeiling);
+    if (churn) {
+      rec[r + CHURNED] = 1;
+      M.churn(isNewUser);
+    }
+    res.sessionEnded[i] = leave ? 1 : 0;
+    res.churned[i] = churn ? 1 : 0;
+
+    if (s >= 0) {
+      rec[r + WATCHING] = s;
+      const end = t + Math.max(1, Math.ceil(minutes / TICK_MINUTES - 1e-9));
+      this.schedule(u, leave ? EVENT_WATCH_END_LEAVE : EVENT_WATCH_END_CONTINUE, end);
+    } else if (leave) {
+      this.endSession(u, t);
+    } else {
+      this.schedule(u, EVENT_BROWSE, t + 1);
+    }
   }
 
   private validate(actions: Int32Array, users?: ArrayLike<number>): void {
@@ -560,6 +695,11 @@ export class Platform {
    * @internal hidden truth
    */
   evaluate(u: number, s: number): number {
+    return this.evaluateKnowing(u, s, this.users.findHistory(u, s));
+  }
+
+  /** evaluate(u, s), given u's history entry of s (U.findHistory(u, s)). */
+  private evaluateKnowing(u: number, s: number, entry: number): number {
     const U = this.users, S = this.streamers;
     const D = S.dims;
     const c = S.category[s];
@@ -568,8 +708,7 @@ export class Platform {
     for (let d = 0, a = U.tasteAt(u), b = s * D; d < D; d++) dot += vec[a + d] * st[b + d];
     let v = this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)) + this.wLatent * dot
       + this.wIdio * pairNoise(u, s, this.noiseSalt) + this.wQuality * S.quality[s] - fatiguePenalty(vec[U.fatigueAt(u) + c], this.fatigueFx);
-    const entry = U.findHistory(u, s);
-    if (entry >= 0) v += familiarity(U.historyFollowed(entry), U.historyCount(entry), this.repeatFx);
+    if (entry >= 0) v += (U.historyFollowed(entry) ? this.familiarityFollowedByCount : this.familiarityByCount).at(U.historyCount(entry));
     this.evSlot = entry;
     this.evBase = v;
     return v;
@@ -608,8 +747,8 @@ export class Platform {
         this.refreshViews();
         return;
       }
-      while (U.active < U.capacity && U.get(U.active, ARRIVAL) <= t) this.schedule(U.active++, EVENT_SESSION_START, t);
-      while (S.active < S.capacity && S.debutTick[S.active] <= t) this.planStream(S.active++, t - 1);
+      while (U.active < this.userLimit && U.get(U.active, ARRIVAL) <= t) this.schedule(U.active++, EVENT_SESSION_START, t);
+      while (S.active < this.streamerLimit && S.debutTick[S.active] <= t) this.planStream(S.active++, t - 1);
       this.updateStreams(t);
       this.fireEvents(t);
     }
@@ -657,10 +796,13 @@ export class Platform {
 
   /** Fires the users' events of tick t; those who need a decision join the batch. */
   private fireEvents(t: number): void {
-    const U = this.users, S = this.streamers, q = this.queue;
-    const rec = U.rec;
-    for (let u = q.take(t); u >= 0;) {
-      const next = q.after(u);
+    const U = this.users, S = this.streamers;
+    const rec = U.rec, firing = this.firingBuf;
+    // Handling an event may schedule that user again (at a later tick), never another one, so the
+    // buffer is the bucket as it was.
+    const n = this.takeBucket(t);
+    for (let k = 0; k < n; k++) {
+      const u = firing[k];
       const r = u * USER_RECORD;
       const kind = rec[r + EVENT_KIND];
       rec[r + EVENT_KIND] = EVENT_NONE;
@@ -688,8 +830,25 @@ export class Platform {
       } else {
         this.join(u);
       }
-      u = next;
     }
+  }
+
+  /**
+   * Takes the users of tick t's bucket into firingBuf and returns how many, touching each user's
+   * state on the way (see UserTable.touch): the users come in no useful order and their rows are
+   * rarely in cache, and in this short loop of independent reads the processor fetches many at
+   * once, where handling the events (and the decisions that follow) would stall on each in turn.
+   * (The sum is kept in a field from inside the loop, so that nothing but the return follows it:
+   * see step on why.)
+   */
+  private takeBucket(t: number): number {
+    const U = this.users, q = this.queue, firing = this.firingBuf;
+    let n = 0;
+    for (let u = q.take(t); u >= 0; u = q.after(u)) {
+      firing[n++] = u;
+      this.prefetchSink += U.touch(u);
+    }
+    return n;
   }
 
   private join(u: number): void {
@@ -730,13 +889,17 @@ export class Platform {
     const r = u * USER_RECORD;
     const ratePerTick = (U.rec[r + SESSION_RATE] / TICKS_PER_DAY) * returnRateFactor(U.rec[r + SATISFACTION], this.satisfactionFx);
     const maxRate = ratePerTick * (1 + amp);
+    const meanGap = 1 / maxRate;
     const pref = U.rec[r + PREFERRED_HOUR];
+    const rng = this.rngReturns;
     let best = -1;
     for (let x = t + this.minReturnTicks; ;) {
-      x += this.rngReturns.exponential(1 / maxRate);
+      x += rng.exponential(meanGap);
       if (x >= this.horizon) break;
-      const hour = (x % TICKS_PER_DAY) / TICKS_PER_HOUR;
-      if (this.rngReturns.float() * (1 + amp) < 1 + amp * Math.cos((2 * Math.PI * (hour - pref)) / 24)) {
+      const hour = tickOfDay(x) / TICKS_PER_HOUR;
+      const theta = (2 * Math.PI * (hour - pref)) / 24;
+      // Accept when draw < 1 + amp cos(theta), mostly settled from a table (cosine-table.ts).
+      if (belowOnePlusCosine(rng.float() * (1 + amp), amp, theta)) {
         best = Math.ceil(x);
         break;
       }
@@ -757,12 +920,21 @@ export class Platform {
    * stale. They are written on first use (a policy that reads none of them costs none of them).
    */
   private observe(): void {
-    const t = this.tick, U = this.users;
-    const decay = this.fatigueFx.decayPerTick;
-    for (let i = 0; i < this.nDecidingNow; i++) U.decayFatigue(this.decidingBuf[i], t, decay);
+    this.recoverFatigue();
     this.userObsReady = false;
     this.streamObsReady = false;
     this.refreshViews();
+  }
+
+  /** The deciding users' fatigue recovers to now. */
+  private recoverFatigue(): void {
+    const t = this.tick, U = this.users, rec = U.rec;
+    for (let i = 0; i < this.nDecidingNow; i++) {
+      const u = this.decidingBuf[i];
+      // exp(-dt x decay) from a table: the ticks since the last decay are a whole number.
+      const dt = t - rec[u * USER_RECORD + FATIGUE_TICK];
+      if (dt > 0) U.scaleFatigue(u, t, this.fatigueLeftAfter.at(dt));
+    }
   }
 
   private buildUserObservations(): void {
@@ -832,8 +1004,10 @@ export class Platform {
   /** Bytes held by the platform's typed arrays (state, observations, results, metrics). */
   byteSize(): number {
     let b = this.users.byteSize() + this.streamers.byteSize() + this.queue.byteSize() + this.streamQueue.byteSize() + this.metrics.byteSize();
-    for (const a of [this.decidingBuf, this.decisionOf, this.userObsBuf, this.liveBuf, this.liveMask, this.liveRow, this.streamObsBuf, this.actionBuf,
+    for (const a of [this.decidingBuf, this.firingBuf, this.decisionOf, this.userObsBuf, this.liveBuf, this.liveMask, this.liveRow, this.streamObsBuf, this.actionBuf,
       this.pendingJoins, this.baseMatch, this.chosenSlot, ...Object.values(this.res)]) b += a.byteLength;
+    for (const t of [this.socialProofByViewers, this.crowdingByViewers, this.familiarityByCount, this.familiarityFollowedByCount, this.fatigueLeftAfter,
+      this.rngReturns, this.rngChoices, this.rngWatches, this.rngNotify, this.rngSessions]) b += t.byteSize();
     return b;
   }
 }

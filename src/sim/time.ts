@@ -26,3 +26,15 @@ export function hourOf(tick: number): number {
 export function weekdayOf(tick: number): number {
   return dayOf(tick) % DAYS_PER_WEEK;
 }
+
+/**
+ * x % TICKS_PER_DAY for a tick x >= 0 that need not be whole, computed exactly without the `%` of
+ * doubles (a call to the C library's fmod, several times slower). The quotient rounded down may
+ * come out one too high when x is just below a whole day; the result is then negative and one day
+ * added makes it right. Every step is exact (the subtraction by Sterbenz's lemma), so the result
+ * is the remainder fmod gives, bit for bit.
+ */
+export function tickOfDay(x: number): number {
+  const r = x - Math.floor(x / TICKS_PER_DAY) * TICKS_PER_DAY;
+  return r < 0 ? r + TICKS_PER_DAY : r;
+}

@@ -256,15 +256,42 @@ export class UserTable {
     this.followList[u * this.followCapacity + this.rec[u * USER_RECORD + FOLLOW_COUNT]++] = this.histStreamer[j];
   }
 
+  /**
+   * Reads one value from each cache line of user u's state that handling an event and a decision
+   * use (the record, the vector row, the head of the history and of the follows) and returns their
+   * sum, for the caller to keep so that the reads are not optimised away. Called in a tight loop
+   * over a batch of users, it lets their cache misses overlap instead of stalling one at a time.
+   */
+  touch(u: number): number {
+    const rec = this.rec, vec = this.vec, r = u * USER_RECORD, v = u * this.vectorStride;
+    return rec[r] + rec[r + 8] + rec[r + 16] + rec[r + USER_RECORD - 1]
+      + vec[v] + vec[v + (this.vectorStride >> 1)] + vec[v + this.vectorStride - 1]
+      + this.histStreamer[u * this.historyCapacity] + (this.followCapacity > 0 ? this.followList[u * this.followCapacity] : 0);
+  }
+
+  /**
+   * Reads the history entry that addHistory(u, ...) would fill next (or, when the table is full and
+   * that entry is followed, the one it would look at first) and returns what it read: touching it
+   * ahead lets that cache miss overlap with others (see touch).
+   */
+  touchNextHistory(u: number): number {
+    const r = u * USER_RECORD, H = this.historyCapacity;
+    const length = this.rec[r + HISTORY_LENGTH];
+    const j = u * H + (length < H ? length : this.rec[r + HISTORY_CURSOR]);
+    return this.hist[j * HIST_ENTRY];
+  }
+
   /** Decays user u's fatigue to tick t (exponential recovery with the given rate per tick). */
   decayFatigue(u: number, t: number, decayPerTick: number): void {
-    const r = u * USER_RECORD;
-    const dt = t - this.rec[r + FATIGUE_TICK];
-    if (dt <= 0) return;
-    const f = Math.exp(-dt * decayPerTick);
+    const dt = t - this.rec[u * USER_RECORD + FATIGUE_TICK];
+    if (dt > 0) this.scaleFatigue(u, t, Math.exp(-dt * decayPerTick));
+  }
+
+  /** Multiplies user u's fatigue by `left` (what recovery leaves of it by tick t) and marks it decayed to t. */
+  scaleFatigue(u: number, t: number, left: number): void {
     const fat = this.vec;
-    for (let k = this.fatigueAt(u), end = k + this.categories; k < end; k++) fat[k] *= f;
-    this.rec[r + FATIGUE_TICK] = t;
+    for (let k = this.fatigueAt(u), end = k + this.categories; k < end; k++) fat[k] *= left;
+    this.rec[u * USER_RECORD + FATIGUE_TICK] = t;
   }
 
   /** Bytes held by the typed arrays. */

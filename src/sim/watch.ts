@@ -10,7 +10,7 @@
  *
  * expectedWatch gives the same quantities in expectation, in closed form; the oracles use it.
  */
-import type { Rng } from "../core/random/rng.js";
+import type { UniformSource } from "./uniform-buffer.js";
 import type { SimConfig } from "./config.js";
 
 /** Bit flags of what happened in a viewing (StepResult.events). */
@@ -68,9 +68,20 @@ export function uncutMeanMinutes(m: WatchModel, e: number, patience: number): nu
   return m.meanMinutes * patience * Math.exp(m.matchSensitivity * e);
 }
 
+/**
+ * Does an event expected `expected` times (a rate times a duration) happen at least once, for the
+ * uniform draw u01: is u01 < 1 - exp(-expected)? As 1 - exp(-x) <= x for every x, and the computed
+ * value is within 3e-16 of the true one, a draw at or above expected + 1e-12 is a "no" without
+ * computing the exponential: the same answer, bit for bit, and most draws are such (events are
+ * rare), so most viewings skip most of their four exponentials.
+ */
+export function eventHappens(u01: number, expected: number): boolean {
+  return u01 < expected + 1e-12 && u01 < 1 - Math.exp(-expected);
+}
+
 /** Samples a viewing of experienced match e with `remaining` minutes of stream left. */
 export function sampleWatch(
-  m: WatchModel, e: number, patience: number, remaining: number, canFollow: boolean, giftFactor: number, rng: Rng, out: WatchOutcome,
+  m: WatchModel, e: number, patience: number, remaining: number, canFollow: boolean, giftFactor: number, rng: UniformSource, out: WatchOutcome,
 ): void {
   const mu = uncutMeanMinutes(m, e, patience);
   let minutes = -mu * Math.log(1 - rng.float());
@@ -78,10 +89,12 @@ export function sampleWatch(
   const g = Math.exp(m.eventSensitivity * e) * minutes;
   let events = 0;
   let reward = m.wMinute * minutes;
-  if (rng.float() < 1 - Math.exp(-m.likeRate * g)) { events |= EVENT_LIKE; reward += m.wLike; }
-  if (rng.float() < 1 - Math.exp(-m.commentRate * g)) { events |= EVENT_COMMENT; reward += m.wComment; }
-  if (rng.float() < 1 - Math.exp(-m.giftRate * giftFactor * g)) { events |= EVENT_GIFT; reward += m.wGift; }
-  if (rng.float() < 1 - Math.exp(-m.followRate * g) && canFollow) { events |= EVENT_FOLLOW; reward += m.wFollow; }
+  if (eventHappens(rng.float(), m.likeRate * g)) { events |= EVENT_LIKE; reward += m.wLike; }
+  if (eventHappens(rng.float(), m.commentRate * g)) { events |= EVENT_COMMENT; reward += m.wComment; }
+  if (eventHappens(rng.float(), m.giftRate * giftFactor * g)) { events |= EVENT_GIFT; reward += m.wGift; }
+  // The draw is taken whether or not the user can follow, so the stream of draws does not depend on it.
+  const followDraw = rng.float();
+  if (canFollow && eventHappens(followDraw, m.followRate * g)) { events |= EVENT_FOLLOW; reward += m.wFollow; }
   out.minutes = minutes;
   out.events = events;
   out.reward = reward;

@@ -45,3 +45,21 @@ export function returnRateFactor(s: number, e: SatisfactionEffect): number {
 export function churnChance(s: number, e: SatisfactionEffect): number {
   return Math.min(1, e.churnBase * Math.exp(e.churn * (e.initial - s)));
 }
+
+/**
+ * A bound on churnChance(s) over satisfactions s >= 0 (it is largest at 0, as churn >= 0), with
+ * room for the rounding of Math.exp; see churns.
+ */
+export function churnCeiling(e: SatisfactionEffect): number {
+  return churnChance(0, e) * (1 + 1e-9) + 1e-15;
+}
+
+/**
+ * Does a user of satisfaction s churn, for the uniform draw u01: u01 < churnChance(s)? Churn is
+ * rare, so most draws are above `ceiling` (churnCeiling(e)) and answer "no" without the
+ * exponential; the answer is always the one churnChance gives.
+ */
+export function churns(u01: number, s: number, e: SatisfactionEffect, ceiling: number): boolean {
+  if (s >= 0 && u01 >= ceiling) return false;
+  return u01 < churnChance(s, e);
+}
