@@ -79,5 +79,5 @@ export { trainInWorker, type TrainedDqn } from "./train/parallel-training.js";
 export { PlatformDqnPolicy, type PlatformDqnOptions } from "./policies/dqn/platform-dqn.js";
 export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric } from "./eval/platform/compare.js";
 export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
-export { newStreamerParity, LiveTimeTracker } from "./eval/platform/cold-start.js";
+export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";
 export { meanCi, tQuantile975, type MeanCi } from "./eval/statistics.js";

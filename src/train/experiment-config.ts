@@ -13,6 +13,8 @@ export const dqnHyperSchema = z
     hidden: z.array(pos).min(1).max(6),
     embedding: pos,
     actionEmbeddings: z.boolean(),
+    historyEmbeddings: z.boolean(),
+    userEmbeddings: z.boolean(),
     sketchSlots: z.number().int().min(0).max(256),
     gamma: z.number().min(0).max(1),
     nStep: z.number().int().min(1).max(20),
@@ -33,7 +35,12 @@ export const trainingSchema = z
   .object({
     /** Simulated runs (each `sim.days` long) to train on. */
     episodes: pos.default(4),
-    /** Platform seeds of the training runs (held apart from evaluation seeds). */
+    /**
+     * The world trained in and evaluated in: one platform (its streamers and users, with their
+     * hidden tastes), as a recommender is trained on its own platform's past and serves its future.
+     */
+    world: z.number().int().default(0),
+    /** Seeds of the training runs: the same world on other days (held apart from evaluation seeds). */
     seeds: z.array(z.number().int()).min(1).default([1, 2, 3, 4]),
     /** Seed of the agent (weights, exploration, replay sampling). */
     agentSeed: z.number().int().default(1),

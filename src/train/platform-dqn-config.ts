@@ -20,6 +20,10 @@ export interface PlatformDqnHyper {
   readonly embedding: number;
   /** Learn a per-streamer part besides the features (only pays when serving the catalogue trained on). */
   readonly actionEmbeddings: boolean;
+  /** Describe the user also by learned embeddings of the streamers in their history sketch. */
+  readonly historyEmbeddings: boolean;
+  /** Learn an embedding per user of the world (what is known of them from the training runs). */
+  readonly userEmbeddings: boolean;
   readonly sketchSlots: number;
   readonly gamma: number;
   readonly nStep: number;
@@ -39,6 +43,8 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   hidden: [128, 64],
   embedding: 32,
   actionEmbeddings: false,
+  historyEmbeddings: false,
+  userEmbeddings: false,
   sketchSlots: 16,
   gamma: 0.9,
   nStep: 1,
@@ -67,7 +73,8 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   const bounds = platformBounds(sim);
   const probe = new Platform({ ...sim, days: 1 }, 0);
   const mode: EncoderMode = head;
-  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, hyper.sketchSlots);
+  const userIds = head === "feature" && hyper.userEmbeddings ? bounds.agents : 0;
+  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, hyper.sketchSlots, undefined, userIds);
   const config: DqnConfigInput = {
     obsSize: probeEncoder.obsSize,
     actions: bounds.actions,
@@ -75,7 +82,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     maxAgents: bounds.agents,
     network:
       head === "feature"
-        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, layout: probeEncoder.layout }
+        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, layout: probeEncoder.layout }
         : { hidden: hyper.hidden, head: "dueling" },
     gamma: hyper.gamma,
     nStep: hyper.nStep,
@@ -100,7 +107,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   } else {
     agent = new DqnAgent(config, { actionTable: table });
   }
-  return { sim, head, hyper, agent, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, hyper.sketchSlots, table) };
+  return { sim, head, hyper, agent, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, hyper.sketchSlots, table, userIds) };
 }
 
 /** The checkpoint of a platform DQN: the agent's, plus what rebuilds the rest. */

@@ -2,7 +2,8 @@
  * Turns what the platform shows a recommender into the DQN's observation rows, for either head:
  *
  * - feature head: [ user features | features of the stream recommended (filled in after acting) |
- *   sketch of the user's K most relevant history streamers: (streamer slot, pair features) ];
+ *   sketch of the user's K most relevant history streamers: (streamer slot, pair features) |
+ *   with user embeddings, the user's index ];
  * - classic head (one output per catalogue slot, Mnih et al.'s shape): [ user features | the
  *   user's affinity with every catalogue streamer (1 if followed, else log(1 + viewings) / 4,
  *   capped at 1) ], so repeat consumption is visible to it, at the cost of an input as wide as
@@ -37,7 +38,11 @@ export class PlatformEncoder {
    * @param table the action table to fill (the one a trained feature-head agent reads); a new one
    *   by default.
    */
-  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable) {
+  /**
+   * @param userIds users with a learned embedding (feature head; 0 = none): the row then ends with
+   *   the user's index, for those below it.
+   */
+  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable, userIds = 0) {
     if (!(actions >= platform.catalogueSize)) {
       throw new RangeError(`PlatformEncoder: ${actions} action slots cannot hold this platform's catalogue of ${platform.catalogueSize} streamers`);
     }
@@ -47,6 +52,7 @@ export class PlatformEncoder {
       actionFeatureSize: platform.streamFeatureSize,
       pairSize: platform.pairFeatureSize,
       sketchSlots,
+      ...(userIds > 0 ? { userIds } : {}),
     };
     this.actions = actions;
     this.obsSize = mode === "feature" ? featureObsSize(this.layout) : this.layout.userSize + this.actions;
@@ -75,6 +81,7 @@ export class PlatformEncoder {
     const uo = platform.userObservations;
     const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
     const live = platform.liveMask;
+    const userIds = this.layout.userIds ?? 0;
     for (let i = 0; i < n; i++) {
       const row = i * S;
       this.obs.set(uo.subarray(i * U, (i + 1) * U), row);
@@ -122,6 +129,7 @@ export class PlatformEncoder {
           this.obs.fill(0, e + 1, e + 1 + m);
         }
       }
+      if (userIds > 0) this.obs[row + S - 1] = u < userIds ? u : -1;
     }
     return n;
   }

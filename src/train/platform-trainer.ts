@@ -1,7 +1,9 @@
 /**
  * Training the shared multi-agent DQN on simulated platforms: run after run (an "episode" is one
  * platform of the config, simulated for its `days`, on a training seed), every user of the
- * platform an agent of one DQN. Reports progress per simulated hour and can stop between ticks
+ * platform an agent of one DQN. Every run is the same world (its streamers and users) on other
+ * days, without the world's newcomers: the streamers who debut and the users who arrive during a
+ * run are left for evaluation to meet, so that cold start there is real. Reports progress per simulated hour and can stop between ticks
  * (Ctrl-C): what was learned stays in the agent, and an interrupted episode is not counted. After
  * each point it yields to the event loop, so that signal handlers (Ctrl-C) and worker messages run.
  */
@@ -29,7 +31,9 @@ export interface TrainingPoint {
 }
 
 export interface TrainOptions {
-  /** Platform seeds of the training runs, used in turn. */
+  /** The world (see PlatformOptions.world). */
+  readonly world: number;
+  /** Seeds of the training runs, used in turn. */
   readonly seeds: readonly number[];
   /** Episodes to run in total (including those already done, see `startEpisode`). */
   readonly episodes: number;
@@ -57,7 +61,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
   let episode = o.startEpisode ?? 0;
   while (episode < o.episodes) {
     const seed = o.seeds[episode % o.seeds.length];
-    const platform = new Platform(pd.sim, seed);
+    const platform = new Platform(pd.sim, seed, { world: o.world, withholdNewcomers: true });
     const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train" });
     let lastTick = platform.tick;
     let t0 = performance.now(), d0 = agent.decisions, u0 = agent.updates;

@@ -13,6 +13,7 @@ export interface TrainJob {
   head: PlatformHead;
   hyper: PlatformDqnHyper;
   agentSeed: number;
+  world: number;
   seeds: number[];
   episodes: number;
 }
@@ -27,7 +28,7 @@ if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liv
   const port = parentPort;
   try {
     const pd = createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
-    await trainOnPlatforms(pd, { seeds: job.seeds, episodes: job.episodes, onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage) });
+    await trainOnPlatforms(pd, { world: job.world, seeds: job.seeds, episodes: job.episodes, onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage) });
     const params = pd.agent.online.exportParams();
     port.postMessage({ type: "done", params, decisions: pd.agent.decisions, updates: pd.agent.updates } satisfies TrainMessage, [params.buffer as ArrayBuffer]);
   } catch (err) {

@@ -50,7 +50,7 @@ for (const head of ["feature", "classic"] as const) {
 test("training on platforms learns (updates happen, epsilon decays) and a checkpoint restores the same policy", async () => {
   const pd = createPlatformDqn(sim, "feature", hyper, 3);
   const points: number[] = [];
-  const r = await trainOnPlatforms(pd, { seeds: [1, 2], episodes: 2, onPoint: (pt) => points.push(pt.reward) });
+  const r = await trainOnPlatforms(pd, { world: 0, seeds: [1, 2], episodes: 2, onPoint: (pt) => points.push(pt.reward) });
   assert.equal(r.episodes, 2);
   assert.ok(pd.agent.updates > 100, `only ${pd.agent.updates} updates`);
   assert.ok(pd.agent.epsilon < 0.5);

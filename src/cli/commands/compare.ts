@@ -24,6 +24,8 @@ export interface CompareFlags {
   streamers?: number;
   days?: number;
   seeds: number;
+  firstSeed?: number;
+  dqnEval?: string;
   episodes?: number;
   heads: string;
   policies?: string;
@@ -32,9 +34,12 @@ export interface CompareFlags {
   progress: boolean;
 }
 
-/** Evaluation seeds: 1001, 1002, ... (training seeds are small integers; they never meet). */
-export function evaluationSeeds(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => 1001 + i);
+/**
+ * Evaluation seeds: 1001, 1002, ... (training seeds are small integers; they never meet). Another
+ * first seed gives validation seeds, to choose settings on without touching the evaluation seeds.
+ */
+export function evaluationSeeds(n: number, first = 1001): number[] {
+  return Array.from({ length: n }, (_, i) => first + i);
 }
 
 export async function runComparison(flags: CompareFlags, exp: ExperimentConfig): Promise<{ result: CompareResult; reportPath: string | null }> {
@@ -47,6 +52,8 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
   const policies = flags.policies ? flags.policies.split(",").map((p) => p.trim()) : known.filter((n) => n !== "lookahead-oracle");
   for (const p of policies) if (!known.includes(p)) throw new Error(`--policies: unknown policy "${p}"; known: ${known.join(", ")}`);
 
+  const dqnEval = flags.dqnEval ?? "frozen";
+  if (dqnEval !== "frozen" && dqnEval !== "online") throw new Error(`--dqn-eval: "${dqnEval}" is not a mode (frozen, online)`);
   const showBar = flags.progress && process.stderr.isTTY === true;
   const bar = showBar
     ? new cliProgress.SingleBar({ stream: process.stderr, format: "{stage} [{bar}] {percentage}% | ETA {eta_formatted}", hideCursor: true, fps: 4 }, cliProgress.Presets.shades_classic)
@@ -55,10 +62,11 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
   let stage = "";
   const result = await compareOnPlatform({
     exp,
-    evalSeeds: evaluationSeeds(flags.seeds),
+    evalSeeds: evaluationSeeds(flags.seeds, flags.firstSeed),
     heads: heads as PlatformHead[],
     baselines: policies,
     episodes: flags.episodes,
+    dqnEval,
     onStage(s) {
       stage = s;
       if (!showBar) process.stderr.write(`${s}\n`);
@@ -91,7 +99,9 @@ export function register(program: Command): void {
     .option("--streamers <n>", "override the config's streamers", integer("--streamers", 1))
     .option("--days <n>", "override the config's days", integer("--days", 1))
     .option("--seeds <n>", "evaluation seeds (held apart from the training seeds)", integer("--seeds", 2), 5)
+    .option("--first-seed <n>", "first evaluation seed (default 1001; e.g. 2001 for validation seeds to choose settings on)", integer("--first-seed", 0))
     .option("--episodes <n>", "training runs per DQN head (overrides training.episodes)", integer("--episodes", 1))
+    .option("--dqn-eval <mode>", "frozen: the DQN serves what it learned in training; online: it also learns from each evaluation run's feedback, as the service does", "frozen")
     .option("--heads <list>", "DQN heads to train and compare", "feature,classic")
     .option("--policies <list>", "baselines and oracles to compare (default: all but the lookahead oracle)")
     .option("--report <dir>", "write the HTML report and its SVG plots here")

@@ -14,6 +14,7 @@ interface SimulateFlags {
   config?: string;
   policy: string;
   seed: number;
+  world?: number;
   users?: number;
   streamers?: number;
   days?: number;
@@ -61,7 +62,8 @@ export function register(program: Command): void {
     .description("run a reference policy on the simulated live-streaming platform and print its metrics")
     .option("--config <file>", "simulator config (JSON, any subset of the keys; default: the embedded defaults)")
     .option("--policy <name>", `policy: ${REFERENCE_POLICIES.join(", ")}`, "myopic-oracle")
-    .option("--seed <n>", "seed of the world and of the run", integer("seed", 0), 1)
+    .option("--seed <n>", "seed of the run (and of the world, unless --world)", integer("seed", 0), 1)
+    .option("--world <n>", "seed of the world: its streamers and users (default: --seed)", integer("world", 0))
     .option("--users <n>", "users at the start (overrides the config)", integer("users", 1))
     .option("--streamers <n>", "streamers at the start (overrides the config)", integer("streamers", 1))
     .option("--days <n>", "days simulated (overrides the config)", integer("days", 1))
@@ -71,7 +73,7 @@ export function register(program: Command): void {
       const config = await configFromFlags(flags);
       const policy = referencePolicy(flags.policy, flags.seed);
       const started = performance.now();
-      const platform = new Platform(config, flags.seed);
+      const platform = new Platform(config, flags.seed, { world: flags.world });
       const bar = runProgressBar(`simulate ${policy.name}`, flags.progress);
       const summary = runPolicy(platform, policy, { onProgress: (done) => bar.update(done) });
       bar.stop();
@@ -79,6 +81,7 @@ export function register(program: Command): void {
       const out = {
         policy: policy.name,
         seed: flags.seed,
+        world: platform.world,
         config: { users: config.users, streamers: config.streamers, days: config.days, slateSize: config.slateSize, file: flags.config ?? null },
         metrics: summary.metrics,
         groups: summary.groups,

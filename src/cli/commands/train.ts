@@ -103,9 +103,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   process.on("SIGINT", onSigint);
   const ticksPerEpisode = pd.sim.days * 144;
   const bar = trainingBar(`train ${pd.head}`, episodes * ticksPerEpisode, flags.progress);
-  const save = (done: number) => saveCheckpoint(join(flags.out, "checkpoint"), platformDqnCheckpoint(pd, { episodes: done, seeds: exp.training.seeds }));
+  const save = (done: number) => saveCheckpoint(join(flags.out, "checkpoint"), platformDqnCheckpoint(pd, { episodes: done, world: exp.training.world, seeds: exp.training.seeds }));
   const t0 = performance.now();
   const result = await trainOnPlatforms(pd, {
+    world: exp.training.world,
     seeds: exp.training.seeds,
     episodes,
     startEpisode,

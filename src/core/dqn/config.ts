@@ -5,6 +5,7 @@
  * n-step returns, Polyak target) is one switch.
  */
 import { z } from "zod";
+import { featureObsSize } from "../qfunction/feature-qfunction.js";
 
 const positiveInt = z.number().int().positive();
 const unit = z.number().min(0).max(1);
@@ -36,6 +37,8 @@ export const dqnConfigSchema = z
         embedding: positiveInt.default(32),
         /** For head "feature": learn a per-action part (e_a, b_a) besides the features. */
         actionEmbeddings: z.boolean().default(true),
+        /** For head "feature": add to phi(s) the mean of learned embeddings of the user's sketched streamers. */
+        historyEmbeddings: z.boolean().default(false),
         /** For head "feature": how an observation row is laid out (obsSize must equal its total). */
         layout: z
           .object({
@@ -43,12 +46,13 @@ export const dqnConfigSchema = z
             actionFeatureSize: z.number().int().min(0),
             pairSize: z.number().int().min(0),
             sketchSlots: z.number().int().min(0),
+            userIds: z.number().int().min(0).optional(),
           })
           .strict()
           .optional(),
       })
       .strict()
-      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true }),
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false }),
     gamma: z.number().min(0).max(1).default(0.99),
     /** n of n-step returns (1 = classic one-step TD). */
     nStep: z.number().int().min(1).max(100).default(1),
@@ -111,7 +115,7 @@ export function parseDqnConfig(input: unknown): DqnConfig {
   if (c.network.head === "feature") {
     const l = c.network.layout;
     if (!l) throw new RangeError("invalid DQN config:\n  network.layout: required when network.head is \"feature\"");
-    const size = l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize);
+    const size = featureObsSize(l);
     if (size !== c.obsSize) throw new RangeError(`invalid DQN config:\n  obsSize: ${c.obsSize} does not match network.layout (${size} values)`);
   }
   return c;

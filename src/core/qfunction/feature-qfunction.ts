@@ -2,6 +2,7 @@
  * The feature-based Q-function, for catalogues where actions come and go (streamers debut daily):
  *
  *   Q(s, a) = V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)>,   psi(a) = e_a + P x_a
+ *   phi(s) = phi_mlp(s) [+ mean over the user's sketched streamers h of F_h] [+ G_user]
  *
  * - an MLP trunk (the WebAssembly kernels of src/core/nn) reads the user part of the state and
  *   outputs V(s), phi(s) (d values) and phi_g(s) (m values);
@@ -9,14 +10,26 @@
  *   learned projection, e_a and b_a a learned per-action part (zero for a new action, so a
  *   streamer who debuted after training is scored from its features: cold start);
  * - g(s, a) are pair features of the user and the action (follows it, watched it, how often, how
- *   recently), carried in the observation as a sketch of the user's K most relevant streamers.
+ *   recently), carried in the observation as a sketch of the user's K most relevant streamers;
+ * - optionally (historyEmbeddings), the user's taste as the mean of learned embeddings F_h of the
+ *   streamers in that sketch (as FISM and YouTube's candidate model build a user from their items):
+ *   the MLP sees categories and counts, F sees which streamers, so <F_h, psi(a)> learns "who
+ *   watches h likes a", and a user is described by their history, new users included;
+ * - optionally (layout.userIds), a learned embedding G_u per user: what is known of a user from
+ *   before this history began (their past weeks on the platform), zero for a user never trained on.
  *
- * Serving stays cheap: psi is cached for the whole catalogue and refreshed only when the table or
- * the parameters change, so scoring is one dot product per (user, live stream) plus K sparse terms.
+ * Serving stays cheap: <phi, P x_a> = <P^T phi, x_a>, so a user costs one d x f product and then
+ * each live stream f (+ d with e_a) multiply-adds, plus K sparse terms; nothing is cached per
+ * action, so neither a new tick's features nor an update invalidates anything.
+ *
+ * Training: the embedding tables (E, F, G) get a row-sparse ("lazy") Adam step: only the rows a
+ * batch touched move, and only their moments decay (as TensorFlow's LazyAdam and PyTorch's
+ * SparseAdam do); b and P take the dense step. A dense step over every user's row at every update
+ * would cost more than the rest of the update together, for rows whose gradient is zero.
  *
  * Observation row layout (see featureObsSize):
  *   [ user features (U) | features of the action taken, when it was taken (f) |
- *     sketch: K x (action slot or -1, pair features (m)) ]
+ *     sketch: K x (action slot or -1, pair features (m)) | user index, with userIds ]
  * When acting, the "action taken" part is unused. For the Q(s, a) of a stored transition the
  * stored features of the action are used (what the user saw then: the viewers at that moment).
  * Bootstrap targets score next-state actions with the table as it is at update time.
@@ -39,10 +52,15 @@ export interface FeatureLayout {
   readonly pairSize: number;
   /** K: history entries of the user carried in the observation. */
   readonly sketchSlots: number;
+  /**
+   * Users with a learned embedding G_u (0 or absent: none). The row then ends with the user's
+   * index (or -1 for one without an embedding).
+   */
+  readonly userIds?: number;
 }
 
 export function featureObsSize(l: FeatureLayout): number {
-  return l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize);
+  return l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize) + ((l.userIds ?? 0) > 0 ? 1 : 0);
 }
 
 export interface FeatureQOptions {
@@ -60,6 +78,8 @@ export interface FeatureQOptions {
    * catalogue).
    */
   readonly actionEmbeddings?: boolean;
+  /** Add the mean of learned embeddings of the sketched streamers to phi(s) (default false). */
+  readonly historyEmbeddings?: boolean;
 }
 
 export class FeatureQFunction implements QFunction {
@@ -72,20 +92,24 @@ export class FeatureQFunction implements QFunction {
   readonly table: ActionTable;
   readonly trunk: QNetwork;
   readonly actionEmbeddings: boolean;
-  /** Head parameters: E (A x d) | b (A) | P (d x f). */
+  readonly historyEmbeddings: boolean;
+  /** Head parameters: E (A x d) | b (A) | P (d x f) | F (A x d, with historyEmbeddings) | G (userIds x d). */
   readonly head: Float32Array;
   readonly headGrad: Float32Array;
   private readonly eOff = 0;
   private readonly bOff: number;
   private readonly pOff: number;
+  private readonly fOff: number;
+  private readonly gOff: number;
+  private readonly userIds: number;
   private readonly outSize: number;
 
-  /** psi for every action (A x d), valid while psiKey matches. */
-  private readonly psi: Float32Array;
-  private psiTable = -1;
-  private psiParams = -1;
-  /** Incremented whenever head parameters change. */
-  private paramVersion = 0;
+  /** P^T phi(s) of one row while acting. */
+  private wRow = new Float32Array(0);
+  /** Rows of E, F and G the current gradient touches (row index in units of d), and a flag per row. */
+  private touchedRows = new Int32Array(0);
+  private touchedCount = 0;
+  private readonly rowTouched: Uint8Array;
 
   private capacity = 0;
   private userBuf = new Float32Array(0);
@@ -95,6 +119,12 @@ export class FeatureQFunction implements QFunction {
   private gChosen = new Float32Array(0);
   private xChosen = new Float32Array(0);
   private dOut = new Float32Array(0);
+  /** phi(s) of one row while acting (trunk part plus history part). */
+  private phiRow = new Float32Array(0);
+  /** The sketched slots of each row of the last forwardChosen (-1 = none), for F's gradient. */
+  private slotsChosen = new Int32Array(0);
+  /** The user index of each row of the last forwardChosen (-1 = none). */
+  private userChosen = new Int32Array(0);
   private lastBatch = 0;
 
   constructor(o: FeatureQOptions) {
@@ -117,7 +147,13 @@ export class FeatureQFunction implements QFunction {
     const A = o.actions, d = o.embedding, f = l.actionFeatureSize;
     this.bOff = A * d;
     this.pOff = A * d + A;
-    this.head = new Float32Array(A * d + A + d * f);
+    this.fOff = A * d + A + d * f;
+    this.historyEmbeddings = o.historyEmbeddings ?? false;
+    // F starts at 0: psi(a) is not, so F learns from the first update (and an unused F draws nothing).
+    this.gOff = this.fOff + (this.historyEmbeddings ? A * d : 0);
+    this.userIds = l.userIds ?? 0;
+    // G starts at 0 too: a user never trained on is described by their features and history alone.
+    this.head = new Float32Array(this.gOff + this.userIds * d);
     this.headGrad = new Float32Array(this.head.length);
     this.paramCount = this.trunk.paramCount + this.head.length;
     this.actionEmbeddings = o.actionEmbeddings ?? true;
@@ -128,29 +164,46 @@ export class FeatureQFunction implements QFunction {
     }
     const bound = f > 0 ? 1 / Math.sqrt(f) : 0;
     for (let i = 0; i < d * f; i++) this.head[this.pOff + i] = o.rng.uniform(-bound, bound);
-    this.psi = new Float32Array(A * d);
+    this.phiRow = new Float32Array(d);
+    this.wRow = new Float32Array(f);
+    this.rowTouched = new Uint8Array(A + (this.head.length - this.fOff) / d);
+    this.touchedRows = new Int32Array(this.rowTouched.length);
   }
 
   forward(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
     this.checkObs("forward", obs, batch);
     this.ensure(batch);
     const out = this.trunkForward(obs, batch);
-    this.refreshPsi();
-    const A = this.actions, d = this.embedding, m = this.layout.pairSize, O = this.outSize;
-    const psi = this.psi, head = this.head, bOff = this.bOff, q = this.qBuf;
+    const A = this.actions, d = this.embedding, m = this.layout.pairSize, O = this.outSize, f = this.layout.actionFeatureSize;
+    const head = this.head, bOff = this.bOff, pOff = this.pOff, q = this.qBuf, X = this.table.features;
+    const own = this.actionEmbeddings;
     const sketchBase = this.layout.userSize + this.layout.actionFeatureSize;
+    const phi = this.phiRow, w = this.wRow;
     for (let r = 0; r < batch; r++) {
       const o = r * O;
       const v = out[o];
       const qRow = r * A;
+      for (let k = 0; k < d; k++) phi[k] = out[o + 1 + k];
+      if (this.historyEmbeddings) this.addHistory(obs, r, phi, 0, null);
+      if (this.userIds > 0) this.addUser(obs, r, phi, 0);
+      // <phi, P x_a> = <P^T phi, x_a>: one d x f product per row, then f per action.
+      w.fill(0);
+      for (let k = 0; k < d; k++) {
+        const pk = phi[k], row = pOff + k * f;
+        for (let j = 0; j < f; j++) w[j] += pk * head[row + j];
+      }
       for (let a = 0; a < A; a++) {
         if (mask !== null && mask[qRow + a] === 0) {
           q[qRow + a] = -Infinity;
           continue;
         }
         let s = v + head[bOff + a];
-        const p = a * d;
-        for (let k = 0; k < d; k++) s += out[o + 1 + k] * psi[p + k];
+        const x = a * f;
+        for (let j = 0; j < f; j++) s += w[j] * X[x + j];
+        if (own) {
+          const e = a * d;
+          for (let k = 0; k < d; k++) s += phi[k] * head[e + k];
+        }
         q[qRow + a] = s;
       }
       // Pair features of the user's sketched streamers.
@@ -185,6 +238,10 @@ export class FeatureQFunction implements QFunction {
       if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
       const row = r * this.obsSize;
       const o = r * O;
+      // phi(s), kept in outCopy for the backward pass: the trunk's, plus the history part.
+      if (this.historyEmbeddings) this.addHistory(obs, r, this.outCopy, o + 1, this.slotsChosen);
+      if (this.userIds > 0) this.userChosen[r] = this.addUser(obs, r, this.outCopy, o + 1);
+      const phi = this.outCopy;
       // psi(a) = e_a + P x_a with the features the action had when it was chosen.
       for (let j = 0; j < f; j++) this.xChosen[r * f + j] = obs[row + U + j];
       let s = out[o] + head[this.bOff + a];
@@ -192,7 +249,7 @@ export class FeatureQFunction implements QFunction {
         let p = head[a * d + k];
         for (let j = 0; j < f; j++) p += head[pOff + k * f + j] * obs[row + U + j];
         this.psiChosen[r * d + k] = p;
-        s += out[o + 1 + k] * p;
+        s += phi[o + 1 + k] * p;
       }
       // g(s, a) from the sketch, zero when a is not in it.
       this.gChosen.fill(0, r * m, (r + 1) * m);
@@ -216,7 +273,15 @@ export class FeatureQFunction implements QFunction {
     if (batch === 0) throw new Error("backwardChosen: call forwardChosen first");
     const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
     const dOut = this.dOut, hg = this.headGrad, phi = this.outCopy;
-    hg.fill(0);
+    // Zero the dense part and the rows the last gradient touched (the other rows are still 0).
+    hg.fill(0, this.bOff, this.fOff);
+    for (let i = 0; i < this.touchedCount; i++) {
+      const at = this.rowOffset(this.touchedRows[i]);
+      hg.fill(0, at, at + d);
+      this.rowTouched[this.touchedRows[i]] = 0;
+    }
+    this.touchedCount = 0;
+    const A = this.actions, fRows = this.historyEmbeddings ? A : 0;
     for (let r = 0; r < batch; r++) {
       const g = grad[r];
       const a = actions[r];
@@ -225,11 +290,30 @@ export class FeatureQFunction implements QFunction {
       for (let k = 0; k < d; k++) dOut[o + 1 + k] = g * this.psiChosen[r * d + k];
       for (let j = 0; j < m; j++) dOut[o + 1 + d + j] = g * this.gChosen[r * m + j];
       const own = this.actionEmbeddings;
-      if (own) hg[this.bOff + a] += g;
+      if (own) {
+        hg[this.bOff + a] += g;
+        this.touch(a);
+      }
       for (let k = 0; k < d; k++) {
         const gp = g * phi[o + 1 + k];
         if (own) hg[a * d + k] += gp;
         for (let j = 0; j < f; j++) hg[this.pOff + k * f + j] += gp * this.xChosen[r * f + j];
+      }
+      if (this.historyEmbeddings) {
+        // dQ/dF_h = psi(a) / n for each of the n sketched streamers h.
+        const K = this.layout.sketchSlots, slots = this.slotsChosen;
+        let n = 0;
+        while (n < K && slots[r * K + n] >= 0) n++;
+        for (let k = 0; k < n; k++) {
+          this.touch(A + slots[r * K + k]);
+          const h = this.fOff + slots[r * K + k] * d;
+          for (let c = 0; c < d; c++) hg[h + c] += (g * this.psiChosen[r * d + c]) / n;
+        }
+      }
+      const u = this.userIds > 0 ? this.userChosen[r] : -1;
+      if (u >= 0) {
+        this.touch(A + fRows + u);
+        for (let c = 0; c < d; c++) hg[this.gOff + u * d + c] += g * this.psiChosen[r * d + c];
       }
     }
     this.trunk.backward(dOut.subarray(0, batch * O));
@@ -239,7 +323,6 @@ export class FeatureQFunction implements QFunction {
     const o = asFeature(other, this);
     this.trunk.copyFrom(o.trunk);
     this.head.set(o.head);
-    this.paramVersion++;
   }
 
   polyakFrom(other: QFunction, tau: number): void {
@@ -247,7 +330,6 @@ export class FeatureQFunction implements QFunction {
     this.trunk.polyakFrom(o.trunk, tau);
     const h = this.head, oh = o.head;
     for (let i = 0; i < h.length; i++) h[i] += tau * (oh[i] - h[i]);
-    this.paramVersion++;
   }
 
   exportGradients(): Float32Array {
@@ -268,7 +350,6 @@ export class FeatureQFunction implements QFunction {
     checkParams(p, this.paramCount);
     this.trunk.params().set(p.subarray(0, this.trunk.paramCount));
     this.head.set(p.subarray(this.trunk.paramCount));
-    this.paramVersion++;
   }
 
   createOptimizer(o: OptimizerOptions): QOptimizer {
@@ -280,8 +361,13 @@ export class FeatureQFunction implements QFunction {
       step: (maxGradNorm: number | null): number => {
         const nT = gradNorm(this.trunk);
         let sH = 0;
-        const g = this.headGrad;
-        for (let i = 0; i < n; i++) sH += g[i] * g[i];
+        const g = this.headGrad, d = this.embedding;
+        // Only b, P and the touched embedding rows can be non-zero.
+        for (let i = this.bOff; i < this.fOff; i++) sH += g[i] * g[i];
+        for (let r = 0; r < this.touchedCount; r++) {
+          const at = this.rowOffset(this.touchedRows[r]);
+          for (let i = at; i < at + d; i++) sH += g[i] * g[i];
+        }
         const norm = Math.sqrt(nT * nT + sH);
         if (!Number.isFinite(norm)) throw new RangeError(`FeatureQFunction: the gradient norm is ${norm}; refusing to step`);
         let scale = 1;
@@ -292,19 +378,25 @@ export class FeatureQFunction implements QFunction {
         // The trunk's Adam clips its own norm: give it the bound that yields the same scale.
         if (scale < 1) adam.clipAndStep(scale * (nT + 1e-6));
         else adam.step();
-        // The head: the same Adam(W) update, in TypeScript (a few thousand parameters).
+        // The head: the same Adam(W) update in TypeScript, dense on b and P, lazy on the embedding rows.
         t++;
         const stepSize = o.lr / (1 - Math.pow(o.beta1, t));
         const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(o.beta2, t));
         const decay = 1 - o.lr * o.weightDecay;
         const p = this.head;
-        for (let i = 0; i < n; i++) {
-          const gi = scale * g[i];
-          m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
-          v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
-          p[i] = decay * p[i] - (stepSize * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + o.eps);
+        const adamRange = (from: number, to: number): void => {
+          for (let i = from; i < to; i++) {
+            const gi = scale * g[i];
+            m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
+            v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
+            p[i] = decay * p[i] - (stepSize * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + o.eps);
+          }
+        };
+        adamRange(this.bOff, this.fOff);
+        for (let r = 0; r < this.touchedCount; r++) {
+          const at = this.rowOffset(this.touchedRows[r]);
+          adamRange(at, at + d);
         }
-        this.paramVersion++;
         return norm;
       },
       getState: (): OptimizerState => {
@@ -342,19 +434,51 @@ export class FeatureQFunction implements QFunction {
     return this.trunk.forward(ub.subarray(0, batch * U), batch);
   }
 
-  private refreshPsi(): void {
-    if (this.psiTable === this.table.version && this.psiParams === this.paramVersion) return;
-    const A = this.actions, d = this.embedding, f = this.layout.actionFeatureSize;
-    const X = this.table.features, h = this.head, pOff = this.pOff, psi = this.psi;
-    for (let a = 0; a < A; a++) {
-      for (let k = 0; k < d; k++) {
-        let s = h[a * d + k];
-        for (let j = 0; j < f; j++) s += h[pOff + k * f + j] * X[a * f + j];
-        psi[a * d + k] = s;
+  /**
+   * Adds the mean of F over row r's sketched streamers to dst[at .. at + d); lists the slots in
+   * `slots` (row r's K entries, -1 after the last) when given.
+   */
+  private addHistory(obs: Float32Array, r: number, dst: Float32Array, at: number, slots: Int32Array | null): void {
+    const { userSize: U, actionFeatureSize: f, pairSize: m, sketchSlots: K } = this.layout;
+    const A = this.actions, d = this.embedding, head = this.head, fOff = this.fOff;
+    const base = r * this.obsSize + U + f;
+    let n = 0;
+    for (let k = 0; k < K; k++) {
+      const h = obs[base + k * (1 + m)];
+      if (h >= 0 && h < A) {
+        if (slots !== null) slots[r * K + n] = h;
+        n++;
       }
     }
-    this.psiTable = this.table.version;
-    this.psiParams = this.paramVersion;
+    if (slots !== null) slots.fill(-1, r * K + n, (r + 1) * K);
+    if (n === 0) return;
+    const w = 1 / n;
+    for (let k = 0; k < K; k++) {
+      const h = obs[base + k * (1 + m)];
+      if (!(h >= 0 && h < A)) continue;
+      const e = fOff + h * d;
+      for (let c = 0; c < d; c++) dst[at + c] += w * head[e + c];
+    }
+  }
+
+  /** Embedding rows are numbered E's (0 .. A-1), then F's, then G's; where row `id` starts in the head. */
+  private rowOffset(id: number): number {
+    return id < this.actions ? id * this.embedding : this.fOff + (id - this.actions) * this.embedding;
+  }
+
+  private touch(id: number): void {
+    if (this.rowTouched[id]) return;
+    this.rowTouched[id] = 1;
+    this.touchedRows[this.touchedCount++] = id;
+  }
+
+  /** Adds G of row r's user to dst[at .. at + d) and returns the user's index (-1: none, nothing added). */
+  private addUser(obs: Float32Array, r: number, dst: Float32Array, at: number): number {
+    const u = obs[(r + 1) * this.obsSize - 1];
+    if (!(u >= 0 && u < this.userIds)) return -1;
+    const d = this.embedding, e = this.gOff + u * d, head = this.head;
+    for (let c = 0; c < d; c++) dst[at + c] += head[e + c];
+    return u;
   }
 
   private ensure(batch: number): void {
@@ -368,6 +492,8 @@ export class FeatureQFunction implements QFunction {
     this.gChosen = new Float32Array(cap * m);
     this.xChosen = new Float32Array(cap * f);
     this.dOut = new Float32Array(cap * this.outSize);
+    this.slotsChosen = new Int32Array(cap * this.layout.sketchSlots);
+    this.userChosen = new Int32Array(cap);
     this.capacity = cap;
   }
 

@@ -19,7 +19,7 @@ import type { ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
 import { trainInWorker } from "../../train/parallel-training.js";
-import { LiveTimeTracker, newStreamerParity } from "./cold-start.js";
+import { ColdStartTracker, newStreamerParities, type StreamerParities } from "./cold-start.js";
 
 export type PolicyKind = "learned" | "baseline" | "oracle";
 
@@ -28,7 +28,7 @@ export interface ComparedMetric {
   label: string;
   higherIsBetter: boolean;
   unit?: string;
-  read(s: SimSummary, parity: number): number;
+  read(s: SimSummary, parity: StreamerParities): number;
 }
 
 export const COMPARED_METRICS: readonly ComparedMetric[] = [
@@ -41,7 +41,8 @@ export const COMPARED_METRICS: readonly ComparedMetric[] = [
   { key: "exposure_gini", label: "Exposure Gini", higherIsBetter: false, read: (s) => s.metrics.exposure_gini },
   { key: "new_users_reward", label: "New users' reward per user-day", higherIsBetter: true, read: (s) => s.groups.new_users.reward_per_user_day },
   { key: "new_streamers_reward", label: "New streamers' reward per viewing", higherIsBetter: true, read: (s) => s.groups.new_streamers.reward_per_viewing },
-  { key: "new_streamer_parity", label: "New vs established streamers of equal quality (reward per live hour)", higherIsBetter: true, read: (_s, p) => p },
+  { key: "new_streamer_parity", label: "New vs established streamers of equal quality (reward per recommendation to a stranger)", higherIsBetter: true, read: (_s, p) => p.discovery },
+  { key: "new_streamer_exposure_parity", label: "New vs established streamers of equal quality (reward per live hour)", higherIsBetter: true, read: (_s, p) => p.exposure },
 ];
 
 export interface CompareOptions {
@@ -107,7 +108,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     for (const v of headDone.values()) d += v;
     progress(d);
   };
-  const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper: exp.dqn, agentSeed: exp.training.agentSeed, seeds: [...trainSeeds], episodes });
+  const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper: exp.dqn, agentSeed: exp.training.agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
   let trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[];
   let prepared: ReturnType<typeof prepareBaselines>;
   if (o.parallel ?? true) {
@@ -115,7 +116,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     const pending = o.heads.map((head) => trainInWorker(job(head), (p) => onPoint(head, p)).then((t) => ({ head, ...t })));
     // Let the workers start before the main thread gets busy with tuning.
     await new Promise((r) => setTimeout(r, 50));
-    prepared = prepareBaselines(o.baselines, { config: exp.sim, trainSeeds });
+    prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
     trained = await Promise.all(pending);
   } else {
     trained = [];
@@ -127,7 +128,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
       trained.push({ head, pd, points });
     }
     o.onStage?.("tuning the baselines on the training seeds");
-    prepared = prepareBaselines(o.baselines, { config: exp.sim, trainSeeds });
+    prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
   }
   done = o.heads.length * episodes * ticks;
 
@@ -151,21 +152,22 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   o.onStage?.(`evaluating ${entries.length} policies on ${o.evalSeeds.length} evaluation seeds`);
   for (const seed of o.evalSeeds) {
     entries.forEach((e, k) => {
-      const platform = new Platform(exp.sim, seed);
+      const platform = new Platform(exp.sim, seed, { world: exp.training.world });
       const policy = e.make(seed, platform);
-      const tracker = new LiveTimeTracker(platform);
+      const tracker = new ColdStartTracker(platform);
       const base = done;
       while (!platform.done) {
-        tracker.observe(platform);
         const actions = platform.actions();
         policy.act(platform, actions);
+        tracker.beforeStep(platform, actions);
         const r = platform.step(actions);
+        tracker.afterStep(r);
         policy.learn?.(r, platform);
         progress(base + platform.tick);
       }
       done = base + ticks;
       const summary = platform.summary();
-      const parity = newStreamerParity(platform, tracker);
+      const parity = newStreamerParities(platform, tracker);
       for (const m of COMPARED_METRICS) (results[k].perSeed[m.key] ??= []).push(m.read(summary, parity));
     });
   }

@@ -12,9 +12,10 @@
  * viewing gets POP's ranking; for a known user, streamers never trained on rank after the others,
  * by POP among themselves.
  *
- * Indices are a platform's own: factors learned in one world mean nothing in another (another seed
- * draws other users and streamers under the same numbers), so each new platform starts afresh, and
- * what training seeds give BPR-MF is its hyper-parameters (tuning.ts).
+ * Indices are a world's own: factors learned in one world mean nothing in another (another world
+ * has other users and streamers under the same numbers). Each new platform starts with fresh
+ * factors, trained from the start on the training log of its world when one is given (tuning.ts
+ * gives the viewings logged in the training runs of the evaluation's world).
  */
 import type { Platform, StepResult } from "../../sim/platform.js";
 import type { SimPolicy } from "../../sim/policy.js";

@@ -11,6 +11,7 @@ import { MostViewedNowPolicy } from "../reference/most-viewed-now.js";
 import { MyopicOraclePolicy } from "../reference/myopic-oracle.js";
 import { RandomPolicy } from "../reference/random.js";
 import { BprMfPolicy } from "./bpr-mf.js";
+import type { Interactions } from "./interactions.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
 import { PopularityPolicy } from "./popularity.js";
@@ -31,6 +32,8 @@ export interface BaselineCreateOptions {
   readonly params?: BaselineParams;
   /** LinUCB only: the model learned on training seeds, to go on from (copied). */
   readonly warmStart?: LinearUcbModel;
+  /** POP and BPR-MF only: viewings logged in training runs of the same world, to start from. */
+  readonly trainingLog?: Interactions;
 }
 
 export interface BaselineSpec {
@@ -43,29 +46,31 @@ export interface BaselineSpec {
   readonly grid: BaselineGrid;
   /** Whether what it learns on training seeds carries to new platforms (a warm start). */
   readonly warmStarts: boolean;
-  create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined): SimPolicy;
+  /** Whether it learns from a log of viewings in its world (indices of users and streamers). */
+  readonly learnsFromLog: boolean;
+  create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined): SimPolicy;
 }
 
 const SPECS: readonly BaselineSpec[] = [
   {
     name: "random", kind: "baseline", description: "a uniformly random slate of live streams (the floor)",
-    defaults: {}, grid: {}, warmStarts: false,
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
     create: (seed) => new RandomPolicy(seed),
   },
   {
     name: "most-viewed-now", kind: "baseline", description: "the live streams with the most viewers at this moment",
-    defaults: {}, grid: {}, warmStarts: false,
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
     create: () => new MostViewedNowPolicy(),
   },
   {
     name: "pop", kind: "baseline",
     description: "POP: the live streams with the most viewings so far on the platform (optionally recency-weighted)",
-    defaults: { halfLifeDays: 0 }, grid: { halfLifeDays: [0, 3, 1] }, warmStarts: false,
-    create: (_seed, p) => new PopularityPolicy({ halfLifeDays: p.halfLifeDays }),
+    defaults: { halfLifeDays: 0 }, grid: { halfLifeDays: [0, 3, 1] }, warmStarts: false, learnsFromLog: true,
+    create: (_seed, p, _warm, trainingLog) => new PopularityPolicy({ halfLifeDays: p.halfLifeDays, trainingLog }),
   },
   {
     name: "rep", kind: "baseline", description: "REP: the live streamer this user watched most, then POP",
-    defaults: {}, grid: {}, warmStarts: false,
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
     create: () => new RepeatPolicy(),
   },
   {
@@ -73,26 +78,26 @@ const SPECS: readonly BaselineSpec[] = [
     description: "matrix factorisation trained with BPR on the viewings logged so far (nightly retraining, online fold-in), POP for the unknown",
     defaults: { factors: 16, regularization: 0.01, epochs: 5, learningRate: 0.05, retrainHours: 24, onlineSteps: 5 },
     grid: { factors: [16, 32], regularization: [0.001, 0.01], epochs: [5, 20] },
-    warmStarts: false,
-    create: (seed, p) => new BprMfPolicy({
+    warmStarts: false, learnsFromLog: true,
+    create: (seed, p, _warm, trainingLog) => new BprMfPolicy({
       seed, factors: p.factors, regularization: p.regularization, epochs: p.epochs, learningRate: p.learningRate,
-      retrainHours: p.retrainHours, onlineSteps: p.onlineSteps,
+      retrainHours: p.retrainHours, onlineSteps: p.onlineSteps, trainingLog,
     }),
   },
   {
     name: "linucb", kind: "baseline",
     description: "LinUCB: a shared linear contextual bandit on stream, pair and user-category features, learning online",
-    defaults: { alpha: 0.3, lambda: 1 }, grid: { alpha: [0, 0.1, 0.3, 1], lambda: [1, 10] }, warmStarts: true,
+    defaults: { alpha: 0.3, lambda: 1 }, grid: { alpha: [0, 0.1, 0.3, 1], lambda: [1, 10] }, warmStarts: true, learnsFromLog: false,
     create: (_seed, p, warmStart) => new LinUcbPolicy({ alpha: p.alpha, lambda: warmStart ? undefined : p.lambda, warmStart }),
   },
   {
     name: "myopic-oracle", kind: "oracle", description: "reads the hidden truth: the best expected immediate reward",
-    defaults: {}, grid: {}, warmStarts: false,
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
     create: () => new MyopicOraclePolicy(),
   },
   {
     name: "lookahead-oracle", kind: "oracle", description: "reads the hidden truth: immediate reward plus a one-step look at follows, returns and satisfaction",
-    defaults: {}, grid: {}, warmStarts: false,
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
     create: () => new LookaheadOraclePolicy(),
   },
 ];
@@ -126,5 +131,6 @@ export function resolveParams(name: string, params: BaselineParams = {}): Baseli
 export function createBaseline(name: string, options: BaselineCreateOptions): SimPolicy {
   const spec = baselineSpec(name);
   if (options.warmStart !== undefined && !spec.warmStarts) throw new Error(`policy "${name}" takes no warm start`);
-  return spec.create(options.seed, resolveParams(name, options.params), options.warmStart);
+  if (options.trainingLog !== undefined && !spec.learnsFromLog) throw new Error(`policy "${name}" takes no training log`);
+  return spec.create(options.seed, resolveParams(name, options.params), options.warmStart, options.trainingLog);
 }

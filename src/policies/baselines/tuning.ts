@@ -9,26 +9,41 @@
  *     bpr-mf  factors in {16, 32} x regularization in {0.001, 0.01} x epochs in {5, 20}  8 settings
  *     linucb  alpha in {0, 0.1, 0.3, 1} x lambda in {1, 10}                           8 settings
  *     random, most-viewed-now, rep and the oracles have nothing to tune;
- * - each setting runs one policy instance over the training seeds in order (a platform of the given
- *   config per seed) and scores the mean reward per user-day over those runs;
- * - the best mean wins (ties: the first in grid order).
+ * - each setting runs one policy instance over the first three training seeds in order (a platform
+ *   of the given config per seed) and scores the mean reward per user-day over those runs;
+ * - the best mean wins (ties: the first in grid order); a learner then goes on over the other
+ *   training seeds, so it has learned from every training run, as the DQN has.
  * A policy whose learning carries across platforms (LinUCB: its features describe streams and
  * users, not their indices) keeps what the winning instance learned over the training seeds, and
- * every evaluation run starts from a copy of it. BPR-MF's factors are tied to one world's indices,
- * so it starts each platform afresh with the tuned settings.
+ * every evaluation run starts from a copy of it. POP and BPR-MF learn from viewings, which are tied
+ * to one world's indices: when the training runs are the evaluation's world (`world`), each run of
+ * a setting starts from the viewings logged in its earlier runs, and evaluation starts from all the
+ * viewings the winning setting logged; in another world they start afresh with the tuned settings.
  */
 import { Platform } from "../../sim/platform.js";
 import type { SimConfig } from "../../sim/config.js";
 import { runPolicy, type SimPolicy } from "../../sim/policy.js";
+import type { Interactions } from "./interactions.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
 import { baselineSpec, createBaseline, resolveParams, type BaselineKind, type BaselineGrid, type BaselineParams } from "./registry.js";
 
+/** Training seeds the grid is searched on, by default. */
+export const TUNE_SEEDS = 3;
+
 export interface TuningOptions {
   /** The platform to tune on (the same config as the evaluation, as a rule). */
   readonly config: SimConfig;
+  /**
+   * The world of the training runs (PlatformOptions.world), the evaluation's: the runs are that
+   * world without its newcomers, and POP and BPR-MF carry their logged viewings to evaluation.
+   * Default: each training seed is its own world.
+   */
+  readonly world?: number;
   /** Seeds of the training platforms; never the evaluation seeds. */
   readonly trainSeeds: readonly number[];
+  /** How many of the training seeds (the first ones) the grid is searched on (default 3). */
+  readonly tuneSeeds?: number;
   /** Grids by policy name, replacing the registry's (e.g. a smaller one for a quick run). */
   readonly grids?: Readonly<Record<string, BaselineGrid>>;
   /** Called after each training run with the runs done, the runs planned and what ran. */
@@ -79,12 +94,17 @@ export function gridPoints(grid: BaselineGrid): BaselineParams[] {
 }
 
 /** Runs needed to tune `names` (for a progress bar's total). */
-export function tuningRuns(names: readonly string[], options: Pick<TuningOptions, "trainSeeds" | "grids">): number {
+export function tuningRuns(names: readonly string[], options: Pick<TuningOptions, "trainSeeds" | "grids" | "tuneSeeds" | "world">): number {
   let runs = 0;
+  const all = options.trainSeeds.length;
+  const tune = Math.min(all, Math.max(1, options.tuneSeeds ?? TUNE_SEEDS));
   for (const name of names) {
-    const grid = options.grids?.[name] ?? baselineSpec(name).grid;
+    const spec = baselineSpec(name);
+    const grid = options.grids?.[name] ?? spec.grid;
     const n = gridPoints(grid).length;
-    if (Object.keys(grid).length > 0 || baselineSpec(name).warmStarts) runs += n * options.trainSeeds.length;
+    const goesOn = spec.warmStarts || (spec.learnsFromLog && options.world !== undefined);
+    if (Object.keys(grid).length > 0 || goesOn) runs += n * tune;
+    if (goesOn) runs += all - tune;
   }
   return runs;
 }
@@ -110,25 +130,50 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   const spec = baselineSpec(name);
   const grid = options.grids?.[name] ?? spec.grid;
   const seeds = [...options.trainSeeds];
+  // The grid is searched on the first few training seeds; the winner then goes on over the rest.
+  const tuneSeeds = seeds.slice(0, Math.max(1, options.tuneSeeds ?? TUNE_SEEDS));
   const tuned = Object.keys(grid).length > 0;
   const results: GridPointResult[] = [];
   let best = -1;
   let warmStart: LinearUcbModel | undefined;
-  if (tuned || spec.warmStarts) {
+  let trainingLog: Interactions | undefined;
+  const world = options.world;
+  const logs = spec.learnsFromLog && world !== undefined;
+  const platformFor = (seed: number) =>
+    world === undefined ? new Platform(options.config, seed) : new Platform(options.config, seed, { world, withholdNewcomers: true });
+  /** Runs `policy` (a learner from logs: a fresh one from the logs so far) on `seed`; returns the policy that ran. */
+  const runOn = (policy: SimPolicy, point: BaselineParams, seed: number, logged: Interactions[], perSeed: number[]): SimPolicy => {
+    // A learner from logs starts each run from what it logged in the earlier runs of this world.
+    if (logged.length > 0) policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, trainingLog: concatInteractions(logged) });
+    const platform = platformFor(seed);
+    const viewings = logs ? platform.recordViewings() : null;
+    perSeed.push(runPolicy(platform, policy).metrics.reward_per_user_day);
+    if (viewings) logged.push(viewings);
+    options.onProgress?.(++counter.done, counter.total, `${name} ${describe(point)} seed ${seed}`);
+    return policy;
+  };
+  let bestPolicy: SimPolicy | null = null;
+  let bestLogged: Interactions[] = [];
+  if (tuned || spec.warmStarts || logs) {
     for (const point of gridPoints(grid)) {
-      const policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point });
+      let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point });
       const perSeed: number[] = [];
-      for (const seed of seeds) {
-        perSeed.push(runPolicy(new Platform(options.config, seed), policy).metrics.reward_per_user_day);
-        options.onProgress?.(++counter.done, counter.total, `${name} ${describe(point)} seed ${seed}`);
-      }
+      const logged: Interactions[] = [];
+      for (const seed of tuneSeeds) policy = runOn(policy, point, seed, logged, perSeed);
       const mean = perSeed.reduce((a, b) => a + b, 0) / Math.max(1, perSeed.length);
       results.push({ params: point, perSeed, reward_per_user_day: mean });
       if (best < 0 || mean > results[best].reward_per_user_day) {
         best = results.length - 1;
-        if (spec.warmStarts && policy instanceof LinUcbPolicy && policy.model !== null) warmStart = policy.snapshot();
+        bestPolicy = policy;
+        bestLogged = logged;
       }
     }
+  }
+  // The winner goes on over the other training seeds (learning on, logging on).
+  if (bestPolicy !== null && (spec.warmStarts || logs)) {
+    for (const seed of seeds.slice(tuneSeeds.length)) bestPolicy = runOn(bestPolicy, results[best].params, seed, bestLogged, []);
+    if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) warmStart = bestPolicy.snapshot();
+    if (logs) trainingLog = concatInteractions(bestLogged);
   }
   const chosen = resolveParams(name, best >= 0 ? results[best].params : {});
   const record: TuningRecord = {
@@ -138,23 +183,42 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
     grid: Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, [...v]])),
     results,
     chosen,
-    warmStarted: warmStart !== undefined,
-    summary: summarize(name, grid, results, best, chosen, seeds, warmStart !== undefined),
+    warmStarted: warmStart !== undefined || trainingLog !== undefined,
+    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n),
   };
   return {
     name, kind: spec.kind, params: chosen, tuning: record,
-    create: (seed) => createBaseline(name, { seed, params: chosen, warmStart }),
+    create: (seed) => createBaseline(name, { seed, params: chosen, warmStart, trainingLog }),
   };
+}
+
+/** The rows of several logs, one after the other. */
+function concatInteractions(logs: readonly Interactions[]): Interactions {
+  const n = logs.reduce((a, l) => a + l.n, 0);
+  const out = { n, user: new Int32Array(n), streamer: new Int32Array(n), tick: new Int32Array(n) };
+  let at = 0;
+  for (const l of logs) {
+    out.user.set(l.user.subarray(0, l.n), at);
+    out.streamer.set(l.streamer.subarray(0, l.n), at);
+    out.tick.set(l.tick.subarray(0, l.n), at);
+    at += l.n;
+  }
+  return out;
 }
 
 function describe(p: BaselineParams): string {
   return Object.entries(p).map(([k, v]) => `${k}=${v}`).join(" ");
 }
 
-function summarize(name: string, grid: BaselineGrid, results: GridPointResult[], best: number, chosen: BaselineParams, seeds: number[], warm: boolean): string {
+function summarize(
+  name: string, grid: BaselineGrid, results: GridPointResult[], best: number, chosen: BaselineParams,
+  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number,
+): string {
   const params = Object.keys(chosen).length ? ` (${describe(chosen)})` : "";
+  const where = allSeeds.length > seeds.length ? `over training seeds ${allSeeds.join(", ")}` : "there";
+  const fromLog = logRows === undefined ? "" : `; evaluation starts from the ${logRows} viewings it logged ${where}`;
   if (Object.keys(grid).length === 0) {
-    return `${name}: nothing to tune${params}` + (warm ? `; warm-started by a run over training seeds ${seeds.join(", ")}` : "") + ".";
+    return `${name}: nothing to tune${params}` + (warm ? `; warm-started by a run over training seeds ${allSeeds.join(", ")}` : "") + fromLog + ".";
   }
   const space = Object.entries(grid).map(([k, v]) => `${k} in {${v.join(", ")}}`).join(" x ");
   const rewards = results.map((r) => r.reward_per_user_day);
@@ -162,6 +226,6 @@ function summarize(name: string, grid: BaselineGrid, results: GridPointResult[],
     `${name}: chose ${describe(results[best].params)} from ${space} (${results.length} settings) by mean reward per user-day ` +
     `on training seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}: ${rewards[best].toFixed(3)} ` +
     `(settings ranged ${Math.min(...rewards).toFixed(3)} to ${Math.max(...rewards).toFixed(3)})` +
-    (warm ? "; evaluation starts from the model it learned there" : "") + "."
+    (warm ? `; evaluation starts from the model it learned ${where}` : "") + fromLog + "."
   );
 }

@@ -55,6 +55,41 @@ const makers: Maker[] = [
     },
   },
 ];
+// The feature head with history embeddings, its F (zero at the start) set at random so it counts.
+makers.push({
+  name: "feature with history embeddings",
+  make(seed) {
+    const q = new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed), historyEmbeddings: true });
+    const p = q.exportParams(), r = new Rng(seed + 100);
+    for (let i = p.length - A * 4; i < p.length; i++) p[i] = 0.5 * r.normal();
+    q.importParams(p);
+    return q;
+  },
+  obs: makers[2].obs,
+});
+
+// ... and with user embeddings: the row ends with the user's index (G set at random so it counts).
+const userLayout: FeatureLayout = { ...layout, userIds: 3 };
+makers.push({
+  name: "feature with user embeddings",
+  make(seed) {
+    const t = new FeatureQFunction({ layout: userLayout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed), historyEmbeddings: true });
+    const p = t.exportParams(), r = new Rng(seed + 200);
+    for (let i = p.length - (A + 3) * 4; i < p.length; i++) p[i] = 0.5 * r.normal();
+    t.importParams(p);
+    return t;
+  },
+  obs(rng, batch, actions) {
+    const base = makers[2].obs(rng, batch, actions);
+    const S = featureObsSize(layout), S2 = featureObsSize(userLayout);
+    const o = new Float32Array(batch * S2);
+    for (let r = 0; r < batch; r++) {
+      o.set(base.subarray(r * S, (r + 1) * S), r * S2);
+      o[r * S2 + S] = r % 4 === 3 ? -1 : rng.int(3); // some rows without a known user
+    }
+    return o;
+  },
+});
 
 for (const m of makers) {
   describe(`QFunction contract: ${m.name}`, () => {
