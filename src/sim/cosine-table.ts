@@ -29,8 +29,25 @@ export function cosineNear(theta: number): number {
  * threshold; only then is Math.cos called.
  */
 export function belowOnePlusCosine(draw: number, amp: number, theta: number): boolean {
-  const near = 1 + amp * cosineNear(theta), margin = amp * COSINE_TABLE_ERROR + 1e-12;
-  if (draw < near - margin) return true;
-  if (draw > near + margin) return false;
-  return draw < 1 + amp * Math.cos(theta);
+  const side = settleOnePlusCosine(draw, amp, theta * STEPS_PER_RADIAN);
+  return side >= 0 ? side === 1 : draw < 1 + amp * Math.cos(theta);
+}
+
+/** Positions on the table per full turn (2 pi): an angle theta is at theta x TABLE_STEPS / (2 pi). */
+export const TABLE_STEPS = SIZE;
+
+/**
+ * belowOnePlusCosine for an angle given by its position on the table: `steps` is theta x
+ * TABLE_STEPS / (2 pi) up to a whole number of turns, computed within 1e-6 of a step (any sign,
+ * magnitude below 2^31; a caller can so skip the divisions that give theta exactly). Returns 1
+ * when draw < 1 + amp cos(theta), 0 when not, and -1 when the draw is too close to the threshold
+ * for the table to tell: only then need theta and Math.cos be computed. The table's value is that
+ * of the entry nearest theta, so within COSINE_TABLE_ERROR of cos(theta) (the 1e-6 step, 6e-9
+ * radians, is well within the bound's room for rounding).
+ */
+export function settleOnePlusCosine(draw: number, amp: number, steps: number): number {
+  const near = 1 + amp * VALUES[Math.round(Math.abs(steps)) & (SIZE - 1)], margin = amp * COSINE_TABLE_ERROR + 1e-12;
+  if (draw < near - margin) return 1;
+  if (draw > near + margin) return 0;
+  return -1;
 }

@@ -27,8 +27,10 @@
  * the logistic are settled from bounds and computed only near the threshold (watch.ts eventHappens,
  * effects/satisfaction.ts churns, cosine-table.ts, choice.ts accepts), uniform draws are read from
  * buffers (uniform-buffer.ts), each tick's users are touched in a short loop before their events
- * are handled (their rows are rarely in cache, and misses in such a loop overlap), and step() is
- * split into small methods for V8's sake (see step).
+ * are handled (their rows are rarely in cache, and misses in such a loop overlap), as are the
+ * history entries a batch's decisions will read, fatigue recovers as a user joins the batch
+ * (while their state is in cache), whole-number sizes from the config are kept as int32 (so index
+ * arithmetic stays in integers), and step() is split into small methods for V8's sake (see step).
  */
 import { Rng } from "../core/random/rng.js";
 import type { SimConfig } from "./config.js";
@@ -56,10 +58,10 @@ import { pairNoise, poisson } from "./sampling.js";
 import { StreamerTable, categoryShares } from "./streamers.js";
 import { IntFunctionTable } from "./tables.js";
 import { UniformBuffer } from "./uniform-buffer.js";
-import { belowOnePlusCosine } from "./cosine-table.js";
+import { TABLE_STEPS, settleOnePlusCosine } from "./cosine-table.js";
 import { TICKS_PER_DAY, TICKS_PER_HOUR, TICK_MINUTES, dayOf, tickOfDay } from "./time.js";
 import {
-  ARRIVAL, CHURNED, DISTINCT_WATCHED, FATIGUE_TICK, EVENT_BROWSE, EVENT_KIND, EVENT_NONE, EVENT_SESSION_START, EVENT_TICK,
+  ARRIVAL, CHURNED, DISTINCT_WATCHED, FATIGUE_TICK, EVENT_BROWSE, EVENT_NONE, EVENT_SESSION_START, EVENT_TICK,
   EVENT_WATCH_END_CONTINUE, EVENT_WATCH_END_LEAVE, FOLLOW_COUNT, IN_SESSION, LAST_DECLINED, LAST_MINUTES, LAST_SESSION_END,
   PATIENCE, PREFERRED_HOUR, SATISFACTION, SESSIONS, SESSION_DECISIONS, SESSION_MINUTES, SESSION_RATE, SESSION_START,
   TOTAL_MINUTES, USER_RECORD, UserTable, WATCHING,
@@ -227,6 +229,8 @@ export class Platform {
   private readonly pendingJoins: Int32Array;
   private readonly baseMatch: Float64Array;
   private readonly chosenSlot: Int32Array;
+  /** The history entries findEntries leaves for touchEntries to touch. */
+  private readonly touchAt: Int32Array;
   private readonly slateUtility: Float64Array;
   private readonly slateScratch: Float64Array;
   private readonly outcome = new WatchOutcome();
@@ -259,9 +263,10 @@ export class Platform {
     this.config = config;
     this.seed = seed;
     this.world = world;
-    this.horizon = config.days * TICKS_PER_DAY;
-    this.slateSize = config.slateSize;
-    const C = (this.categories = config.categories);
+    // Whole-number sizes as int32 (see UserTable's constructor).
+    this.horizon = (config.days * TICKS_PER_DAY) | 0;
+    this.slateSize = config.slateSize | 0;
+    const C = (this.categories = config.categories | 0);
     const names = Array.from({ length: C }, (_, c) => categoryName(c));
     this.userFeatureSize = userFeatureSize(C);
     this.streamFeatureSize = streamFeatureSize(C);
@@ -304,7 +309,7 @@ export class Platform {
     this.endBase = config.session.endBase;
     this.endPerDecision = config.session.endPerDecision;
     this.endAfterDecline = config.session.endAfterDecline;
-    this.followCapacity = config.user.followCapacity;
+    this.followCapacity = config.user.followCapacity | 0;
     const socialFx = this.socialFx, crowdFx = this.crowdFx, repeatFx = this.repeatFx, decay = this.fatigueFx.decayPerTick;
     // Viewer counts (joins of this tick included) never exceed the users; a user makes at most one
     // decision a tick, so past viewings and ticks between decays never exceed the run's ticks.
@@ -335,6 +340,7 @@ export class Platform {
     this.pendingJoins = new Int32Array(S);
     this.baseMatch = new Float64Array(U);
     this.chosenSlot = new Int32Array(U);
+    this.touchAt = new Int32Array(U);
     this.slateUtility = new Float64Array(K);
     this.slateScratch = new Float64Array(K);
     this.metrics = new MetricsRecorder(U, S, config.days);
@@ -447,7 +453,10 @@ export class Platform {
     // compiled on the fly (on-stack replacement) together with the code after it, which in one
     // long method has not run yet at the first, huge batch and made that code deoptimise again
     // and again (so each loop is the last thing its method does).
-    if (K === 1) this.prefetchSink = this.findEntries(actions, n);
+    if (K === 1) {
+      this.findEntries(actions, n);
+      this.prefetchSink = this.touchEntries(n);
+    }
     this.chooseAll(actions, n, K);
     this.experienceAll(n, t);
     this.commitJoins(n);
@@ -464,20 +473,26 @@ export class Platform {
 
   /**
    * For slates of one: finds each deciding user's history entry of the recommended stream, into
-   * chosenSlot (the history rows are in cache, fireEvents touched them), and touches that entry or
-   * the one a new streamer will take: a short loop whose cache misses overlap, where evaluating and
-   * then watching one decision at a time would wait for each. Returns the sum of what it touched.
+   * chosenSlot (the history rows are in cache, fireEvents touched them), and notes in touchAt that
+   * entry or the one a new streamer will take, for touchEntries.
    */
-  private findEntries(actions: Int32Array, n: number): number {
+  private findEntries(actions: Int32Array, n: number): void {
     const U = this.users;
-    let sink = 0;
     for (let i = 0; i < n; i++) {
       const u = this.decidingBuf[i];
       const entry = U.findHistory(u, actions[i]);
       this.chosenSlot[i] = entry;
-      sink += entry >= 0 ? U.historyCount(entry) : U.touchNextHistory(u);
+      this.touchAt[i] = entry >= 0 ? entry : U.nextHistoryEntry(u);
     }
-    return sink;
+  }
+
+  /**
+   * Touches the entries findEntries noted: a loop of bare loads whose cache misses overlap, where
+   * evaluating and then watching one decision at a time would wait for each (and where the search
+   * for each entry would leave room for few misses in flight). Returns what it read (see step).
+   */
+  private touchEntries(n: number): number {
+    return this.users.touchHistoryEntries(this.touchAt, n);
   }
 
   /** Phase 1: every user chooses from their slate, seeing the viewer counts at the start of the tick. */
@@ -804,8 +819,8 @@ export class Platform {
     for (let k = 0; k < n; k++) {
       const u = firing[k];
       const r = u * USER_RECORD;
-      const kind = rec[r + EVENT_KIND];
-      rec[r + EVENT_KIND] = EVENT_NONE;
+      const kind = U.pendingEvent[u];
+      U.pendingEvent[u] = EVENT_NONE;
       rec[r + EVENT_TICK] = -1;
       if (kind === EVENT_WATCH_END_CONTINUE || kind === EVENT_WATCH_END_LEAVE) {
         S.viewers[rec[r + WATCHING]]--;
@@ -823,12 +838,12 @@ export class Platform {
           rec[r + LAST_DECLINED] = 0;
           rec[r + SESSIONS]++;
           this.metrics.sessionStarted(u, dayOf(t));
-          this.join(u);
+          this.join(u, t);
         }
       } else if (kind === EVENT_WATCH_END_LEAVE || this.nLiveNow === 0) {
         this.endSession(u, t);
       } else {
-        this.join(u);
+        this.join(u, t);
       }
     }
   }
@@ -838,28 +853,31 @@ export class Platform {
    * state on the way (see UserTable.touch): the users come in no useful order and their rows are
    * rarely in cache, and in this short loop of independent reads the processor fetches many at
    * once, where handling the events (and the decisions that follow) would stall on each in turn.
-   * (The sum is kept in a field from inside the loop, so that nothing but the return follows it:
-   * see step on why.)
+   * A user whose session ends needs fewer lines (UserTable.touchEnding); the kind of each event is
+   * read from a small array that stays in cache. (The sum is kept in a field from inside the loop,
+   * so that nothing but the return follows it: see step on why.)
    */
   private takeBucket(t: number): number {
-    const U = this.users, q = this.queue, firing = this.firingBuf;
+    const U = this.users, q = this.queue, firing = this.firingBuf, kinds = U.pendingEvent;
     let n = 0;
     for (let u = q.take(t); u >= 0; u = q.after(u)) {
       firing[n++] = u;
-      this.prefetchSink += U.touch(u);
+      this.prefetchSink += kinds[u] === EVENT_WATCH_END_LEAVE ? U.touchEnding(u) : U.touch(u);
     }
     return n;
   }
 
-  private join(u: number): void {
+  /** User u joins tick t's batch, their fatigue recovered to now (while their state is in cache). */
+  private join(u: number, t: number): void {
     this.decisionOf[u] = this.nDecidingNow;
     this.decidingBuf[this.nDecidingNow++] = u;
+    this.recoverFatigue(u, t);
   }
 
   private schedule(u: number, kind: number, t: number): void {
     if (this.queue.push(u, t)) {
       const r = u * USER_RECORD;
-      this.users.rec[r + EVENT_KIND] = kind;
+      this.users.pendingEvent[u] = kind;
       this.users.rec[r + EVENT_TICK] = t;
     }
   }
@@ -892,14 +910,16 @@ export class Platform {
     const meanGap = 1 / maxRate;
     const pref = U.rec[r + PREFERRED_HOUR];
     const rng = this.rngReturns;
+    // The angle of the rhythm on the cosine table: TABLE_STEPS a day, the preferred hour at 0.
+    const prefSteps = pref * (TABLE_STEPS / 24);
     let best = -1;
     for (let x = t + this.minReturnTicks; ;) {
       x += rng.exponential(meanGap);
       if (x >= this.horizon) break;
-      const hour = tickOfDay(x) / TICKS_PER_HOUR;
-      const theta = (2 * Math.PI * (hour - pref)) / 24;
       // Accept when draw < 1 + amp cos(theta), mostly settled from a table (cosine-table.ts).
-      if (belowOnePlusCosine(rng.float() * (1 + amp), amp, theta)) {
+      const draw = rng.float() * (1 + amp);
+      const side = settleOnePlusCosine(draw, amp, x * (TABLE_STEPS / TICKS_PER_DAY) - prefSteps);
+      if (side === 1 || (side < 0 && draw < 1 + amp * Math.cos(rhythmAngle(x, pref)))) {
         best = Math.ceil(x);
         break;
       }
@@ -907,7 +927,7 @@ export class Platform {
     const p = notifyResponse(this.repeatFx);
     if (p > 0) {
       const F = U.followCapacity;
-      for (let j = u * F, end = u * F + U.rec[r + FOLLOW_COUNT]; j < end; j++) {
+      for (let j = u * F, end = u * F + (U.rec[r + FOLLOW_COUNT] | 0); j < end; j++) {
         const start = S.nextStart[U.followList[j]];
         if (start > t && (best < 0 || start < best) && this.rngNotify.float() < p) best = start;
       }
@@ -916,25 +936,21 @@ export class Platform {
   }
 
   /**
-   * Readies the batch: the deciding users' fatigue recovers to now, and the observations are marked
-   * stale. They are written on first use (a policy that reads none of them costs none of them).
+   * Readies the batch (whose users' fatigue has recovered to now as they joined it): the
+   * observations are marked stale. They are written on first use (a policy that reads none of them
+   * costs none of them).
    */
   private observe(): void {
-    this.recoverFatigue();
     this.userObsReady = false;
     this.streamObsReady = false;
     this.refreshViews();
   }
 
-  /** The deciding users' fatigue recovers to now. */
-  private recoverFatigue(): void {
-    const t = this.tick, U = this.users, rec = U.rec;
-    for (let i = 0; i < this.nDecidingNow; i++) {
-      const u = this.decidingBuf[i];
-      // exp(-dt x decay) from a table: the ticks since the last decay are a whole number.
-      const dt = t - rec[u * USER_RECORD + FATIGUE_TICK];
-      if (dt > 0) U.scaleFatigue(u, t, this.fatigueLeftAfter.at(dt));
-    }
+  /** User u's fatigue recovers to tick t. */
+  private recoverFatigue(u: number, t: number): void {
+    // exp(-dt x decay) from a table: the ticks since the last decay are a whole number.
+    const dt = t - this.users.rec[u * USER_RECORD + FATIGUE_TICK];
+    if (dt > 0) this.users.scaleFatigue(u, t, this.fatigueLeftAfter.at(dt));
   }
 
   private buildUserObservations(): void {
@@ -1005,9 +1021,15 @@ export class Platform {
   byteSize(): number {
     let b = this.users.byteSize() + this.streamers.byteSize() + this.queue.byteSize() + this.streamQueue.byteSize() + this.metrics.byteSize();
     for (const a of [this.decidingBuf, this.firingBuf, this.decisionOf, this.userObsBuf, this.liveBuf, this.liveMask, this.liveRow, this.streamObsBuf, this.actionBuf,
-      this.pendingJoins, this.baseMatch, this.chosenSlot, ...Object.values(this.res)]) b += a.byteLength;
+      this.pendingJoins, this.baseMatch, this.chosenSlot, this.touchAt, ...Object.values(this.res)]) b += a.byteLength;
     for (const t of [this.socialProofByViewers, this.crowdingByViewers, this.familiarityByCount, this.familiarityFollowedByCount, this.fatigueLeftAfter,
       this.rngReturns, this.rngChoices, this.rngWatches, this.rngNotify, this.rngSessions]) b += t.byteSize();
     return b;
   }
+}
+
+/** The angle of the daily rhythm at tick x for a user who prefers hour `pref`: 2 pi (hour - pref) / 24. */
+function rhythmAngle(x: number, pref: number): number {
+  const hour = tickOfDay(x) / TICKS_PER_HOUR;
+  return (2 * Math.PI * (hour - pref)) / 24;
 }

@@ -96,7 +96,7 @@ export class StreamerTable {
   constructor(config: SimConfig, initRng: Rng, scheduleRng: Rng, horizonTicks: number) {
     this.config = config;
     this.rng = scheduleRng;
-    const n0 = config.streamers;
+    const n0 = config.streamers | 0; // int32, as the sizes in users.ts
     // Debut times of new streamers: a Poisson process over the run, drawn now so slots are fixed.
     const ratePerTick = (config.population.newStreamersPerDay * n0) / TICKS_PER_DAY;
     const debuts: number[] = [];
@@ -108,7 +108,7 @@ export class StreamerTable {
     const cap = n0 + debuts.length;
     this.capacity = cap;
     this.initialCount = n0;
-    const dims = (this.dims = config.latentDims);
+    const dims = (this.dims = config.latentDims | 0);
     this.category = new Uint8Array(cap);
     this.quality = new Float64Array(cap);
     this.taste = new Float32Array(cap * dims);

@@ -52,8 +52,7 @@ export const SESSION_DECISIONS = 10;
 export const LAST_SESSION_END = 11;
 /** Streamer being watched, -1 if none. */
 export const WATCHING = 12;
-/** Kind of the pending event (EVENT_*). */
-export const EVENT_KIND = 13;
+// Slot 13 is free (the kind of the pending event is kept apart: UserTable.pendingEvent).
 /** Tick of the pending event, -1 if none. */
 export const EVENT_TICK = 14;
 export const SESSIONS = 15;
@@ -114,12 +113,19 @@ export class UserTable {
   readonly hist: Int32Array;
   /** Followed streamers, capacity x followCapacity (the first FOLLOW_COUNT are set). */
   readonly followList: Int32Array;
+  /**
+   * Kind of each user's pending event (EVENT_*), apart from the records: a pass over a tick's users
+   * can read it without waiting for their records to come into cache (see touch).
+   */
+  readonly pendingEvent: Uint8Array;
 
   /** Slots 0 .. active-1 have arrived. */
   active = 0;
 
   constructor(config: SimConfig, rng: Rng, horizonTicks: number, categoryShares: Float64Array) {
-    const n0 = config.users;
+    // Whole-number sizes are kept as int32 (`| 0`): the parsed config holds its numbers as doubles,
+    // and index arithmetic on doubles costs a conversion and a check at every array access.
+    const n0 = config.users | 0;
     const ratePerTick = (config.population.newUsersPerDay * n0) / TICKS_PER_DAY;
     const arrivals: number[] = [];
     if (ratePerTick > 0) {
@@ -129,10 +135,10 @@ export class UserTable {
     }
     const cap = (this.capacity = n0 + arrivals.length);
     this.initialCount = n0;
-    const C = (this.categories = config.categories);
-    const D = (this.dims = config.latentDims);
-    const H = (this.historyCapacity = config.user.historyCapacity);
-    const F = (this.followCapacity = config.user.followCapacity);
+    const C = (this.categories = config.categories | 0);
+    const D = (this.dims = config.latentDims | 0);
+    const H = (this.historyCapacity = config.user.historyCapacity | 0);
+    const F = (this.followCapacity = config.user.followCapacity | 0);
     const V = (this.vectorStride = 3 * C + D);
 
     this.rec = new Float64Array(cap * USER_RECORD);
@@ -140,6 +146,7 @@ export class UserTable {
     this.histStreamer = new Int32Array(cap * H).fill(-1);
     this.hist = new Int32Array(cap * H * HIST_ENTRY);
     this.followList = new Int32Array(cap * F).fill(-1);
+    this.pendingEvent = new Uint8Array(cap);
 
     const u = config.user;
     const alpha = new Float64Array(C);
@@ -192,7 +199,7 @@ export class UserTable {
   /** The history entry (absolute index) of streamer s for user u, or -1. */
   findHistory(u: number, s: number): number {
     const base = u * this.historyCapacity;
-    const end = base + this.rec[u * USER_RECORD + HISTORY_LENGTH];
+    const end = base + (this.rec[u * USER_RECORD + HISTORY_LENGTH] | 0); // an int32 bound for the scan
     const hs = this.histStreamer;
     for (let j = base; j < end; j++) if (hs[j] === s) return j;
     return -1;
@@ -258,9 +265,11 @@ export class UserTable {
 
   /**
    * Reads one value from each cache line of user u's state that handling an event and a decision
-   * use (the record, the vector row, the head of the history and of the follows) and returns their
+   * use (the record, the vector row, the heads of the history and of the follows) and returns their
    * sum, for the caller to keep so that the reads are not optimised away. Called in a tight loop
    * over a batch of users, it lets their cache misses overlap instead of stalling one at a time.
+   * (The reads of the record are at most 64 bytes apart, so they meet each of its lines wherever
+   * it begins; so are those of the vector row at the default sizes.)
    */
   touch(u: number): number {
     const rec = this.rec, vec = this.vec, r = u * USER_RECORD, v = u * this.vectorStride;
@@ -270,15 +279,35 @@ export class UserTable {
   }
 
   /**
-   * Reads the history entry that addHistory(u, ...) would fill next (or, when the table is full and
-   * that entry is followed, the one it would look at first) and returns what it read: touching it
-   * ahead lets that cache miss overlap with others (see touch).
+   * touch for a user whose session ends: only the lines that ending it and planning the next one
+   * read (the record up to CHURNED and the head of the follows).
    */
-  touchNextHistory(u: number): number {
+  touchEnding(u: number): number {
+    const rec = this.rec, r = u * USER_RECORD;
+    return rec[r] + rec[r + 8] + rec[r + 16] + rec[r + CHURNED]
+      + (this.followCapacity > 0 ? this.followList[u * this.followCapacity] : 0);
+  }
+
+  /**
+   * The history entry that addHistory(u, ...) would fill next, or, when the table is full, the one
+   * it would look at first.
+   */
+  nextHistoryEntry(u: number): number {
     const r = u * USER_RECORD, H = this.historyCapacity;
     const length = this.rec[r + HISTORY_LENGTH];
-    const j = u * H + (length < H ? length : this.rec[r + HISTORY_CURSOR]);
-    return this.hist[j * HIST_ENTRY];
+    return u * H + (length < H ? length : this.rec[r + HISTORY_CURSOR]);
+  }
+
+  /**
+   * Reads history entries at[0 .. n-1] and returns a value made of what it read, for the caller to
+   * keep (see touch): a loop of nothing but independent loads, so that many of their cache misses
+   * are in flight at once.
+   */
+  touchHistoryEntries(at: Int32Array, n: number): number {
+    const hist = this.hist;
+    let sink = 0;
+    for (let i = 0; i < n; i++) sink ^= hist[at[i] * HIST_ENTRY];
+    return sink;
   }
 
   /** Decays user u's fatigue to tick t (exponential recovery with the given rate per tick). */
@@ -296,7 +325,7 @@ export class UserTable {
 
   /** Bytes held by the typed arrays. */
   byteSize(): number {
-    return this.rec.byteLength + this.vec.byteLength + this.histStreamer.byteLength + this.hist.byteLength + this.followList.byteLength;
+    return this.rec.byteLength + this.vec.byteLength + this.histStreamer.byteLength + this.hist.byteLength + this.followList.byteLength + this.pendingEvent.byteLength;
   }
 }
 

@@ -8,10 +8,10 @@ import fc from "fast-check";
 import { Rng } from "../../src/core/random/rng.js";
 import { acceptProbability, accepts } from "../../src/sim/choice.js";
 import { parseSimConfig } from "../../src/sim/config.js";
-import { COSINE_TABLE_ERROR, belowOnePlusCosine, cosineNear } from "../../src/sim/cosine-table.js";
+import { COSINE_TABLE_ERROR, TABLE_STEPS, belowOnePlusCosine, cosineNear, settleOnePlusCosine } from "../../src/sim/cosine-table.js";
 import { churnCeiling, churnChance, churns, satisfactionEffect } from "../../src/sim/effects/satisfaction.js";
 import { IntFunctionTable } from "../../src/sim/tables.js";
-import { TICKS_PER_DAY, tickOfDay } from "../../src/sim/time.js";
+import { TICKS_PER_DAY, TICKS_PER_HOUR, tickOfDay } from "../../src/sim/time.js";
 import { UniformBuffer } from "../../src/sim/uniform-buffer.js";
 import { eventHappens } from "../../src/sim/watch.js";
 
@@ -58,6 +58,32 @@ test("belowOnePlusCosine answers draw < 1 + amp cos(theta) exactly", () => {
       assert.equal(belowOnePlusCosine(draw, amp, theta), draw < edge, `theta = ${theta}, amp = ${amp}, draw = ${draw}`);
     }
   }
+});
+
+test("settleOnePlusCosine, given the daily rhythm's angle in table steps, settles only what Math.cos says", () => {
+  // As the platform's return times use it: the angle of tick x for preferred hour `pref`, in table
+  // steps without the divisions, against the angle computed as it always was.
+  const check = (x: number, pref: number, amp: number, draw: number): boolean => {
+    const theta = (2 * Math.PI * (tickOfDay(x) / TICKS_PER_HOUR - pref)) / 24;
+    const side = settleOnePlusCosine(draw, amp, x * (TABLE_STEPS / TICKS_PER_DAY) - pref * (TABLE_STEPS / 24));
+    return side === -1 || (side === 1) === draw < 1 + amp * Math.cos(theta);
+  };
+  fc.assert(fc.property(
+    fc.double({ min: 0, max: 400 * TICKS_PER_DAY, noNaN: true }), fc.double({ min: 0, max: 24, noNaN: true, maxExcluded: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    (x, pref, amp, n) => check(x, pref, amp, (n / TWO_POW_32) * (1 + amp)),
+  ), { numRuns: 50_000 });
+  // Draws at the threshold and just clear of the table's margin.
+  let settled = 0;
+  for (let k = 0; k < 20_000; k++) {
+    const x = k * 0.7311, pref = (k * 0.37) % 24, amp = (k % 10 + 1) / 10;
+    const edge = 1 + amp * Math.cos((2 * Math.PI * (tickOfDay(x) / TICKS_PER_HOUR - pref)) / 24);
+    for (const draw of [edge, edge * (1 - Number.EPSILON), edge * (1 + Number.EPSILON), edge - 2 * amp * COSINE_TABLE_ERROR, edge + 2 * amp * COSINE_TABLE_ERROR]) {
+      assert.ok(check(x, pref, amp, draw), `x = ${x}, pref = ${pref}, amp = ${amp}, draw = ${draw}`);
+      if (settleOnePlusCosine(draw, amp, x * (TABLE_STEPS / TICKS_PER_DAY) - pref * (TABLE_STEPS / 24)) >= 0) settled++;
+    }
+  }
+  assert.ok(settled >= 2 * 20_000, "draws clear of the margin are settled by the table");
 });
 
 test("eventHappens answers u < 1 - exp(-x) exactly, for draws on the generator's grid", () => {
@@ -111,9 +137,12 @@ test("churns answers u < churnChance(s) exactly", () => {
 });
 
 test("a uniform buffer gives the generator's draws in order, and exponentials as Rng does", () => {
-  const plain = new Rng(42), buffered = new UniformBuffer(new Rng(42));
-  for (let k = 0; k < 2000; k++) {
-    if (k % 3 === 0) assert.ok(Object.is(buffered.exponential(2.5), plain.exponential(2.5)), `draw ${k}`);
-    else assert.ok(Object.is(buffered.float(), plain.float()), `draw ${k}`);
+  // The buffer runs the generator's steps itself, a block at a time: over many blocks and seeds.
+  for (const seed of [42, 7, 123_456_789, -5]) {
+    const plain = new Rng(seed), buffered = new UniformBuffer(new Rng(seed));
+    for (let k = 0; k < 3000; k++) {
+      if (k % 3 === 0) assert.ok(Object.is(buffered.exponential(2.5), plain.exponential(2.5)), `seed ${seed}, draw ${k}`);
+      else assert.ok(Object.is(buffered.float(), plain.float()), `seed ${seed}, draw ${k}`);
+    }
   }
 });

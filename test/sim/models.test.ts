@@ -5,6 +5,7 @@ import { chooseFromSlate, slateProbabilities } from "../../src/sim/choice.js";
 import { parseSimConfig } from "../../src/sim/config.js";
 import { TickQueue } from "../../src/sim/event-queue.js";
 import { pairNoise } from "../../src/sim/sampling.js";
+import { UserTable } from "../../src/sim/users.js";
 import { EVENT_FOLLOW, EVENT_GIFT, EVENT_LIKE, ExpectedWatch, WatchOutcome, expectedWatch, sampleWatch, watchModel } from "../../src/sim/watch.js";
 
 test("the slate choice follows its multinomial logit probabilities", () => {
@@ -69,4 +70,24 @@ test("the tick queue returns each tick's users and drops events past the horizon
   assert.deepEqual(at3.sort(), [0, 1]);
   assert.equal(q.take(3), -1, "taken once");
   assert.equal(q.take(4), 2);
+});
+
+test("a user's history fills the entry nextHistoryEntry names (or the next, past a followed one), and when full forgets the longest-known unfollowed streamer", () => {
+  const config = parseSimConfig({ users: 3, user: { historyCapacity: 4, followCapacity: 2 } });
+  const users = new UserTable(config, new Rng(1), 100, new Float64Array(config.categories).fill(1 / config.categories));
+  const u = 1;
+  const added: number[] = [];
+  for (let s = 0; s < 11; s++) {
+    // The entry it names is the one filled, unless it holds a followed streamer: then the one after.
+    const first = users.nextHistoryEntry(u), skipped = users.historyFollowed(first);
+    const entry = users.addHistory(u, 100 + s);
+    if (skipped) assert.equal(entry, u * 4 + ((first - u * 4 + 1) % 4), `streamer ${100 + s}`);
+    else assert.equal(entry, first, `streamer ${100 + s}`);
+    added.push(entry);
+    if (s === 1) users.follow(u, entry); // streamer 101 is followed: never forgotten
+  }
+  assert.ok(users.findHistory(u, 101) >= 0, "the followed streamer stays");
+  assert.equal(users.findHistory(u, 100), -1, "the first unfollowed streamer was forgotten");
+  for (const s of [108, 109, 110]) assert.ok(users.findHistory(u, s) >= 0, `streamer ${s} is remembered`);
+  assert.ok(added.every((j) => j >= u * 4 && j < u * 4 + 4), "entries stay in the user's own rows");
 });
