@@ -9,6 +9,7 @@ import { bearerAuth } from "./http/auth.js";
 import { RouteCatalog } from "./http/routes.js";
 import { RequestValidationError, zodValidatorCompiler } from "./http/validation.js";
 import type { LiveService } from "./service.js";
+import { stallTracer } from "./debug/stall-tracer.js";
 import type { ServiceRouteDeps } from "./routes/deps.js";
 import { register as adminRoutes } from "./routes/admin.js";
 import { register as dashboardRoutes } from "./routes/dashboard.js";
@@ -61,6 +62,7 @@ export async function buildApp(service: LiveService, options: AppOptions): Promi
       { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    stallTracer.request(request.routeOptions.url ?? "unmatched", performance.now() - reply.elapsedTime);
     done();
   });
 

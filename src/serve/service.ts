@@ -33,6 +33,7 @@ import { EventLog } from "./store/event-log.js";
 import { eventAt } from "./store/event-columns.js";
 import { StoreClient, type CommittedBatch } from "./store/store-client.js";
 import { Timeline } from "./timeline.js";
+import { stallTracer } from "./debug/stall-tracer.js";
 
 export interface IngestResult {
   /** Events new to the log (now durable and applied). */
@@ -196,8 +197,10 @@ export class LiveService {
     };
     const { learner, ready } = await Learner.start(learnerOptions, config.learner.worker, {
       onWeights: (version, params, stats) => {
+        const t0 = performance.now();
         this.learnerStats = stats;
         this.model.offer(version, params);
+        stallTracer.span("swap", t0);
       },
       onStats: (stats) => {
         this.learnerStats = stats;
@@ -236,7 +239,11 @@ export class LiveService {
       maxEvents: config.limits.eventsPerBatch,
       onError: (message) => this.problem(`store: ${message}`),
     });
-    this.flushTimer = setInterval(() => this.transitions.flush(), config.learner.flushMs);
+    this.flushTimer = setInterval(() => {
+      const t0 = performance.now();
+      this.transitions.flush();
+      stallTracer.span("transitions", t0);
+    }, config.learner.flushMs);
     this.flushTimer.unref();
     this.timeline.start();
   }
@@ -278,6 +285,7 @@ export class LiveService {
   }
 
   private applySome(): void {
+    const t0 = performance.now();
     let budget = APPLY_CHUNK;
     while (this.applyQueue.length > 0 && budget > 0) {
       const job = this.applyQueue[0];
@@ -301,6 +309,7 @@ export class LiveService {
       job.resolve();
     }
     if (this.applyQueue.length > 0) setImmediate(() => this.applySome());
+    stallTracer.span("apply", t0);
   }
 
   /** Recommends now, and logs what was shown with its propensities (unless explain). */
@@ -324,6 +333,7 @@ export class LiveService {
   }
 
   private flushRecommendations(): void {
+    const t0 = performance.now();
     this.flushScheduled = false;
     while (this.queued.length > 0) {
       const batch = this.queued.splice(0, MAX_BATCH);
@@ -334,6 +344,7 @@ export class LiveService {
         for (const x of batch) x.reject(err as Error);
       }
     }
+    stallTracer.span("recommend", t0);
   }
 
   private logged(r: Recommendation, explain: boolean): Recommendation {
@@ -370,6 +381,7 @@ export class LiveService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    stallTracer.close();
     this.timeline.stop();
     if (this.flushTimer !== null) clearInterval(this.flushTimer);
     this.transitions.flush();

@@ -11,6 +11,8 @@ import { CheckpointError, type CheckpointBundle } from "../core/checkpoint/bundl
 import { parseSimConfig } from "../sim/config.js";
 import { PlatformEncoder, type EncoderMode } from "./platform-encoder.js";
 import { platformBounds } from "./platform-bounds.js";
+import { runPolicy } from "../sim/policy.js";
+import { RandomPolicy } from "../policies/reference/random.js";
 
 export type PlatformHead = "feature" | "classic";
 
@@ -18,7 +20,7 @@ export type PlatformHead = "feature" | "classic";
 export interface PlatformDqnHyper {
   readonly hidden: number[];
   readonly embedding: number;
-  /** Learn a per-streamer part besides the features (only pays when serving the catalogue trained on). */
+  /** Learn a per-streamer part besides the features (e_a, b_a: zero for a streamer never trained on). */
   readonly actionEmbeddings: boolean;
   /** Describe the user also by learned embeddings of the streamers in their history sketch. */
   readonly historyEmbeddings: boolean;
@@ -32,8 +34,13 @@ export interface PlatformDqnHyper {
   readonly batchSize: number;
   readonly replayCapacity: number;
   readonly tau: number;
-  /** Decisions over which epsilon decays from 1 to epsilonEnd. */
+  /**
+   * Decisions over which epsilon decays from 1 to epsilonEnd; 0 = `explorationShare` of the
+   * decisions the training will see (settleExploration counts them on a probe week).
+   */
   readonly explorationDecisions: number;
+  /** With explorationDecisions 0: the share of the training's decisions epsilon decays over. */
+  readonly explorationShare: number;
   readonly epsilonEnd: number;
   readonly learningStarts: number;
   readonly trainEvery: number;
@@ -42,9 +49,9 @@ export interface PlatformDqnHyper {
 export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   hidden: [128, 64],
   embedding: 32,
-  actionEmbeddings: false,
-  historyEmbeddings: false,
-  userEmbeddings: false,
+  actionEmbeddings: true,
+  historyEmbeddings: true,
+  userEmbeddings: true,
   sketchSlots: 16,
   gamma: 0.9,
   nStep: 1,
@@ -53,10 +60,11 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   batchSize: 64,
   replayCapacity: 100_000,
   tau: 0.01,
-  explorationDecisions: 50_000,
+  explorationDecisions: 0,
+  explorationShare: 0.5,
   epsilonEnd: 0.05,
   learningStarts: 2_000,
-  trainEvery: 2,
+  trainEvery: 4,
 };
 
 /** A platform DQN: the agent, and how to encode a platform of its config for it. */
@@ -68,8 +76,24 @@ export interface PlatformDqn {
   encoderFor(p: Platform): PlatformEncoder;
 }
 
+/**
+ * The hyper-parameters with explorationDecisions settled: as given, or (when 0) explorationShare of
+ * the decisions `episodes` training weeks of this world hold, counted on one probe week of the first
+ * training seed under a random policy. So exploration scales with the platform: half the users or
+ * days, half the decisions.
+ */
+export function settleExploration(sim: SimConfig, hyper: PlatformDqnHyper, world: number, seeds: readonly number[], episodes: number): PlatformDqnHyper {
+  if (hyper.explorationDecisions > 0) return hyper;
+  const probe = new Platform(sim, seeds[0] ?? 0, { world, withholdNewcomers: true });
+  const perWeek = runPolicy(probe, new RandomPolicy(0)).counts.decisions;
+  return { ...hyper, explorationDecisions: Math.max(1, Math.round(hyper.explorationShare * perWeek * episodes)) };
+}
+
 /** A DQN agent sized for platforms of `sim` (a one-day probe platform gives the feature sizes). */
 export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: PlatformDqnHyper, seed: number, restore?: CheckpointBundle): PlatformDqn {
+  if (!(hyper.explorationDecisions > 0)) {
+    throw new RangeError("createPlatformDqn: explorationDecisions is 0 (a share of the training): settle it first with settleExploration");
+  }
   const bounds = platformBounds(sim);
   const probe = new Platform({ ...sim, days: 1 }, 0);
   const mode: EncoderMode = head;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Platform } from "../../src/sim/platform.js";
 import { parseSimConfig } from "../../src/sim/config.js";
-import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
+import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
 import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { platformBounds } from "../../src/train/platform-bounds.js";
@@ -84,4 +84,15 @@ test("bounds hold every seed's catalogue; configs refuse unknown keys", () => {
   assert.throws(() => parseExperimentConfig({ sim: {}, dqn: { gama: 0.9 } }), /dqn/);
   assert.throws(() => parseExperimentConfig({ sim: {}, extra: 1 }), /unknown key "extra"/);
   assert.equal(parseExperimentConfig({ users: 10 }).sim.users, 10);
+});
+
+test("exploration settles to a share of the training's decisions, so it scales with the platform", () => {
+  const auto = { ...DEFAULT_PLATFORM_DQN, explorationDecisions: 0, explorationShare: 0.5 };
+  const small = settleExploration(parseSimConfig({ users: 100, streamers: 20, days: 2 }), auto, 0, [1], 4);
+  const large = settleExploration(parseSimConfig({ users: 200, streamers: 20, days: 2 }), auto, 0, [1], 4);
+  assert.ok(small.explorationDecisions > 0);
+  const ratio = large.explorationDecisions / small.explorationDecisions;
+  assert.ok(ratio > 1.6 && ratio < 2.4, `twice the users: ${ratio}x the exploration`);
+  assert.equal(settleExploration(parseSimConfig({ users: 100, streamers: 20, days: 2 }), { ...auto, explorationDecisions: 123 }, 0, [1], 4).explorationDecisions, 123);
+  assert.throws(() => createPlatformDqn(parseSimConfig({ users: 100, streamers: 20, days: 1 }), "feature", auto, 1), /settle it first/);
 });

@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { integer, readJsonFile } from "../flags.js";
 import { parseExperimentConfig, type ExperimentConfig } from "../../train/experiment-config.js";
 import { withOverrides } from "../../sim/config.js";
-import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
+import { createPlatformDqn, settleExploration, platformDqnCheckpoint, restorePlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from "../../io/checkpoint-dir.js";
 
@@ -88,7 +88,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     startEpisode = Number(bundle.meta.episodes ?? 0);
     process.stderr.write(`resuming from ${flags.resume}: ${startEpisode} episodes, ${pd.agent.decisions} decisions, ${pd.agent.updates} updates done\n`);
   } else {
-    pd = createPlatformDqn(exp.sim, flags.head as PlatformHead, exp.dqn, exp.training.agentSeed);
+    const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, exp.training.seeds, episodes);
+    pd = createPlatformDqn(exp.sim, flags.head as PlatformHead, hyper, exp.training.agentSeed);
   }
   mkdirSync(flags.out, { recursive: true });
   const logPath = join(flags.out, "metrics.jsonl");

@@ -7,8 +7,10 @@
  * - an MLP trunk (the WebAssembly kernels of src/core/nn) reads the user part of the state and
  *   outputs V(s), phi(s) (d values) and phi_g(s) (m values);
  * - x_a are the action's features (category, viewers, followers, ...) from an ActionTable, P a
- *   learned projection, e_a and b_a a learned per-action part (zero for a new action, so a
- *   streamer who debuted after training is scored from its features: cold start);
+ *   learned projection, e_a and b_a a learned per-action part. Both start at 0, and an action whose
+ *   b_a is still exactly 0 has never been trained on (the first update moves it): such an action
+ *   (a streamer who debuted after training) is scored with the mean e and b of the trained ones,
+ *   as the average streamer with its features, not as a streamer known to be worse (cold start);
  * - g(s, a) are pair features of the user and the action (follows it, watched it, how often, how
  *   recently), carried in the observation as a sketch of the user's K most relevant streamers;
  * - optionally (historyEmbeddings), the user's taste as the mean of learned embeddings F_h of the
@@ -104,6 +106,9 @@ export class FeatureQFunction implements QFunction {
   private readonly userIds: number;
   private readonly outSize: number;
 
+  /** The mean e_a (d) and b_a of the trained actions: the prior of an action never trained on. */
+  private priorE = new Float32Array(0);
+  private priorB = 0;
   /** P^T phi(s) of one row while acting. */
   private wRow = new Float32Array(0);
   /** Rows of E, F and G the current gradient touches (row index in units of d), and a flag per row. */
@@ -157,14 +162,12 @@ export class FeatureQFunction implements QFunction {
     this.headGrad = new Float32Array(this.head.length);
     this.paramCount = this.trunk.paramCount + this.head.length;
     this.actionEmbeddings = o.actionEmbeddings ?? true;
-    // Per-action embeddings start small (or stay 0 when off); the projection like a linear layer's default init.
-    for (let i = 0; i < A * d; i++) {
-      const r = 0.01 * o.rng.normal();
-      if (this.actionEmbeddings) this.head[i] = r;
-    }
+    // Per-action embeddings start at 0, which marks a streamer never trained on (see prior());
+    // the projection starts like a linear layer's default init.
     const bound = f > 0 ? 1 / Math.sqrt(f) : 0;
     for (let i = 0; i < d * f; i++) this.head[this.pOff + i] = o.rng.uniform(-bound, bound);
     this.phiRow = new Float32Array(d);
+    this.priorE = new Float32Array(d);
     this.wRow = new Float32Array(f);
     this.rowTouched = new Uint8Array(A + (this.head.length - this.fOff) / d);
     this.touchedRows = new Int32Array(this.rowTouched.length);
@@ -178,7 +181,9 @@ export class FeatureQFunction implements QFunction {
     const head = this.head, bOff = this.bOff, pOff = this.pOff, q = this.qBuf, X = this.table.features;
     const own = this.actionEmbeddings;
     const sketchBase = this.layout.userSize + this.layout.actionFeatureSize;
-    const phi = this.phiRow, w = this.wRow;
+    const phi = this.phiRow, w = this.wRow, priorE = this.priorE;
+    if (own) this.prior();
+    const priorB = this.priorB;
     for (let r = 0; r < batch; r++) {
       const o = r * O;
       const v = out[o];
@@ -197,12 +202,18 @@ export class FeatureQFunction implements QFunction {
           q[qRow + a] = -Infinity;
           continue;
         }
-        let s = v + head[bOff + a];
+        let s = v;
         const x = a * f;
         for (let j = 0; j < f; j++) s += w[j] * X[x + j];
         if (own) {
-          const e = a * d;
-          for (let k = 0; k < d; k++) s += phi[k] * head[e + k];
+          if (head[bOff + a] !== 0) {
+            s += head[bOff + a];
+            const e = a * d;
+            for (let k = 0; k < d; k++) s += phi[k] * head[e + k];
+          } else {
+            s += priorB;
+            for (let k = 0; k < d; k++) s += phi[k] * priorE[k];
+          }
         }
         q[qRow + a] = s;
       }
@@ -232,10 +243,14 @@ export class FeatureQFunction implements QFunction {
     const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
     const U = this.layout.userSize, K = this.layout.sketchSlots;
     this.outCopy.set(out.subarray(0, batch * O));
-    const head = this.head, pOff = this.pOff;
+    const head = this.head, pOff = this.pOff, own = this.actionEmbeddings;
+    if (own) this.prior();
     for (let r = 0; r < batch; r++) {
       const a = actions[r];
       if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
+      // An action never trained on is scored with the prior, as forward() does; its gradient goes to
+      // its own e_a and b_a, which from then on are its own.
+      const fresh = own && head[this.bOff + a] === 0;
       const row = r * this.obsSize;
       const o = r * O;
       // phi(s), kept in outCopy for the backward pass: the trunk's, plus the history part.
@@ -244,9 +259,9 @@ export class FeatureQFunction implements QFunction {
       const phi = this.outCopy;
       // psi(a) = e_a + P x_a with the features the action had when it was chosen.
       for (let j = 0; j < f; j++) this.xChosen[r * f + j] = obs[row + U + j];
-      let s = out[o] + head[this.bOff + a];
+      let s = out[o] + (fresh ? this.priorB : head[this.bOff + a]);
       for (let k = 0; k < d; k++) {
-        let p = head[a * d + k];
+        let p = fresh ? this.priorE[k] : head[a * d + k];
         for (let j = 0; j < f; j++) p += head[pOff + k * f + j] * obs[row + U + j];
         this.psiChosen[r * d + k] = p;
         s += phi[o + 1 + k] * p;
@@ -459,6 +474,21 @@ export class FeatureQFunction implements QFunction {
       const e = fOff + h * d;
       for (let c = 0; c < d; c++) dst[at + c] += w * head[e + c];
     }
+  }
+
+  /** The mean e_a and b_a over the trained actions (b_a not 0) into priorE, priorB; 0 when none is trained. */
+  private prior(): void {
+    const A = this.actions, d = this.embedding, head = this.head, bOff = this.bOff, pe = this.priorE;
+    pe.fill(0);
+    let n = 0, b = 0;
+    for (let a = 0; a < A; a++) {
+      if (head[bOff + a] === 0) continue;
+      n++;
+      b += head[bOff + a];
+      for (let k = 0; k < d; k++) pe[k] += head[a * d + k];
+    }
+    if (n > 0) for (let k = 0; k < d; k++) pe[k] /= n;
+    this.priorB = n > 0 ? b / n : 0;
   }
 
   /** Embedding rows are numbered E's (0 .. A-1), then F's, then G's; where row `id` starts in the head. */

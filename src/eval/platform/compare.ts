@@ -14,7 +14,7 @@ import type { SimSummary } from "../../sim/metrics.js";
 import type { SimPolicy } from "../../sim/policy.js";
 import { prepareBaselines, type TuningRecord } from "../../policies/baselines/tuning.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
-import { createPlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
+import { createPlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import type { ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
@@ -108,7 +108,8 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     for (const v of headDone.values()) d += v;
     progress(d);
   };
-  const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper: exp.dqn, agentSeed: exp.training.agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
+  const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes);
+  const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper, agentSeed: exp.training.agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
   let trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[];
   let prepared: ReturnType<typeof prepareBaselines>;
   if (o.parallel ?? true) {
@@ -122,7 +123,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     trained = [];
     for (const head of o.heads) {
       o.onStage?.(`training ${HEAD_LABEL[head]}`);
-      const pd = createPlatformDqn(exp.sim, head, exp.dqn, exp.training.agentSeed);
+      const pd = createPlatformDqn(exp.sim, head, hyper, exp.training.agentSeed);
       const points: TrainingPoint[] = [];
       await trainOnPlatforms(pd, { ...job(head), onPoint: (p) => { points.push(p); onPoint(head, p); } });
       trained.push({ head, pd, points });
@@ -138,11 +139,11 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
       name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned" as const,
       make: (_seed: number, p: Platform) => {
         if ((o.dqnEval ?? "frozen") === "frozen") return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
-        const copy = createPlatformDqn(exp.sim, t.head, exp.dqn, exp.training.agentSeed);
+        const copy = createPlatformDqn(exp.sim, t.head, hyper, exp.training.agentSeed);
         const params = t.pd.agent.online.exportParams();
         copy.agent.online.importParams(params);
         copy.agent.target.importParams(params);
-        copy.agent.continueAt(exp.dqn.explorationDecisions); // exploring at its final rate
+        copy.agent.continueAt(hyper.explorationDecisions); // exploring at its final rate
         return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", name: HEAD_NAME[t.head] });
       },
     })),

@@ -12,6 +12,7 @@ import type { EventColumns } from "./event-columns.js";
 import type { Recommendation } from "../model/recommender.js";
 import { RecommendationCollector } from "./recommendation-columns.js";
 import type { FromStore, ToStore } from "./store-protocol.js";
+import { stallTracer } from "../debug/stall-tracer.js";
 
 /** A batch once committed: its events, and each one's sequence number (0 for a duplicate id). */
 export interface CommittedBatch {
@@ -84,12 +85,14 @@ export class StoreClient {
   }
 
   flushRecommendations(): void {
+    const t0 = performance.now();
     if (this.recTimer !== null) clearTimeout(this.recTimer);
     this.recTimer = null;
     if (this.recommendations.count === 0 || this.dead !== null) return;
     const columns = this.recommendations.take();
     const { ts, modelVersion, items, propensity, q, explored, ends } = columns;
     this.worker.postMessage({ kind: "recommendations", columns } satisfies ToStore, [ts.buffer, modelVersion.buffer, items.buffer, propensity.buffer, q.buffer, explored.buffer, ends.buffer] as ArrayBuffer[]);
+    stallTracer.span("recLog", t0);
   }
 
   /** Writes what is queued, closes the database and stops the thread. */
@@ -114,7 +117,8 @@ export class StoreClient {
         this.opened?.resolve();
         this.opened = null;
         return;
-      case "appended":
+      case "appended": {
+        const t0 = performance.now();
         for (let i = 0; i < m.ids.length; i++) {
           const p = this.pending.get(m.ids[i]);
           if (p === undefined) continue;
@@ -126,7 +130,9 @@ export class StoreClient {
             p.reject(err as Error);
           }
         }
+        stallTracer.span("appended", t0);
         return;
+      }
       case "refused": {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);

@@ -28,13 +28,22 @@ interface Maker {
   obs(rng: Rng, batch: number, actions: Int32Array): Float32Array;
 }
 
+/** A feature head as after training: every action's e_a and b_a set (b_a never exactly 0), the last `extra` values too. */
+function trained(q: FeatureQFunction, seed: number, extra = 0): FeatureQFunction {
+  const p = q.exportParams(), r = new Rng(seed + 100), off = q.trunk.paramCount;
+  for (let i = off; i < off + A * 4 + A; i++) p[i] = 0.3 * r.normal() + (i >= off + A * 4 ? 0.5 : 0);
+  for (let i = p.length - extra; i < p.length; i++) p[i] = 0.5 * r.normal();
+  q.importParams(p);
+  return q;
+}
+
 const mlpObs = (size: number) => (rng: Rng, batch: number) => new Float32Array(batch * size).map(() => rng.normal());
 const makers: Maker[] = [
   { name: "linear", make: (seed) => new MlpQFunction(createQNetwork({ inputSize: 6, hidden: [9], actions: A, head: "linear" }, { rng: new Rng(seed), backend: "reference" })), obs: mlpObs(6) },
   { name: "dueling", make: (seed) => new MlpQFunction(createQNetwork({ inputSize: 6, hidden: [9], actions: A, head: "dueling" }, { rng: new Rng(seed), backend: "reference" })), obs: mlpObs(6) },
   {
     name: "feature",
-    make: (seed) => new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed) }),
+    make: (seed) => trained(new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed) }), seed),
     obs(rng, batch, actions) {
       const S = featureObsSize(layout);
       const o = new Float32Array(batch * S);
@@ -58,13 +67,7 @@ const makers: Maker[] = [
 // The feature head with history embeddings, its F (zero at the start) set at random so it counts.
 makers.push({
   name: "feature with history embeddings",
-  make(seed) {
-    const q = new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed), historyEmbeddings: true });
-    const p = q.exportParams(), r = new Rng(seed + 100);
-    for (let i = p.length - A * 4; i < p.length; i++) p[i] = 0.5 * r.normal();
-    q.importParams(p);
-    return q;
-  },
+  make: (seed) => trained(new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed), historyEmbeddings: true }), seed, A * 4),
   obs: makers[2].obs,
 });
 
@@ -72,13 +75,7 @@ makers.push({
 const userLayout: FeatureLayout = { ...layout, userIds: 3 };
 makers.push({
   name: "feature with user embeddings",
-  make(seed) {
-    const t = new FeatureQFunction({ layout: userLayout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed), historyEmbeddings: true });
-    const p = t.exportParams(), r = new Rng(seed + 200);
-    for (let i = p.length - (A + 3) * 4; i < p.length; i++) p[i] = 0.5 * r.normal();
-    t.importParams(p);
-    return t;
-  },
+  make: (seed) => trained(new FeatureQFunction({ layout: userLayout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(seed), historyEmbeddings: true }), seed, (A + 3) * 4),
   obs(rng, batch, actions) {
     const base = makers[2].obs(rng, batch, actions);
     const S = featureObsSize(layout), S2 = featureObsSize(userLayout);
@@ -214,4 +211,31 @@ test("feature head without action embeddings: the per-action part stays zero thr
   }
   const p = q.exportParams();
   for (let i = q.trunk.paramCount; i < q.trunk.paramCount + A * 4 + A; i++) assert.equal(p[i], 0, `per-action parameter ${i}`);
+});
+
+test("feature head: an action never trained on (b_a exactly 0) is scored with the mean e and b of the trained ones", () => {
+  const q = trained(new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(5) }), 5);
+  const obs = makers[2].obs(new Rng(6), 1, Int32Array.of(0));
+  for (let k = 0; k < layout.sketchSlots; k++) obs[layout.userSize + layout.actionFeatureSize + k * 3] = -1; // no pair terms
+  const before = q.forward(obs, 1).slice();
+  // Action 6 forgets its training (e and b back to 0): it now scores as the average trained action with its features.
+  const p = q.exportParams(), off = q.trunk.paramCount, d = 4;
+  const meanE = new Float64Array(d);
+  let meanB = 0;
+  for (let a = 0; a < A - 1; a++) {
+    meanB += p[off + A * d + a] / (A - 1);
+    for (let k = 0; k < d; k++) meanE[k] += p[off + a * d + k] / (A - 1);
+  }
+  const ownB = p[off + A * d + 6], ownE = Array.from(p.subarray(off + 6 * d, off + 7 * d));
+  p.fill(0, off + 6 * d, off + 7 * d);
+  p[off + A * d + 6] = 0;
+  q.importParams(p);
+  const after = q.forward(obs, 1).slice();
+  for (let a = 0; a < A - 1; a++) assert.ok(Math.abs(after[a] - before[a]) < 1e-6, `trained action ${a} unchanged`);
+  // Q_6 moved by (meanB - b_6) + <phi, meanE - e_6>; check through a second action-6-only change: phi is shared.
+  const chosen = new Float32Array(1);
+  q.forwardChosen(obs.map((v, i) => (i >= layout.userSize && i < layout.userSize + layout.actionFeatureSize ? table.features[6 * 3 + i - layout.userSize] : v)), Int32Array.of(6), 1, chosen);
+  assert.ok(Math.abs(chosen[0] - after[6]) < 1e-5, `forwardChosen ${chosen[0]} = forward ${after[6]} for a never-trained action`);
+  assert.ok(Math.abs(after[6] - before[6]) > 1e-4, "forgetting changed its score");
+  assert.ok(Number.isFinite(meanB) && ownB !== 0 && ownE.length === d);
 });
