@@ -12,6 +12,8 @@
  *     autocannon asks GET /v1/recommend?user=<random>&k=10 at a fixed `rate` for `duration`
  *     seconds: p50_ms and p99_ms, from the response times autocannon reports per request (sub-ms
  *     resolution; autocannon's own summary rounds to whole milliseconds and is shown beside);
+ *     then the same rate spread evenly (paced: one request every 1000 / rate ms, each timed from
+ *     when it was due): paced_p50_ms, paced_p99_ms (see paced() for how the two differ);
  *  3. the same for GET /healthz at the same rate, the reference: the service's own floor;
  *  4. a short search for the highest fixed rate whose p99 stays <= 5 ms: max_rps_p99_under_5ms.
  * Step 2 also reports the service's own latency histogram over the same window (request start to
@@ -20,16 +22,23 @@
  * whatever else the machine runs than latencies do: the service's main thread per request
  * (service_main_cpu_ms_per_request: what every request and event costs the thread that answers
  * them), all of the service's threads, and the load generators (this process with autocannon,
- * and the feedback sender), each as a share of one core.
+ * and the feedback sender), each as a share of one core; and how long the main thread waited,
+ * runnable, for a core (service_main_runqueue_wait_share, Linux schedstat): on a machine busy with
+ * other work this is where the latency tails come from, whatever the service does.
  * Rate limiting is off in the child (one client sends everything here).
  *
  * --soak runs step 2 for `soak-minutes` and samples the child's resident memory every 10 s: no
  * error, and memory flat within 10% after the first minute.
  *
+ * Experiments: LIVEQ_BENCH_NODE_FLAGS (Node flags for the service), LIVEQ_BENCH_CONFIG (JSON merged
+ * into its config), LIVEQ_BENCH_SERVICE_LOG (a file for its output), and LIVEQ_STALL_TRACE (passed
+ * on: the service's stall tracer, src/serve/debug/stall-tracer.ts).
+ *
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, get } from "node:http";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -52,7 +61,9 @@ const note = (line: string) => process.stderr.write(`${line}\n`);
 
 function startService(dir: string): Promise<{ child: ChildProcess; url: string }> {
   const config = join(dir, "config.json");
-  writeFileSync(config, JSON.stringify({ logLevel: "silent", rateLimit: false, catalogue: { slots: 8192 }, store: { fsync: true } }));
+  // LIVEQ_BENCH_CONFIG merges more config into the service's, for experiments (e.g. '{"learner":{"maxUpdatesPerSecond":1}}')
+  const extra = JSON.parse(process.env.LIVEQ_BENCH_CONFIG ?? "{}") as Record<string, unknown>;
+  writeFileSync(config, JSON.stringify({ logLevel: "silent", rateLimit: false, catalogue: { slots: 8192 }, store: { fsync: true }, ...extra }));
   // LIVEQ_BENCH_NODE_FLAGS adds Node flags to the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeFlags = (process.env.LIVEQ_BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
   const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--data", join(dir, "data"), "--port", "0", "--host", "127.0.0.1", "--token", TOKEN], {
@@ -60,8 +71,16 @@ function startService(dir: string): Promise<{ child: ChildProcess; url: string }
   });
   return new Promise((resolve, reject) => {
     let out = "", err = "";
+    // LIVEQ_BENCH_SERVICE_LOG copies the service's output to a file (e.g. with --trace-gc in LIVEQ_BENCH_NODE_FLAGS)
+    const log = process.env.LIVEQ_BENCH_SERVICE_LOG;
+    if (log !== undefined && log !== "") writeFileSync(log, "");
+    const keep = (d: Buffer) => {
+      if (log !== undefined && log !== "") appendFileSync(log, d);
+    };
+    child.stderr!.on("data", keep);
     child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
+      keep(d);
+      out = out.slice(-1000) + d.toString(); // the line with the address, whatever else is printed
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve({ child, url: m[1] });
     });
@@ -127,19 +146,31 @@ function cpuSeconds(pid: number, tid?: number): number {
     return NaN;
   }
 }
+/**
+ * Seconds a thread has waited, runnable, for a CPU so far (Linux schedstat: its run-queue delay;
+ * NaN elsewhere): time the service's main thread had work but no core to do it on.
+ */
+function runQueueSeconds(pid: number, tid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}
 /** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
 const CLOCK_TICKS = 100;
 
 /** CPU used by the service (main thread, all threads) and the load generators while `work` runs. */
-async function cpuDuring<T>(service: number, feedback: number, work: () => Promise<T>): Promise<{ result: T; seconds: number; main: number; service: number; generators: number }> {
+async function cpuDuring<T>(service: number, feedback: number, work: () => Promise<T>): Promise<{ result: T; seconds: number; main: number; mainWaiting: number; service: number; generators: number }> {
   const t0 = performance.now(), mine0 = process.cpuUsage();
-  const main0 = cpuSeconds(service, service), all0 = cpuSeconds(service), fb0 = cpuSeconds(feedback);
+  const main0 = cpuSeconds(service, service), all0 = cpuSeconds(service), fb0 = cpuSeconds(feedback), wait0 = runQueueSeconds(service, service);
   const result = await work();
   const mine = process.cpuUsage(mine0);
   return {
     result,
     seconds: (performance.now() - t0) / 1000,
     main: cpuSeconds(service, service) - main0,
+    mainWaiting: runQueueSeconds(service, service) - wait0,
     service: cpuSeconds(service) - all0,
     generators: (mine.user + mine.system) / 1e6 + (cpuSeconds(feedback) - fb0),
   };
@@ -177,6 +208,57 @@ async function load(url: string, path: (rng: Rng) => string, rate: number, secon
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
   };
+}
+
+/**
+ * GET requests at an even pace: one every 1000 / rate ms, over keep-alive connections, each timed
+ * from the moment it was due (so a stall also counts against the requests it delayed: no
+ * coordinated omission). autocannon's `overallRate` (load above) is a quota per second instead:
+ * each connection sends back to back until it has made its share of the second, then waits for
+ * the next, so the service sees the second's requests as a burst at the start of it, 10 in flight
+ * at a time; this measures the same rate spread evenly, as "1,000 requests per second" usually means.
+ */
+async function paced(url: string, path: (rng: Rng) => string, rate: number, seconds: number, seed: number): Promise<{ p50: number; p99: number; max: number; achievedRps: number; errors: number }> {
+  const rng = new Rng(seed);
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const base = new URL(url);
+  const times: number[] = [];
+  let errors = 0, inFlight = 0, sent = 0;
+  const interval = 1000 / rate, total = Math.round(rate * seconds);
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (sent === total && inFlight === 0) resolve();
+    };
+    const send = (due: number) => {
+      inFlight++;
+      const req = get({ host: base.hostname, port: base.port, path: path(rng), agent }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode === 200) times.push(performance.now() - due);
+          else errors++;
+          inFlight--;
+          finish();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        inFlight--;
+        finish();
+      });
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && t0 + sent * interval <= now) send(t0 + sent++ * interval);
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
+      else finish();
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times.at(-1) ?? NaN, achievedRps: times.length / elapsed, errors };
 }
 
 /**
@@ -298,6 +380,8 @@ async function main(): Promise<void> {
     const histogramAfter = await serverHistogram(url);
     const main = measured.result;
     note(`bench:serve: p50 ${main.p50.toFixed(3)} ms, p99 ${main.p99.toFixed(3)} ms (autocannon: ${main.autocannonP99} ms), ${main.achievedRps.toFixed(0)} req/s, errors ${main.errors + main.non2xx}`);
+    const even = await paced(url, recommendPath, RATE, DURATION, 6);
+    note(`bench:serve: paced (evenly spread) at ${RATE}/s: p50 ${even.p50.toFixed(3)} ms, p99 ${even.p99.toFixed(3)} ms, max ${even.max.toFixed(3)} ms, ${even.achievedRps.toFixed(0)} req/s, errors ${even.errors}`);
     const ref = await load(url, () => "/healthz", RATE, Math.max(3, Math.round(DURATION / 2)), 4);
     note(`bench:serve: reference GET /healthz at ${RATE}/s: p50 ${ref.p50.toFixed(3)} ms, p99 ${ref.p99.toFixed(3)} ms`);
 
@@ -356,6 +440,11 @@ async function main(): Promise<void> {
       errors: main.errors + main.non2xx,
       goal_p99_ms: 5,
       p99_goal_ratio: Number((main.p99 / 5).toFixed(3)),
+      paced_p50_ms: Number(even.p50.toFixed(3)),
+      paced_p99_ms: Number(even.p99.toFixed(3)),
+      paced_max_ms: Number(even.max.toFixed(3)),
+      paced_achieved_rps: Math.round(even.achievedRps),
+      paced_errors: even.errors,
       reference_healthz_p50_ms: Number(ref.p50.toFixed(3)),
       reference_healthz_p99_ms: Number(ref.p99.toFixed(3)),
       p99_vs_healthz: Number((main.p99 / ref.p99).toFixed(2)),
@@ -363,6 +452,7 @@ async function main(): Promise<void> {
       server_side_p99_bucket_ms: serverQuantileBound(histogramBefore, histogramAfter, 0.99),
       service_main_cpu_ms_per_request: Number(((measured.main * 1000) / (main.achievedRps * measured.seconds)).toFixed(3)),
       service_main_cpu_share: Number((measured.main / measured.seconds).toFixed(3)),
+      service_main_runqueue_wait_share: Number((measured.mainWaiting / measured.seconds).toFixed(3)),
       service_all_threads_cpu_share: Number((measured.service / measured.seconds).toFixed(3)),
       load_generators_cpu_share: Number((measured.generators / measured.seconds).toFixed(3)),
       max_rps_p99_under_5ms: lo,
