@@ -96,28 +96,74 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const ticks = exp.sim.days * 144;
   const evalRuns = o.evalSeeds.length * (o.heads.length + o.baselines.length);
   const total = o.heads.length * episodes * ticks + evalRuns * ticks;
-  let done = 0;
-  const progress = (d: number) => o.onProgress?.(Math.min(total, d), total);
-
-  // 1. Train the DQN heads (in worker threads, side by side) and 2. tune the baselines meanwhile.
+  // Progress: training ticks of every head plus evaluation ticks, which run side by side.
+  let trainDone = 0, evalDone = 0;
+  const progress = () => o.onProgress?.(Math.min(total, trainDone + evalDone), total);
   const headDone = new Map<PlatformHead, number>();
   const onPoint = (head: PlatformHead, p: TrainingPoint) => {
     o.onTrainingPoint?.(head, p);
     headDone.set(head, p.episode * ticks + p.tick);
-    let d = 0;
-    for (const v of headDone.values()) d += v;
-    progress(d);
+    trainDone = 0;
+    for (const v of headDone.values()) trainDone += v;
+    progress();
   };
   const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes);
   const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper, agentSeed: exp.training.agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
+  type Entry = { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy };
+  /** Runs one policy on every evaluation seed (a fresh policy per seed: runs are independent). */
+  const evaluate = (e: Entry): PolicyResult => {
+    const result: PolicyResult = { name: e.name, label: e.label, kind: e.kind, perSeed: {}, estimates: {} };
+    for (const seed of o.evalSeeds) {
+      const platform = new Platform(exp.sim, seed, { world: exp.training.world });
+      const policy = e.make(seed, platform);
+      const tracker = new ColdStartTracker(platform);
+      const base = evalDone;
+      while (!platform.done) {
+        const actions = platform.actions();
+        policy.act(platform, actions);
+        tracker.beforeStep(platform, actions);
+        const r = platform.step(actions);
+        tracker.afterStep(r);
+        policy.learn?.(r, platform);
+        evalDone = base + platform.tick;
+        progress();
+      }
+      evalDone = base + ticks;
+      const summary = platform.summary();
+      const parity = newStreamerParities(platform, tracker);
+      for (const m of COMPARED_METRICS) (result.perSeed[m.key] ??= []).push(m.read(summary, parity));
+    }
+    return result;
+  };
+  const baselineEntries = (prepared: ReturnType<typeof prepareBaselines>): Entry[] =>
+    prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) }));
+  const headEntry = (t: { head: PlatformHead; pd: PlatformDqn }): Entry => ({
+    name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned",
+    make: (_seed: number, p: Platform) => {
+      if ((o.dqnEval ?? "frozen") === "frozen") return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
+      const copy = createPlatformDqn(exp.sim, t.head, hyper, exp.training.agentSeed);
+      const params = t.pd.agent.online.exportParams();
+      copy.agent.online.importParams(params);
+      copy.agent.target.importParams(params);
+      copy.agent.continueAt(hyper.explorationDecisions); // exploring at its final rate
+      return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", name: HEAD_NAME[t.head] });
+    },
+  });
+
+  // 1. Train the DQN heads; 2. tune the baselines; 3. evaluate everything on the evaluation seeds.
+  // With worker threads, the baselines are tuned and evaluated here while the heads train.
   let trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[];
   let prepared: ReturnType<typeof prepareBaselines>;
+  let baselineResults: PolicyResult[];
+  const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
   if (o.parallel ?? true) {
     o.onStage?.(`training ${o.heads.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines`);
     const pending = o.heads.map((head) => trainInWorker(job(head), (p) => onPoint(head, p)).then((t) => ({ head, ...t })));
     // Let the workers start before the main thread gets busy with tuning.
     await new Promise((r) => setTimeout(r, 50));
     prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
+    o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating} while the DQN trains`);
+    baselineResults = baselineEntries(prepared).map(evaluate);
     trained = await Promise.all(pending);
   } else {
     trained = [];
@@ -130,48 +176,11 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     }
     o.onStage?.("tuning the baselines on the training seeds");
     prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
+    o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating}`);
+    baselineResults = baselineEntries(prepared).map(evaluate);
   }
-  done = o.heads.length * episodes * ticks;
-
-  // 3. Evaluate everything on the evaluation seeds.
-  const entries: { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy }[] = [
-    ...trained.map((t) => ({
-      name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned" as const,
-      make: (_seed: number, p: Platform) => {
-        if ((o.dqnEval ?? "frozen") === "frozen") return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
-        const copy = createPlatformDqn(exp.sim, t.head, hyper, exp.training.agentSeed);
-        const params = t.pd.agent.online.exportParams();
-        copy.agent.online.importParams(params);
-        copy.agent.target.importParams(params);
-        copy.agent.continueAt(hyper.explorationDecisions); // exploring at its final rate
-        return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", name: HEAD_NAME[t.head] });
-      },
-    })),
-    ...prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) })),
-  ];
-  const results: PolicyResult[] = entries.map((e) => ({ name: e.name, label: e.label, kind: e.kind, perSeed: {}, estimates: {} }));
-  o.onStage?.(`evaluating ${entries.length} policies on ${o.evalSeeds.length} evaluation seeds`);
-  for (const seed of o.evalSeeds) {
-    entries.forEach((e, k) => {
-      const platform = new Platform(exp.sim, seed, { world: exp.training.world });
-      const policy = e.make(seed, platform);
-      const tracker = new ColdStartTracker(platform);
-      const base = done;
-      while (!platform.done) {
-        const actions = platform.actions();
-        policy.act(platform, actions);
-        tracker.beforeStep(platform, actions);
-        const r = platform.step(actions);
-        tracker.afterStep(r);
-        policy.learn?.(r, platform);
-        progress(base + platform.tick);
-      }
-      done = base + ticks;
-      const summary = platform.summary();
-      const parity = newStreamerParities(platform, tracker);
-      for (const m of COMPARED_METRICS) (results[k].perSeed[m.key] ??= []).push(m.read(summary, parity));
-    });
-  }
+  o.onStage?.(`evaluating ${trained.length} DQN head${trained.length === 1 ? "" : "s"} ${evaluating}`);
+  const results: PolicyResult[] = [...trained.map((t) => evaluate(headEntry(t))), ...baselineResults];
   for (const r of results) {
     for (const m of COMPARED_METRICS) {
       const values = r.perSeed[m.key].filter((v) => Number.isFinite(v));
