@@ -58,15 +58,15 @@ const opts = program.opts<{ json?: boolean; users: string; streams: string; rate
 const USERS = Number(opts.users), STREAMS = Number(opts.streams), RATE = Number(opts.rate), DURATION = Number(opts.duration);
 const TOKEN = "bench-token-0123456789";
 const note = (line: string) => process.stderr.write(`${line}\n`);
+/** LIVEQ_BENCH_NODE_FLAGS: Node flags for the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+const NODE_FLAGS = (process.env.LIVEQ_BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
 
 function startService(dir: string): Promise<{ child: ChildProcess; url: string }> {
   const config = join(dir, "config.json");
   // LIVEQ_BENCH_CONFIG merges more config into the service's, for experiments (e.g. '{"learner":{"maxUpdatesPerSecond":1}}')
   const extra = JSON.parse(process.env.LIVEQ_BENCH_CONFIG ?? "{}") as Record<string, unknown>;
   writeFileSync(config, JSON.stringify({ logLevel: "silent", rateLimit: false, catalogue: { slots: 8192 }, store: { fsync: true }, ...extra }));
-  // LIVEQ_BENCH_NODE_FLAGS adds Node flags to the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const nodeFlags = (process.env.LIVEQ_BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--data", join(dir, "data"), "--port", "0", "--host", "127.0.0.1", "--token", TOKEN], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, "--import", "tsx", "src/cli/main.ts", "serve", "--config", config, "--data", join(dir, "data"), "--port", "0", "--host", "127.0.0.1", "--token", TOKEN], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
@@ -465,6 +465,7 @@ async function main(): Promise<void> {
       learner_updates_per_s: updatesPerSecond,
       replay_size: replay,
       model_version: version,
+      node_flags: NODE_FLAGS.join(" "),
       durability: "fsync per commit (SQLite WAL, synchronous=FULL)",
       cpus: cpus().length,
       load_average_1min: Number(loadavg()[0].toFixed(2)),

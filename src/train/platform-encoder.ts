@@ -37,8 +37,6 @@ export class PlatformEncoder {
    *   slots beyond the catalogue are never live.
    * @param table the action table to fill (the one a trained feature-head agent reads); a new one
    *   by default.
-   */
-  /**
    * @param userIds users with a learned embedding (feature head; 0 = none): the row then ends with
    *   the user's index, for those below it.
    */
