@@ -52,7 +52,7 @@ export type { ComparisonReportData, ComparisonHeadline, ComparisonSetting, Metri
 
 // --- the simulator: a live-streaming platform to learn in, its reference policies, calibration ---
 export { parseSimConfig, defaultSimConfig, withOverrides, describeSimConfig, categoryName, CONFIG_SPEC, CATEGORY_NAMES, SimConfigError, type SimConfig, type SimConfigInput, type ConfigParameter } from "./sim/config.js";
-export { Platform, SimActionError, type StepResult } from "./sim/platform.js";
+export { Platform, SimActionError, type StepResult, type PlatformOptions } from "./sim/platform.js";
 export { PlatformTruth, StreamAssessment } from "./sim/truth.js";
 export { ViewingLog } from "./sim/viewing-log.js";
 export { runPolicy, type SimPolicy, type RunOptions } from "./sim/policy.js";
@@ -72,7 +72,7 @@ export { createServer, buildApp, LiveService, serviceDqnConfig, parseServeConfig
 // --- training the shared multi-agent DQN on the platform, and the comparison -----------------------
 export { PlatformEncoder, type EncoderMode } from "./train/platform-encoder.js";
 export { platformBounds, type PlatformBounds } from "./train/platform-bounds.js";
-export { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
+export { createPlatformDqn, settleExploration, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
 export { parseExperimentConfig, type ExperimentConfig } from "./train/experiment-config.js";
 export { trainOnPlatforms, type TrainingPoint, type TrainOptions, type TrainResult } from "./train/platform-trainer.js";
 export { trainInWorker, type TrainedDqn } from "./train/parallel-training.js";
