@@ -93,18 +93,29 @@ export function gridPoints(grid: BaselineGrid): BaselineParams[] {
   return points;
 }
 
+type PlanOptions = Pick<TuningOptions, "trainSeeds" | "grids" | "tuneSeeds" | "world">;
+
+/** How one policy is tuned: its grid, the seeds the grid is searched on, and what carries to evaluation. */
+function tuningPlan(name: string, options: PlanOptions) {
+  const spec = baselineSpec(name);
+  const grid = options.grids?.[name] ?? spec.grid;
+  const seeds = [...options.trainSeeds];
+  // The grid is searched on the first few training seeds; a learner then goes on over the rest.
+  const tuneSeeds = seeds.slice(0, Math.max(1, options.tuneSeeds ?? TUNE_SEEDS));
+  /** Learns from logged viewings of the evaluation's world (POP, BPR-MF with a world). */
+  const logs = spec.learnsFromLog && options.world !== undefined;
+  /** What it learns on training seeds carries to evaluation (a warm start or a log). */
+  const goesOn = spec.warmStarts || logs;
+  return { spec, grid, seeds, tuneSeeds, logs, goesOn, tuned: Object.keys(grid).length > 0 };
+}
+
 /** Runs needed to tune `names` (for a progress bar's total). */
-export function tuningRuns(names: readonly string[], options: Pick<TuningOptions, "trainSeeds" | "grids" | "tuneSeeds" | "world">): number {
+export function tuningRuns(names: readonly string[], options: PlanOptions): number {
   let runs = 0;
-  const all = options.trainSeeds.length;
-  const tune = Math.min(all, Math.max(1, options.tuneSeeds ?? TUNE_SEEDS));
   for (const name of names) {
-    const spec = baselineSpec(name);
-    const grid = options.grids?.[name] ?? spec.grid;
-    const n = gridPoints(grid).length;
-    const goesOn = spec.warmStarts || (spec.learnsFromLog && options.world !== undefined);
-    if (Object.keys(grid).length > 0 || goesOn) runs += n * tune;
-    if (goesOn) runs += all - tune;
+    const { grid, seeds, tuneSeeds, goesOn, tuned } = tuningPlan(name, options);
+    if (tuned || goesOn) runs += gridPoints(grid).length * tuneSeeds.length;
+    if (goesOn) runs += seeds.length - tuneSeeds.length;
   }
   return runs;
 }
@@ -127,18 +138,12 @@ export function prepareBaselines(names: readonly string[], options: TuningOption
 }
 
 function prepareOne(name: string, options: TuningOptions, counter: { done: number; total: number }): PreparedBaseline {
-  const spec = baselineSpec(name);
-  const grid = options.grids?.[name] ?? spec.grid;
-  const seeds = [...options.trainSeeds];
-  // The grid is searched on the first few training seeds; the winner then goes on over the rest.
-  const tuneSeeds = seeds.slice(0, Math.max(1, options.tuneSeeds ?? TUNE_SEEDS));
-  const tuned = Object.keys(grid).length > 0;
+  const { spec, grid, seeds, tuneSeeds, logs, goesOn, tuned } = tuningPlan(name, options);
   const results: GridPointResult[] = [];
   let best = -1;
   let warmStart: LinearUcbModel | undefined;
   let trainingLog: Interactions | undefined;
   const world = options.world;
-  const logs = spec.learnsFromLog && world !== undefined;
   const platformFor = (seed: number) =>
     world === undefined ? new Platform(options.config, seed) : new Platform(options.config, seed, { world, withholdNewcomers: true });
   /** Runs `policy` (a learner from logs: a fresh one from the logs so far) on `seed`; returns the policy that ran. */
@@ -154,7 +159,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   };
   let bestPolicy: SimPolicy | null = null;
   let bestLogged: Interactions[] = [];
-  if (tuned || spec.warmStarts || logs) {
+  if (tuned || goesOn) {
     for (const point of gridPoints(grid)) {
       let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point });
       const perSeed: number[] = [];
@@ -170,7 +175,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
     }
   }
   // The winner goes on over the other training seeds (learning on, logging on).
-  if (bestPolicy !== null && (spec.warmStarts || logs)) {
+  if (bestPolicy !== null && goesOn) {
     for (const seed of seeds.slice(tuneSeeds.length)) bestPolicy = runOn(bestPolicy, results[best].params, seed, bestLogged, []);
     if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) warmStart = bestPolicy.snapshot();
     if (logs) trainingLog = concatInteractions(bestLogged);
