@@ -18,17 +18,18 @@
  * the next tick with at least one decision; that batch's observations are built when first read.
  *
  * Everything is held in typed arrays sized once at construction (users, streamers, observation
- * and result buffers), so a step allocates nothing per decision. Randomness comes from one seeded
- * stream per concern (Rng.derive), so a seed and a config fix the run bit for bit, and changing a
- * policy does not shift the draws of, say, the streamers' schedules.
+ * and result buffers), so a step allocates nothing per decision; the views of them it hands out
+ * (deciding, observations, actions, results) are made only when read (prefix-view.ts).
+ * Randomness comes from one seeded stream per concern (Rng.derive), so a seed and a config fix the
+ * run bit for bit, and changing a policy does not shift the draws of, say, the streamers' schedules.
  *
  * The hot path (bench/sim.ts) is shaped for speed without changing a single result: functions of
  * whole numbers come from exact tables (tables.ts), comparisons of a uniform draw with exp, cos or
  * the logistic are settled from bounds and computed only near the threshold (watch.ts eventHappens,
  * effects/satisfaction.ts churns, cosine-table.ts, choice.ts accepts), uniform draws are read from
- * buffers (uniform-buffer.ts), each tick's users are touched in a short loop before their events
- * are handled (their rows are rarely in cache, and misses in such a loop overlap), as are the
- * history entries a batch's decisions will read, fatigue recovers as a user joins the batch
+ * buffers (uniform-buffer.ts), each tick's users are touched in short, branch-free loops before
+ * their events are handled (their rows are rarely in cache, and misses in such a loop overlap),
+ * as are the history entries a batch's decisions will read, fatigue recovers as a user joins the batch
  * (while their state is in cache), whole-number sizes from the config are kept as int32 (so index
  * arithmetic stays in integers), and step() is split into small methods for V8's sake (see step).
  */
@@ -49,6 +50,7 @@ import { giftFactor, pressureEffect, satisfactionFactor, type PressureEffect } f
 import { socialProof, socialProofEffect, type SocialProofEffect } from "./effects/social-proof.js";
 import { MetricsRecorder, type SimSummary } from "./metrics.js";
 import { PlatformTruth } from "./truth.js";
+import { PrefixView } from "./prefix-view.js";
 import { ViewingLog } from "./viewing-log.js";
 import {
   PAIR_FEATURE_SIZE, clockFeatures, streamFeatureNames, streamFeatureSize, userFeatureNames, userFeatureSize,
@@ -107,6 +109,48 @@ export interface StepResult {
   readonly sessionEnded: Uint8Array;
   /** 1 if the user leaves the platform for good after this decision. */
   readonly churned: Uint8Array;
+}
+
+/** The buffers behind step results, one entry per decision of the batch. */
+interface ResultBuffers {
+  readonly users: Int32Array;
+  readonly chosen: Int32Array;
+  readonly reward: Float64Array;
+  readonly minutes: Float64Array;
+  readonly events: Uint8Array;
+  readonly sessionEnded: Uint8Array;
+  readonly churned: Uint8Array;
+}
+
+type ResultViews = { readonly [K in keyof ResultBuffers]: PrefixView<ResultBuffers[K]> };
+
+/**
+ * The StepResult that step returns: its arrays are views of the platform's result buffers, made
+ * when first read (a policy that learns nothing reads none of them; see prefix-view.ts).
+ */
+class StepResultView implements StepResult {
+  constructor(readonly tick: number, readonly n: number, private readonly views: ResultViews) {}
+  get users(): Int32Array {
+    return this.views.users.of(this.n);
+  }
+  get chosen(): Int32Array {
+    return this.views.chosen.of(this.n);
+  }
+  get reward(): Float64Array {
+    return this.views.reward.of(this.n);
+  }
+  get minutes(): Float64Array {
+    return this.views.minutes.of(this.n);
+  }
+  get events(): Uint8Array {
+    return this.views.events.of(this.n);
+  }
+  get sessionEnded(): Uint8Array {
+    return this.views.sessionEnded.of(this.n);
+  }
+  get churned(): Uint8Array {
+    return this.views.churned.of(this.n);
+  }
 }
 
 /** How a platform is set up beyond its config: which world it is, and who is in it. */
@@ -183,14 +227,14 @@ export class Platform {
   readonly liveRow: Int32Array;
   private readonly streamObsBuf: Float32Array;
   private readonly actionBuf: Int32Array;
-  private views: { deciding: Int32Array; userObs: Float32Array; live: Int32Array; streamObs: Float32Array; actions: Int32Array } = {
-    deciding: new Int32Array(0), userObs: new Float32Array(0), live: new Int32Array(0), streamObs: new Float32Array(0), actions: new Int32Array(0),
+  /** The views of the batch buffers handed out (made on first use in a tick: see prefix-view.ts). */
+  private readonly views: {
+    deciding: PrefixView<Int32Array>; userObs: PrefixView<Float32Array>; live: PrefixView<Int32Array>; streamObs: PrefixView<Float32Array>; actions: PrefixView<Int32Array>;
   };
 
   // --- step results ---
-  private readonly res: {
-    users: Int32Array; chosen: Int32Array; reward: Float64Array; minutes: Float64Array; events: Uint8Array; sessionEnded: Uint8Array; churned: Uint8Array;
-  };
+  private readonly res: ResultBuffers;
+  private readonly resultViews: ResultViews;
 
   // --- model parameters ---
   private readonly wInterest: number;
@@ -208,6 +252,8 @@ export class Platform {
   /** @internal */ readonly pressureFx: PressureEffect;
   /** @internal */ readonly watch: WatchModel;
   private readonly minReturnTicks: number;
+  /** Amplitude of the users' daily rhythm (config.user.dailyRhythm). */
+  private readonly rhythm: number;
   private readonly endBase: number;
   private readonly endPerDecision: number;
   private readonly endAfterDecline: number;
@@ -229,7 +275,10 @@ export class Platform {
   private readonly pendingJoins: Int32Array;
   private readonly baseMatch: Float64Array;
   private readonly chosenSlot: Int32Array;
-  /** The history entries findEntries leaves for touchEntries to touch. */
+  /**
+   * Scratch of the touch passes: the history entries findEntries leaves for touchEntries, and the
+   * users takeBucket sorts for touching.
+   */
   private readonly touchAt: Int32Array;
   private readonly slateUtility: Float64Array;
   private readonly slateScratch: Float64Array;
@@ -306,6 +355,7 @@ export class Platform {
     this.pressureFx = pressureEffect(config);
     this.watch = watchModel(config);
     this.minReturnTicks = config.user.minReturnMinutes / TICK_MINUTES;
+    this.rhythm = config.user.dailyRhythm;
     this.endBase = config.session.endBase;
     this.endPerDecision = config.session.endPerDecision;
     this.endAfterDecline = config.session.endAfterDecline;
@@ -333,9 +383,17 @@ export class Platform {
     this.liveRow = new Int32Array(S).fill(-1);
     this.streamObsBuf = new Float32Array(S * this.streamFeatureSize);
     this.actionBuf = new Int32Array(U * K);
-    this.res = {
+    this.views = {
+      deciding: new PrefixView(this.decidingBuf), userObs: new PrefixView(this.userObsBuf), live: new PrefixView(this.liveBuf),
+      streamObs: new PrefixView(this.streamObsBuf), actions: new PrefixView(this.actionBuf),
+    };
+    const res = (this.res = {
       users: new Int32Array(U), chosen: new Int32Array(U), reward: new Float64Array(U), minutes: new Float64Array(U),
       events: new Uint8Array(U), sessionEnded: new Uint8Array(U), churned: new Uint8Array(U),
+    });
+    this.resultViews = {
+      users: new PrefixView(res.users), chosen: new PrefixView(res.chosen), reward: new PrefixView(res.reward), minutes: new PrefixView(res.minutes),
+      events: new PrefixView(res.events), sessionEnded: new PrefixView(res.sessionEnded), churned: new PrefixView(res.churned),
     };
     this.pendingJoins = new Int32Array(S);
     this.baseMatch = new Float64Array(U);
@@ -358,12 +416,12 @@ export class Platform {
   }
   /** The users who need a decision now (a view, valid until step). */
   get deciding(): Int32Array {
-    return this.views.deciding;
+    return this.views.deciding.of(this.nDecidingNow);
   }
   /** Their features, nDeciding x userFeatureSize, row i for deciding[i] (built on first use in a tick). */
   get userObservations(): Float32Array {
     if (!this.userObsReady) this.buildUserObservations();
-    return this.views.userObs;
+    return this.views.userObs.of(this.nDecidingNow * this.userFeatureSize);
   }
   /** Streams live now. */
   get nLive(): number {
@@ -371,16 +429,16 @@ export class Platform {
   }
   /** The streamers live now (in no particular order; liveRow[s] is the row of s). */
   get liveStreams(): Int32Array {
-    return this.views.live;
+    return this.views.live.of(this.nLiveNow);
   }
   /** Their features, nLive x streamFeatureSize, row j for liveStreams[j] (see liveRow; built on first use in a tick). */
   get streamObservations(): Float32Array {
     if (!this.streamObsReady) this.buildStreamObservations();
-    return this.views.streamObs;
+    return this.views.streamObs.of(this.nLiveNow * this.streamFeatureSize);
   }
   /** A buffer of nDeciding x slateSize actions for this batch (row i: the slate for deciding[i]). */
   actions(): Int32Array {
-    return this.views.actions;
+    return this.views.actions.of(this.nDecidingNow * this.slateSize);
   }
   /** Day of the current tick. */
   get day(): number {
@@ -446,7 +504,6 @@ export class Platform {
     if (this.done) throw new SimActionError(`step: the run is over (it lasts ${this.config.days} days)`);
     this.validate(actions, users);
     const n = this.nDecidingNow, K = this.slateSize, t = this.tick;
-    const res = this.res;
     // Each phase is a method with one loop, and each decision's work a method of its own. V8
     // optimises a method with a fixed budget of inlined code, so one loop holding all of it would
     // leave the small helpers it calls, the random draws included, as calls; and a hot loop is
@@ -461,12 +518,7 @@ export class Platform {
     this.experienceAll(n, t);
     this.commitJoins(n);
 
-    const result: StepResult = {
-      tick: t, n,
-      users: res.users.subarray(0, n), chosen: res.chosen.subarray(0, n), reward: res.reward.subarray(0, n),
-      minutes: res.minutes.subarray(0, n), events: res.events.subarray(0, n),
-      sessionEnded: res.sessionEnded.subarray(0, n), churned: res.churned.subarray(0, n),
-    };
+    const result = new StepResultView(t, n, this.resultViews);
     this.advance();
     return result;
   }
@@ -759,7 +811,6 @@ export class Platform {
           this.liveRow[this.liveBuf[j]] = -1;
         }
         this.nLiveNow = 0;
-        this.refreshViews();
         return;
       }
       while (U.active < this.userLimit && U.get(U.active, ARRIVAL) <= t) this.schedule(U.active++, EVENT_SESSION_START, t);
@@ -851,19 +902,24 @@ export class Platform {
   /**
    * Takes the users of tick t's bucket into firingBuf and returns how many, touching each user's
    * state on the way (see UserTable.touch): the users come in no useful order and their rows are
-   * rarely in cache, and in this short loop of independent reads the processor fetches many at
-   * once, where handling the events (and the decisions that follow) would stall on each in turn.
-   * A user whose session ends needs fewer lines (UserTable.touchEnding); the kind of each event is
-   * read from a small array that stays in cache. (The sum is kept in a field from inside the loop,
-   * so that nothing but the return follows it: see step on why.)
+   * rarely in cache, and in a short loop of independent reads the processor fetches many at once,
+   * where handling the events (and the decisions that follow) would stall on each in turn. A user
+   * whose session ends needs fewer lines (UserTable.touchEnding). The users are first sorted by
+   * that into touchAt (from the front and from the back), so that each touch loop runs without a
+   * branch: a mispredicted branch would discard the reads already in flight behind it. (The sum is
+   * kept in a field, and each loop ends its method: see step on why.)
    */
   private takeBucket(t: number): number {
-    const U = this.users, q = this.queue, firing = this.firingBuf, kinds = U.pendingEvent;
-    let n = 0;
+    const q = this.queue, firing = this.firingBuf, order = this.touchAt, kinds = this.users.pendingEvent;
+    let n = 0, front = 0, back = order.length;
     for (let u = q.take(t); u >= 0; u = q.after(u)) {
       firing[n++] = u;
-      this.prefetchSink += kinds[u] === EVENT_WATCH_END_LEAVE ? U.touchEnding(u) : U.touch(u);
+      if (kinds[u] === EVENT_WATCH_END_LEAVE) order[--back] = u;
+      else order[front++] = u;
     }
+    this.prefetchSink += this.users.touchAll(order, 0, front);
+    this.prefetchSink += this.metrics.touchUsers(order, 0, front);
+    this.prefetchSink += this.users.touchAllEnding(order, back, order.length);
     return n;
   }
 
@@ -903,7 +959,7 @@ export class Platform {
    */
   private nextSessionStart(u: number, t: number): number {
     const U = this.users, S = this.streamers;
-    const amp = this.config.user.dailyRhythm;
+    const amp = this.rhythm;
     const r = u * USER_RECORD;
     const ratePerTick = (U.rec[r + SESSION_RATE] / TICKS_PER_DAY) * returnRateFactor(U.rec[r + SATISFACTION], this.satisfactionFx);
     const maxRate = ratePerTick * (1 + amp);
@@ -943,7 +999,6 @@ export class Platform {
   private observe(): void {
     this.userObsReady = false;
     this.streamObsReady = false;
-    this.refreshViews();
   }
 
   /** User u's fatigue recovers to tick t. */
@@ -964,17 +1019,6 @@ export class Platform {
     const t = this.tick, SF = this.streamFeatureSize;
     for (let j = 0; j < this.nLiveNow; j++) writeStreamFeatures(this.streamers, this.categories, this.liveBuf[j], t, this.streamObsBuf, j * SF);
     this.streamObsReady = true;
-  }
-
-  private refreshViews(): void {
-    const n = this.nDecidingNow, L = this.nLiveNow;
-    this.views = {
-      deciding: this.decidingBuf.subarray(0, n),
-      userObs: this.userObsBuf.subarray(0, n * this.userFeatureSize),
-      live: this.liveBuf.subarray(0, L),
-      streamObs: this.streamObsBuf.subarray(0, L * this.streamFeatureSize),
-      actions: this.actionBuf.subarray(0, n * this.slateSize),
-    };
   }
 
   /**

@@ -288,6 +288,20 @@ export class UserTable {
       + (this.followCapacity > 0 ? this.followList[u * this.followCapacity] : 0);
   }
 
+  /** touch for each user in users[from .. to-1]; returns the sum of what it read. */
+  touchAll(users: Int32Array, from: number, to: number): number {
+    let sink = 0;
+    for (let i = from; i < to; i++) sink += this.touch(users[i]);
+    return sink;
+  }
+
+  /** touchEnding for each user in users[from .. to-1]; returns the sum of what it read. */
+  touchAllEnding(users: Int32Array, from: number, to: number): number {
+    let sink = 0;
+    for (let i = from; i < to; i++) sink += this.touchEnding(users[i]);
+    return sink;
+  }
+
   /**
    * The history entry that addHistory(u, ...) would fill next, or, when the table is full, the one
    * it would look at first.
