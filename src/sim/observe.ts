@@ -4,8 +4,8 @@
  * quality, satisfaction, fatigue):
  *
  * - user features, one row per user who needs a decision (time, session context, history);
- * - stream features, one row per live stream (category, time live, viewers, followers, age,
- *   the mean watch time and the gifts per viewing the platform has logged for the streamer);
+ * - stream features, one row per live stream (category, time live, viewers, followers, the mean
+ *   watch time and the gifts per viewing the platform has logged for the streamer);
  * - pair features for (user, stream): follows it, watched it, how often, how recently.
  *
  * All values are scaled to roughly [0, 1] (or [-1, 1] for the clock).
@@ -22,7 +22,11 @@ const USER_BASE_FEATURES = [
   "session_decisions", "session_minutes", "last_minutes", "last_declined",
   "follows", "distinct_streamers", "days_on_platform", "days_since_last_session", "first_session",
 ] as const;
-const STREAM_BASE_FEATURES = ["hours_live", "viewers", "followers", "streamer_age", "logged_mean_minutes", "logged_gifts_per_viewing"] as const;
+// No "streamer age": learners train on weeks without newcomers (the evaluation meets them as new),
+// so an age feature is constant in training and its learned weight, a bias in disguise, swings
+// every newcomer's score at evaluation (a trained DQN ranked every newcomer last, far below all
+// established streamers). A newcomer shows as what it is: a stream with few followers and viewings.
+const STREAM_BASE_FEATURES = ["hours_live", "viewers", "followers", "logged_mean_minutes", "logged_gifts_per_viewing"] as const;
 /** Names of the pair features, in order. */
 export const PAIR_FEATURES = ["follows", "watched", "past_viewings", "recency"] as const;
 
@@ -90,9 +94,8 @@ export function writeStreamFeatures(streamers: StreamerTable, categories: number
   out[o] = Math.min((t - streamers.liveStart[s]) / TICKS_PER_HOUR / 6, 2);
   out[o + 1] = Math.log1p(streamers.viewers[s]) / 6;
   out[o + 2] = Math.log1p(streamers.followers[s]) / 8;
-  out[o + 3] = streamers.isNew(s) ? Math.min((t - streamers.debutTick[s]) / TICKS_PER_DAY, 30) / 30 : 1;
-  out[o + 4] = (streamers.minutesWatched[s] + PRIOR_VIEWINGS * PRIOR_MINUTES) / (streamers.viewings[s] + PRIOR_VIEWINGS) / 60;
-  out[o + 5] = Math.min(1, (streamers.gifts[s] + PRIOR_VIEWINGS * PRIOR_GIFTS) / (streamers.viewings[s] + PRIOR_VIEWINGS) * 5);
+  out[o + 3] = (streamers.minutesWatched[s] + PRIOR_VIEWINGS * PRIOR_MINUTES) / (streamers.viewings[s] + PRIOR_VIEWINGS) / 60;
+  out[o + 4] = Math.min(1, (streamers.gifts[s] + PRIOR_VIEWINGS * PRIOR_GIFTS) / (streamers.viewings[s] + PRIOR_VIEWINGS) * 5);
 }
 
 /** Writes the pair features of a user and a streamer at tick t, given the user's history entry for it (-1 if none). */

@@ -757,6 +757,21 @@ export class Platform {
   }
 
   /**
+   * The terms of evaluate(u, s) that only this user and this streamer share: their latent tastes'
+   * match (wLatent x <taste_u, taste_s>) and the pair's own idiosyncratic appeal (wIdio x noise).
+   * Nothing observable about either of them alone predicts these: a recommender learns them only
+   * from this user's feedback on this streamer, or on streamers like it (the partial oracles of
+   * src/policies/reference/myopic-oracle.ts take them out to show how much they are worth).
+   * @internal hidden truth
+   */
+  pairTerms(u: number, s: number): { latent: number; idiosyncratic: number } {
+    const U = this.users, S = this.streamers, D = S.dims, vec = U.vec, st = S.taste;
+    let dot = 0;
+    for (let d = 0, a = U.tasteAt(u), b = s * D; d < D; d++) dot += vec[a + d] * st[b + d];
+    return { latent: this.wLatent * dot, idiosyncratic: this.wIdio * pairNoise(u, s, this.noiseSalt) };
+  }
+
+  /**
    * The part of user u's utility for stream s that does not depend on viewers: taste, quality and
    * familiarity, minus fatigue. Leaves u's history slot for s in evSlot and the value in evBase.
    * @internal hidden truth

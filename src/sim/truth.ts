@@ -11,6 +11,14 @@ import { TICKS_PER_DAY, TICK_MINUTES } from "./time.js";
 import { PATIENCE, SATISFACTION, SESSION_DECISIONS, SESSION_RATE } from "./users.js";
 import { ExpectedWatch, expectedWatch } from "./watch.js";
 
+/**
+ * What an oracle knows of a user's taste for a streamer: "everything"; "tastes" (all but the pair's
+ * idiosyncratic appeal); "interests" (the user's category interests, the streamer's quality,
+ * familiarity and fatigue, but neither the latent tastes' match nor the pair's own appeal: what
+ * could be learned about the user and the streamer each on their own). See Platform.pairTerms.
+ */
+export type OracleKnowledge = "everything" | "tastes" | "interests";
+
 /** What a stream is really worth to a user now (hidden truth); see PlatformTruth.assess. */
 export class StreamAssessment extends ExpectedWatch {
   /** Utility as the user sees it (choice model): taste, quality, familiarity, social proof, minus fatigue. */
@@ -39,13 +47,21 @@ export class PlatformTruth {
 
   /**
    * Everything the user of decision i would get from stream s, if `joining` other users join s in
-   * this tick too: utility, and the expected minutes, events and reward of watching it. Returns a
-   * reused object: read it before the next call.
+   * this tick too: utility, and the expected minutes, events and reward of watching it, as an
+   * oracle that `knows` so much would estimate them. Returns a reused object: read it before the
+   * next call.
    */
-  assess(i: number, s: number, joining = 0): StreamAssessment {
+  assess(i: number, s: number, joining = 0, knows: OracleKnowledge = "everything"): StreamAssessment {
     const p = this.p, U = p.users, S = p.streamers, a = this.a;
     const u = p.userOf(i);
-    const base = p.evaluate(u, s);
+    let base = p.evaluate(u, s);
+    if (knows !== "everything") {
+      // A term it does not know is taken at its mean over pairs, 0 (the pair noise is centred and
+      // tastes are drawn around the origin): the same for every stream, so it ranks by what it knows.
+      const t = p.pairTerms(u, s);
+      base -= t.idiosyncratic;
+      if (knows === "interests") base -= t.latent;
+    }
     const entry = U.findHistory(u, s);
     const canFollow = (entry < 0 || !U.historyFollowed(entry)) && U.canFollowMore(u);
     a.utility = base + p.socialProofOf(s);

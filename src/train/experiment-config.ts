@@ -16,6 +16,7 @@ export const dqnHyperSchema = z
     historyEmbeddings: z.boolean(),
     userEmbeddings: z.boolean(),
     sketchSlots: z.number().int().min(0).max(256),
+    coldStartBonus: z.number().min(0).max(10),
     gamma: z.number().min(0).max(1),
     nStep: z.number().int().min(1).max(20),
     doubleDqn: z.boolean(),
@@ -34,19 +35,42 @@ export const dqnHyperSchema = z
 
 export const trainingSchema = z
   .object({
-    /** Simulated runs (each `sim.days` long) to train on. */
-    episodes: pos.default(4),
+    /**
+     * Days of this world's past to train on (the DQN) and learn from (the baselines): the training
+     * runs are seeds 1, 2, ..., as many runs of `sim.days` as make at least this many days. So the
+     * history a learner gets is the same length whatever the length of one run (half the days a
+     * run, twice the runs), as a platform trains on its last months of logs. 280 days (40 weeks):
+     * on validation weeks the DQN earned more from twice the 140 days with half the updates per
+     * decision (the same training time) than from more updates on less data.
+     */
+    days: pos.max(100_000).default(280),
+    /** Simulated runs (each `sim.days` long) to train on; default: one per training seed. */
+    episodes: pos.optional(),
     /**
      * The world trained in and evaluated in: one platform (its streamers and users, with their
      * hidden tastes), as a recommender is trained on its own platform's past and serves its future.
      */
     world: z.number().int().default(0),
-    /** Seeds of the training runs: the same world on other days (held apart from evaluation seeds). */
-    seeds: z.array(z.number().int()).min(1).default([1, 2, 3, 4]),
+    /**
+     * Seeds of the training runs: the same world on other days (held apart from evaluation seeds).
+     * Default: 1, 2, ... enough for `days` (see above).
+     */
+    seeds: z.array(z.number().int()).min(1).optional(),
     /** Seed of the agent (weights, exploration, replay sampling). */
     agentSeed: z.number().int().default(1),
   })
   .strict();
+
+/**
+ * The training runs of an experiment, given its platform (call it after any override of
+ * `sim.days`): the seeds as given, else 1 .. ceil(training.days / sim.days); one episode per seed
+ * unless `training.episodes` says otherwise (the seeds are then taken in turn).
+ */
+export function trainingRuns(exp: ExperimentConfig): { seeds: number[]; episodes: number } {
+  const t = exp.training;
+  const seeds = t.seeds ? [...t.seeds] : Array.from({ length: Math.ceil(t.days / exp.sim.days) }, (_, i) => i + 1);
+  return { seeds, episodes: t.episodes ?? seeds.length };
+}
 
 export interface ExperimentConfig {
   sim: SimConfig;

@@ -27,6 +27,12 @@ export interface PlatformDqnHyper {
   /** Learn an embedding per user of the world (what is known of them from the training runs). */
   readonly userEmbeddings: boolean;
   readonly sketchSlots: number;
+  /**
+   * Feature head, serving: a streamer never trained on (a newcomer) is scored as the average
+   * trained streamer with its features, raised by this many standard deviations of the user's
+   * scores (FeatureQFunction.greedy); 0 = no optimism.
+   */
+  readonly coldStartBonus: number;
   readonly gamma: number;
   readonly nStep: number;
   readonly doubleDqn: boolean;
@@ -48,11 +54,12 @@ export interface PlatformDqnHyper {
 
 export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   hidden: [128, 64],
-  embedding: 32,
+  embedding: 64,
   actionEmbeddings: true,
   historyEmbeddings: true,
   userEmbeddings: true,
   sketchSlots: 16,
+  coldStartBonus: 0.5,
   gamma: 0.9,
   nStep: 1,
   doubleDqn: true,
@@ -64,7 +71,7 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   explorationShare: 0.5,
   epsilonEnd: 0.05,
   learningStarts: 2_000,
-  trainEvery: 4,
+  trainEvery: 8,
 };
 
 /** A platform DQN: the agent, and how to encode a platform of its config for it. */
@@ -106,7 +113,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     maxAgents: bounds.agents,
     network:
       head === "feature"
-        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, layout: probeEncoder.layout }
+        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, layout: probeEncoder.layout }
         : { hidden: hyper.hidden, head: "dueling" },
     gamma: hyper.gamma,
     nStep: hyper.nStep,

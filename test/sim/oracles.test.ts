@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { referencePolicy } from "../../src/policies/reference/index.js";
+import { MyopicOraclePolicy } from "../../src/policies/reference/myopic-oracle.js";
 import { greedySlate } from "../../src/policies/reference/slate.js";
 import { acceptProbability } from "../../src/sim/choice.js";
 import { runPolicy } from "../../src/sim/policy.js";
@@ -83,4 +84,25 @@ test("most-viewed-now shows the streams with most viewers; greedySlate with K = 
   greedySlate([7, 8, 9], utility, value, 3, 0, 1, out, 0, new Uint8Array(3));
   const q = [0, 1, 2].map((j) => acceptProbability(utility[j], 0) * value[j]);
   assert.equal(out[0], [7, 8, 9][q.indexOf(Math.max(...q))]);
+});
+
+test("partial oracles: pairTerms are the parts of evaluate they drop, and knowing less earns less", () => {
+  const p = smallPlatform(36, {}, 200, 80, 2);
+  // evaluate(u, s) moves by exactly the pair terms when the oracle does not know them.
+  p.actions();
+  const i = 0, u = p.userOf(i), s = p.liveStreams[0];
+  const t = p.pairTerms(u, s);
+  const full = p.truth.assess(i, s).utility;
+  const tastes = p.truth.assess(i, s, 0, "tastes").utility;
+  const interests = p.truth.assess(i, s, 0, "interests").utility;
+  assert.ok(Math.abs(full - tastes - t.idiosyncratic) < 1e-9, `${full} - ${tastes} = ${t.idiosyncratic}`);
+  assert.ok(Math.abs(tastes - interests - t.latent) < 1e-9, `${tastes} - ${interests} = ${t.latent}`);
+  assert.ok(t.idiosyncratic !== 0 && t.latent !== 0);
+  const reward = (policy: MyopicOraclePolicy, seed: number) => runPolicy(smallPlatform(seed, {}, 500, 120, 4), policy).metrics.reward_per_user_day;
+  for (const seed of [37, 38]) {
+    const all = reward(new MyopicOraclePolicy(), seed), noPair = reward(new MyopicOraclePolicy("tastes"), seed), interestsOnly = reward(new MyopicOraclePolicy("interests"), seed);
+    assert.ok(all > noPair && noPair > interestsOnly, `seed ${seed}: ${all} > ${noPair} > ${interestsOnly}`);
+    assert.equal(reward(new MyopicOraclePolicy("interests"), seed), interestsOnly, "the same seed, the same run");
+  }
+  assert.equal(new MyopicOraclePolicy("interests").name, "oracle-of-interests");
 });

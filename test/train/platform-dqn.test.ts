@@ -11,10 +11,10 @@ import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { platformBounds } from "../../src/train/platform-bounds.js";
 import { loadCheckpoint, saveCheckpoint } from "../../src/io/checkpoint-dir.js";
-import { parseExperimentConfig } from "../../src/train/experiment-config.js";
+import { parseExperimentConfig, trainingRuns } from "../../src/train/experiment-config.js";
 
 const sim = parseSimConfig({ users: 150, streamers: 30, days: 2 });
-const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000 };
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000, trainEvery: 4 };
 
 for (const head of ["feature", "classic"] as const) {
   test(`${head} head: the encoder masks to live streams and the sketch holds the user's history`, () => {
@@ -84,6 +84,18 @@ test("bounds hold every seed's catalogue; configs refuse unknown keys", () => {
   assert.throws(() => parseExperimentConfig({ sim: {}, dqn: { gama: 0.9 } }), /dqn/);
   assert.throws(() => parseExperimentConfig({ sim: {}, extra: 1 }), /unknown key "extra"/);
   assert.equal(parseExperimentConfig({ users: 10 }).sim.users, 10);
+});
+
+test("training runs cover training.days of the world's past whatever a run's length, unless seeds are given", () => {
+  const runs = (json: unknown) => trainingRuns(parseExperimentConfig(json));
+  assert.deepEqual(runs({ sim: { days: 7 } }), { seeds: Array.from({ length: 40 }, (_, i) => i + 1), episodes: 40 });
+  assert.equal(runs({ sim: { days: 6 } }).seeds.length, 47, "280 days in runs of 6: 47 runs (the last one partly past 280)");
+  assert.deepEqual(runs({ sim: { days: 3 }, training: { days: 10 } }), { seeds: [1, 2, 3, 4], episodes: 4 });
+  assert.deepEqual(runs({ sim: { days: 3 }, training: { seeds: [5, 9] } }), { seeds: [5, 9], episodes: 2 });
+  assert.deepEqual(runs({ sim: { days: 3 }, training: { seeds: [5, 9], episodes: 5 } }), { seeds: [5, 9], episodes: 5 });
+  // A plain simulator config trains on the default 280 days too.
+  assert.equal(runs({ days: 14 }).episodes, 20);
+  assert.throws(() => parseExperimentConfig({ training: { days: 0 } }), /training\.days/);
 });
 
 test("exploration settles to a share of the training's decisions, so it scales with the platform", () => {

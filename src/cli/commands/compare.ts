@@ -38,6 +38,9 @@ export interface CompareFlags {
  * Evaluation seeds: 1001, 1002, ... (training seeds are small integers; they never meet). Another
  * first seed gives validation seeds, to choose settings on without touching the evaluation seeds.
  */
+/** Policies run only when named in --policies: the slow lookahead oracle and the partial oracles (diagnostics). */
+const OPT_IN = ["lookahead-oracle", "oracle-without-pair-appeal", "oracle-of-interests"];
+
 export function evaluationSeeds(n: number, first = 1001): number[] {
   return Array.from({ length: n }, (_, i) => first + i);
 }
@@ -49,7 +52,7 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
   const heads = flags.heads.split(",").map((h) => h.trim());
   for (const h of heads) if (h !== "feature" && h !== "classic") throw new Error(`--heads: "${h}" is not a head (feature, classic)`);
   const known = baselineNames();
-  const policies = flags.policies ? flags.policies.split(",").map((p) => p.trim()) : known.filter((n) => n !== "lookahead-oracle");
+  const policies = flags.policies ? flags.policies.split(",").map((p) => p.trim()) : known.filter((n) => !OPT_IN.includes(n));
   for (const p of policies) if (!known.includes(p)) throw new Error(`--policies: unknown policy "${p}"; known: ${known.join(", ")}`);
 
   const dqnEval = flags.dqnEval ?? "frozen";

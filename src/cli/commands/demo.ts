@@ -13,13 +13,12 @@ import { renderMetricsTable } from "../../report/metricsTable.js";
 
 /**
  * The embedded default: a platform of 2,000 users and 300 streamers over a week; the DQN trained
- * on 20 other weeks of that world (training seeds 1-20, without the newcomers of those weeks),
- * every policy evaluated on 5 further weeks (seeds 1001-1005). Sized to finish within 10 minutes
- * on 2 cores.
+ * on the default 280 days of that world's past (40 other weeks, training seeds 1-40, without the
+ * newcomers of those weeks), every policy evaluated on 5 further weeks (seeds 1001-1005). Sized to
+ * finish within 10 minutes on 2 cores.
  */
 export const DEMO_EXPERIMENT = {
   sim: { users: 2000, streamers: 300, days: 7 },
-  training: { episodes: 20, seeds: Array.from({ length: 20 }, (_, i) => i + 1) },
 };
 
 export function register(program: Command): void {

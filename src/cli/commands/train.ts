@@ -9,11 +9,12 @@ import { join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { integer, readJsonFile } from "../flags.js";
-import { parseExperimentConfig, type ExperimentConfig } from "../../train/experiment-config.js";
+import { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { withOverrides } from "../../sim/config.js";
 import { createPlatformDqn, settleExploration, platformDqnCheckpoint, restorePlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from "../../io/checkpoint-dir.js";
+import { CheckpointError } from "../../core/checkpoint/bundle.js";
 
 interface TrainFlags {
   config?: string;
@@ -78,17 +79,21 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const overrides: Record<string, number> = {};
   for (const k of ["users", "streamers", "days"] as const) if (flags[k] !== undefined) overrides[k] = flags[k]!;
   exp.sim = withOverrides(exp.sim, overrides);
-  const episodes = flags.episodes ?? exp.training.episodes;
-
+  // The training runs: from the config, or, when resuming, those the checkpoint was training on.
+  let world = exp.training.world;
+  let { seeds, episodes } = trainingRuns(exp);
   let pd: PlatformDqn;
   let startEpisode = 0;
   if (flags.resume) {
     const bundle = loadCheckpoint(join(flags.resume, "checkpoint"));
     pd = restorePlatformDqn(bundle);
+    ({ world, seeds, episodes } = plannedRuns(bundle.meta));
     startEpisode = Number(bundle.meta.episodes ?? 0);
     process.stderr.write(`resuming from ${flags.resume}: ${startEpisode} episodes, ${pd.agent.decisions} decisions, ${pd.agent.updates} updates done\n`);
+    if (flags.episodes !== undefined) episodes = flags.episodes;
   } else {
-    const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, exp.training.seeds, episodes);
+    if (flags.episodes !== undefined) episodes = flags.episodes;
+    const hyper = settleExploration(exp.sim, exp.dqn, world, seeds, episodes);
     pd = createPlatformDqn(exp.sim, flags.head as PlatformHead, hyper, exp.training.agentSeed);
   }
   mkdirSync(flags.out, { recursive: true });
@@ -104,11 +109,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   process.on("SIGINT", onSigint);
   const ticksPerEpisode = pd.sim.days * 144;
   const bar = trainingBar(`train ${pd.head}`, episodes * ticksPerEpisode, flags.progress);
-  const save = (done: number) => saveCheckpoint(join(flags.out, "checkpoint"), platformDqnCheckpoint(pd, { episodes: done, world: exp.training.world, seeds: exp.training.seeds }));
+  const save = (done: number) => saveCheckpoint(join(flags.out, "checkpoint"), platformDqnCheckpoint(pd, { episodes: done, plannedEpisodes: episodes, world, seeds }));
   const t0 = performance.now();
   const result = await trainOnPlatforms(pd, {
-    world: exp.training.world,
-    seeds: exp.training.seeds,
+    world,
+    seeds,
     episodes,
     startEpisode,
     onPoint(p) {
@@ -140,4 +145,17 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     );
   }
   console.log(JSON.stringify(summary));
+}
+
+/** The world, seeds and planned episodes a checkpoint was training on (see save in runTrain). */
+function plannedRuns(meta: Record<string, unknown>): { world: number; seeds: number[]; episodes: number } {
+  const { world, seeds, episodes, plannedEpisodes } = meta;
+  if (!Number.isInteger(world)) throw new CheckpointError(`checkpoint: meta.world must be an integer, got ${JSON.stringify(world)}`);
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((x) => Number.isInteger(x))) {
+    throw new CheckpointError(`checkpoint: meta.seeds must be a non-empty list of integers, got ${JSON.stringify(seeds)}`);
+  }
+  // Checkpoints written before plannedEpisodes was kept: the episodes done, at least.
+  const planned = plannedEpisodes ?? episodes;
+  if (!Number.isInteger(planned) || (planned as number) < 0) throw new CheckpointError(`checkpoint: meta.plannedEpisodes must be a whole number, got ${JSON.stringify(planned)}`);
+  return { world: world as number, seeds: seeds as number[], episodes: planned as number };
 }

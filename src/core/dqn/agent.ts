@@ -231,7 +231,7 @@ function buildQFunction(config: DqnConfig, parts: DqnAgentParts, rng: Rng): QFun
     return new FeatureQFunction({
       layout: n.layout!, actions: config.actions, hidden: n.hidden, embedding: n.embedding,
       backend: n.backend, table: parts.actionTable, rng, actionEmbeddings: n.actionEmbeddings,
-      historyEmbeddings: n.historyEmbeddings,
+      historyEmbeddings: n.historyEmbeddings, coldStartBonus: n.coldStartBonus,
     });
   }
   const spec = { inputSize: config.obsSize, hidden: n.hidden, actions: config.actions, head: n.head };

@@ -39,6 +39,11 @@ export const dqnConfigSchema = z
         actionEmbeddings: z.boolean().default(true),
         /** For head "feature": add to phi(s) the mean of learned embeddings of the user's sketched streamers. */
         historyEmbeddings: z.boolean().default(false),
+        /**
+         * For head "feature": optimism for actions never trained on when acting greedily (serving),
+         * in standard deviations of the row's Q values over the trained ones (0 = none).
+         */
+        coldStartBonus: z.number().min(0).max(10).default(0),
         /** For head "feature": how an observation row is laid out (obsSize must equal its total). */
         layout: z
           .object({
@@ -52,7 +57,7 @@ export const dqnConfigSchema = z
           .optional(),
       })
       .strict()
-      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false }),
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0 }),
     gamma: z.number().min(0).max(1).default(0.99),
     /** n of n-step returns (1 = classic one-step TD). */
     nStep: z.number().int().min(1).max(100).default(1),

@@ -82,6 +82,13 @@ export interface FeatureQOptions {
   readonly actionEmbeddings?: boolean;
   /** Add the mean of learned embeddings of the sketched streamers to phi(s) (default false). */
   readonly historyEmbeddings?: boolean;
+  /**
+   * Optimism for actions never trained on, when choosing greedily (default 0: none): such an
+   * action's score is raised by this many standard deviations of the row's scores over the
+   * available trained actions (see greedy()). Only greedy() reads it: forward(), and so every
+   * bootstrap target, is unchanged.
+   */
+  readonly coldStartBonus?: number;
 }
 
 export class FeatureQFunction implements QFunction {
@@ -95,6 +102,7 @@ export class FeatureQFunction implements QFunction {
   readonly trunk: QNetwork;
   readonly actionEmbeddings: boolean;
   readonly historyEmbeddings: boolean;
+  readonly coldStartBonus: number;
   /** Head parameters: E (A x d) | b (A) | P (d x f) | F (A x d, with historyEmbeddings) | G (userIds x d). */
   readonly head: Float32Array;
   readonly headGrad: Float32Array;
@@ -162,6 +170,8 @@ export class FeatureQFunction implements QFunction {
     this.headGrad = new Float32Array(this.head.length);
     this.paramCount = this.trunk.paramCount + this.head.length;
     this.actionEmbeddings = o.actionEmbeddings ?? true;
+    this.coldStartBonus = o.coldStartBonus ?? 0;
+    if (!(this.coldStartBonus >= 0 && Number.isFinite(this.coldStartBonus))) throw new RangeError(`FeatureQFunction: coldStartBonus must be a finite number >= 0, got ${o.coldStartBonus}`);
     // Per-action embeddings start at 0, which marks a streamer never trained on (see prior());
     // the projection starts like a linear layer's default init.
     const bound = f > 0 ? 1 / Math.sqrt(f) : 0;
@@ -232,8 +242,44 @@ export class FeatureQFunction implements QFunction {
     return q.subarray(0, batch * A);
   }
 
+  /**
+   * The best available action of each row, with the cold-start bonus: an action never trained on
+   * (a streamer who debuted after training) is scored with the prior, the average trained
+   * streamer with its features, and then raised by coldStartBonus standard deviations of the
+   * row's scores over the trained ones. Greedy on the prior alone, a newcomer is almost never
+   * anyone's best, so it never gets the viewers whose feedback would teach the model about it; the
+   * bonus is optimism in the face of uncertainty, sized in the row's own units (Q values of one
+   * platform can be 5 or 50), and it fades for a streamer as soon as one update trains it.
+   */
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
-    greedyActions(this.forward(obs, batch, mask), batch, this.actions, mask, out);
+    const q = this.forward(obs, batch, mask);
+    if (this.coldStartBonus > 0 && this.actionEmbeddings) this.addColdStartBonus(q, batch, mask);
+    greedyActions(q, batch, this.actions, mask, out);
+  }
+
+  /** Raises the untrained available actions of each row of q (forward's buffer) by the bonus. */
+  private addColdStartBonus(q: Float32Array, batch: number, mask: Uint8Array | null): void {
+    const A = this.actions, head = this.head, bOff = this.bOff;
+    for (let r = 0; r < batch; r++) {
+      const row = r * A;
+      let n = 0, mean = 0, m2 = 0, untrained = 0;
+      for (let a = 0; a < A; a++) {
+        if (mask !== null && mask[row + a] === 0) continue;
+        if (head[bOff + a] === 0) {
+          untrained++;
+          continue;
+        }
+        // Welford's running mean and variance: one pass, no cancellation.
+        const v = q[row + a], delta = v - mean;
+        mean += delta / ++n;
+        m2 += delta * (v - mean);
+      }
+      if (untrained === 0 || n < 2) continue;
+      const bonus = this.coldStartBonus * Math.sqrt(m2 / n);
+      for (let a = 0; a < A; a++) {
+        if ((mask === null || mask[row + a] !== 0) && head[bOff + a] === 0) q[row + a] += bonus;
+      }
+    }
   }
 
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {

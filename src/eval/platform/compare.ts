@@ -15,7 +15,7 @@ import type { SimPolicy } from "../../sim/policy.js";
 import { prepareBaselines, type TuningRecord } from "../../policies/baselines/tuning.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
 import { createPlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
-import type { ExperimentConfig } from "../../train/experiment-config.js";
+import { trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
 import { trainInWorker } from "../../train/parallel-training.js";
@@ -50,7 +50,7 @@ export interface CompareOptions {
   readonly evalSeeds: readonly number[];
   readonly heads: readonly PlatformHead[];
   readonly baselines: readonly string[];
-  /** Training episodes per DQN head (default exp.training.episodes). */
+  /** Training episodes per DQN head (default: trainingRuns(exp).episodes). */
   readonly episodes?: number;
   readonly onStage?: (stage: string) => void;
   readonly onProgress?: (done: number, total: number) => void;
@@ -88,8 +88,9 @@ const HEAD_LABEL: Record<PlatformHead, string> = { feature: "DQN (feature head)"
 export async function compareOnPlatform(o: CompareOptions): Promise<CompareResult> {
   const t0 = performance.now();
   const { exp } = o;
-  const episodes = o.episodes ?? exp.training.episodes;
-  const trainSeeds = exp.training.seeds;
+  const runs = trainingRuns(exp);
+  const episodes = o.episodes ?? runs.episodes;
+  const trainSeeds = runs.seeds;
   for (const s of o.evalSeeds) {
     if (trainSeeds.includes(s)) throw new RangeError(`evaluation seed ${s} is also a training seed: keep them apart`);
   }
@@ -215,6 +216,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
 const LABELS: Record<string, string> = {
   random: "Random", "most-viewed-now": "Most viewed now", pop: "POP", rep: "REP", "bpr-mf": "BPR-MF",
   linucb: "LinUCB", "myopic-oracle": "Myopic oracle", "lookahead-oracle": "Lookahead oracle",
+  "oracle-without-pair-appeal": "Oracle without pair appeal", "oracle-of-interests": "Oracle of interests",
 };
 function labelOf(name: string): string {
   return LABELS[name] ?? name;

@@ -48,6 +48,12 @@ export interface BaselineSpec {
   readonly warmStarts: boolean;
   /** Whether it learns from a log of viewings in its world (indices of users and streamers). */
   readonly learnsFromLog: boolean;
+  /**
+   * With learnsFromLog: how many of the latest days of the log it learns from (default: all). A
+   * learner that retrains on its whole log every night costs more with every week of history
+   * (quadratically over a run of weeks); a window keeps it to what production retraining uses.
+   */
+  readonly logWindowDays?: number;
   create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined): SimPolicy;
 }
 
@@ -78,7 +84,8 @@ const SPECS: readonly BaselineSpec[] = [
     description: "matrix factorisation trained with BPR on the viewings logged so far (nightly retraining, online fold-in), POP for the unknown",
     defaults: { factors: 16, regularization: 0.01, epochs: 5, learningRate: 0.05, retrainHours: 24, onlineSteps: 5 },
     grid: { factors: [16, 32], regularization: [0.001, 0.01], epochs: [5, 20] },
-    warmStarts: false, learnsFromLog: true,
+    // The last four weeks of viewings: retraining nightly on 40 weeks took most of a demo's time.
+    warmStarts: false, learnsFromLog: true, logWindowDays: 28,
     create: (seed, p, _warm, trainingLog) => new BprMfPolicy({
       seed, factors: p.factors, regularization: p.regularization, epochs: p.epochs, learningRate: p.learningRate,
       retrainHours: p.retrainHours, onlineSteps: p.onlineSteps, trainingLog,
@@ -94,6 +101,18 @@ const SPECS: readonly BaselineSpec[] = [
     name: "myopic-oracle", kind: "oracle", description: "reads the hidden truth: the best expected immediate reward",
     defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
     create: () => new MyopicOraclePolicy(),
+  },
+  {
+    name: "oracle-without-pair-appeal", kind: "oracle",
+    description: "diagnostic: the myopic oracle without the pair's idiosyncratic appeal (what only this user's feedback on this streamer reveals)",
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
+    create: () => new MyopicOraclePolicy("tastes"),
+  },
+  {
+    name: "oracle-of-interests", kind: "oracle",
+    description: "diagnostic: the myopic oracle knowing category interests, quality, familiarity and fatigue, not the latent tastes' match nor the pair's appeal",
+    defaults: {}, grid: {}, warmStarts: false, learnsFromLog: false,
+    create: () => new MyopicOraclePolicy("interests"),
   },
   {
     name: "lookahead-oracle", kind: "oracle", description: "reads the hidden truth: immediate reward plus a one-step look at follows, returns and satisfaction",

@@ -144,12 +144,15 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   let warmStart: LinearUcbModel | undefined;
   let trainingLog: Interactions | undefined;
   const world = options.world;
+  // The logged runs (one per training seed, each sim.days long) a learner from logs gets: the latest ones within its window.
+  const window = spec.logWindowDays === undefined ? Infinity : Math.max(1, Math.ceil(spec.logWindowDays / options.config.days));
+  const recent = (logged: Interactions[]) => logged.slice(Math.max(0, logged.length - window));
   const platformFor = (seed: number) =>
     world === undefined ? new Platform(options.config, seed) : new Platform(options.config, seed, { world, withholdNewcomers: true });
   /** Runs `policy` (a learner from logs: a fresh one from the logs so far) on `seed`; returns the policy that ran. */
   const runOn = (policy: SimPolicy, point: BaselineParams, seed: number, logged: Interactions[], perSeed: number[]): SimPolicy => {
     // A learner from logs starts each run from what it logged in the earlier runs of this world.
-    if (logged.length > 0) policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, trainingLog: concatInteractions(logged) });
+    if (logged.length > 0) policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, trainingLog: concatInteractions(recent(logged)) });
     const platform = platformFor(seed);
     const viewings = logs ? platform.recordViewings() : null;
     perSeed.push(runPolicy(platform, policy).metrics.reward_per_user_day);
@@ -178,7 +181,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   if (bestPolicy !== null && goesOn) {
     for (const seed of seeds.slice(tuneSeeds.length)) bestPolicy = runOn(bestPolicy, results[best].params, seed, bestLogged, []);
     if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) warmStart = bestPolicy.snapshot();
-    if (logs) trainingLog = concatInteractions(bestLogged);
+    if (logs) trainingLog = concatInteractions(recent(bestLogged));
   }
   const chosen = resolveParams(name, best >= 0 ? results[best].params : {});
   const record: TuningRecord = {
@@ -189,7 +192,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
     results,
     chosen,
     warmStarted: warmStart !== undefined || trainingLog !== undefined,
-    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n),
+    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n, Math.min(window, seeds.length)),
   };
   return {
     name, kind: spec.kind, params: chosen, tuning: record,
@@ -217,11 +220,13 @@ function describe(p: BaselineParams): string {
 
 function summarize(
   name: string, grid: BaselineGrid, results: GridPointResult[], best: number, chosen: BaselineParams,
-  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number,
+  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number, logRunsKept?: number,
 ): string {
   const params = Object.keys(chosen).length ? ` (${describe(chosen)})` : "";
   const where = allSeeds.length > seeds.length ? `over training seeds ${allSeeds.join(", ")}` : "there";
-  const fromLog = logRows === undefined ? "" : `; evaluation starts from the ${logRows} viewings it logged ${where}`;
+  const windowed = logRunsKept !== undefined && logRunsKept < allSeeds.length;
+  const fromLog = logRows === undefined ? "" : `; evaluation starts from the ${logRows} viewings it logged ` +
+    (windowed ? `in the last ${logRunsKept} training runs (seeds ${allSeeds.slice(-logRunsKept).join(", ")}; its log window)` : where);
   if (Object.keys(grid).length === 0) {
     return `${name}: nothing to tune${params}` + (warm ? `; warm-started by a run over training seeds ${allSeeds.join(", ")}` : "") + fromLog + ".";
   }

@@ -15,7 +15,7 @@ export { MyopicOraclePolicy } from "./myopic-oracle.js";
 export { RandomPolicy } from "./random.js";
 export { greedySlate } from "./slate.js";
 
-export const REFERENCE_POLICIES = ["random", "most-viewed-now", "myopic-oracle", "lookahead-oracle"] as const;
+export const REFERENCE_POLICIES = ["random", "most-viewed-now", "myopic-oracle", "oracle-without-pair-appeal", "oracle-of-interests", "lookahead-oracle"] as const;
 export type ReferencePolicyName = (typeof REFERENCE_POLICIES)[number];
 
 /** A reference policy by name; `seed` seeds the random one. */
@@ -24,6 +24,8 @@ export function referencePolicy(name: string, seed: number): SimPolicy {
     case "random": return new RandomPolicy(seed);
     case "most-viewed-now": return new MostViewedNowPolicy();
     case "myopic-oracle": return new MyopicOraclePolicy();
+    case "oracle-without-pair-appeal": return new MyopicOraclePolicy("tastes");
+    case "oracle-of-interests": return new MyopicOraclePolicy("interests");
     case "lookahead-oracle": return new LookaheadOraclePolicy();
     default: throw new Error(`unknown policy "${name}" (known: ${REFERENCE_POLICIES.join(", ")})`);
   }

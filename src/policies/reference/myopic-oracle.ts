@@ -7,16 +7,30 @@
  * back, that a satisfied user stays longer and returns sooner, that fatigue builds up, and that the
  * other users of the same tick may crowd the same stream. A learner that beats it has learned to
  * plan.
+ *
+ * Partial oracles (a diagnostic, not a bar): the same policy knowing less of each user's taste for
+ * each streamer (see OracleKnowledge). "oracle-without-pair-appeal" does not know the pair's
+ * idiosyncratic appeal, which a recommender can learn only from this user's feedback on this very
+ * streamer; "oracle-of-interests" does not know how the user's and the streamer's latent tastes
+ * match either (what collaborative filtering learns from many users' feedback). Their rewards show
+ * how much of the oracle's lead rests on such facts.
  */
 import type { Platform } from "../../sim/platform.js";
 import type { SimPolicy } from "../../sim/policy.js";
+import type { OracleKnowledge } from "../../sim/truth.js";
 import { greedySlate } from "./slate.js";
 
+const NAMES: Record<OracleKnowledge, string> = { everything: "myopic-oracle", tastes: "oracle-without-pair-appeal", interests: "oracle-of-interests" };
+
 export class MyopicOraclePolicy implements SimPolicy {
-  readonly name = "myopic-oracle";
+  readonly name: string;
   private utility = new Float64Array(0);
   private value = new Float64Array(0);
   private taken = new Uint8Array(0);
+
+  constructor(private readonly knows: OracleKnowledge = "everything") {
+    this.name = NAMES[knows];
+  }
 
   act(platform: Platform, actions: Int32Array): void {
     const truth = platform.truth;
@@ -28,7 +42,7 @@ export class MyopicOraclePolicy implements SimPolicy {
     }
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < L; j++) {
-        const a = truth.assess(i, live[j]);
+        const a = truth.assess(i, live[j], 0, this.knows);
         this.utility[j] = a.utility;
         this.value[j] = a.reward;
       }

@@ -239,3 +239,41 @@ test("feature head: an action never trained on (b_a exactly 0) is scored with th
   assert.ok(Math.abs(after[6] - before[6]) > 1e-4, "forgetting changed its score");
   assert.ok(Number.isFinite(meanB) && ownB !== 0 && ownE.length === d);
 });
+
+test("feature head: the cold-start bonus raises only never-trained actions, by that many standard deviations of the row, in greedy() alone", () => {
+  const make = (coldStartBonus: number) => {
+    const q = trained(new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(5), coldStartBonus }), 5);
+    // Action 6 never trained on.
+    const p = q.exportParams(), off = q.trunk.paramCount, d = 4;
+    p.fill(0, off + 6 * d, off + 7 * d);
+    p[off + A * d + 6] = 0;
+    q.importParams(p);
+    return q;
+  };
+  const plain = make(0), bold = make(3);
+  const rows = 6, rng = new Rng(8);
+  const obs = makers[2].obs(rng, rows, Int32Array.from({ length: rows }, () => rng.int(A)));
+  // forward() (targets, qValues) is the same with or without the bonus.
+  const q0 = plain.forward(obs, rows).slice();
+  assert.deepEqual(bold.forward(obs, rows).slice(), q0);
+  const mask = new Uint8Array(rows * A).fill(1);
+  mask[1] = 0; // row 0: action 1 unavailable (left out of the spread)
+  const out0 = new Int32Array(rows), out3 = new Int32Array(rows);
+  plain.greedy(obs, rows, mask, out0);
+  bold.greedy(obs, rows, mask, out3);
+  const argmax = (r: number, bonus: number) => {
+    let best = -1;
+    for (let a = 0; a < A; a++) if (mask[r * A + a] && (best < 0 || q0[r * A + a] + (a === 6 ? bonus : 0) > q0[r * A + best] + (best === 6 ? bonus : 0))) best = a;
+    return best;
+  };
+  for (let r = 0; r < rows; r++) {
+    const trainedQ: number[] = [];
+    for (let a = 0; a < A - 1; a++) if (mask[r * A + a]) trainedQ.push(q0[r * A + a]);
+    const mean = trainedQ.reduce((s, v) => s + v, 0) / trainedQ.length;
+    const sd = Math.sqrt(trainedQ.reduce((s, v) => s + (v - mean) ** 2, 0) / trainedQ.length);
+    assert.equal(out3[r], argmax(r, 3 * sd), `row ${r}`);
+    assert.equal(out0[r], argmax(r, 0), `row ${r} without the bonus`);
+  }
+  assert.ok(out3.some((a, r) => a === 6 && out0[r] !== 6), "the bonus changed some row's choice to the untrained action");
+  assert.throws(() => make(-1), /coldStartBonus/);
+});

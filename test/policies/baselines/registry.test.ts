@@ -4,16 +4,16 @@ import { baselineNames, baselineSpec, createBaseline, resolveParams } from "../.
 import { runPolicy } from "../../../src/sim/policy.js";
 import { runSteps, smallPlatform } from "./helpers.js";
 
-const NAMES = ["random", "most-viewed-now", "pop", "rep", "bpr-mf", "linucb", "myopic-oracle", "lookahead-oracle"];
+const NAMES = ["random", "most-viewed-now", "pop", "rep", "bpr-mf", "linucb", "myopic-oracle", "oracle-without-pair-appeal", "oracle-of-interests", "lookahead-oracle"];
 
 test("the registry knows every baseline and reference policy, and which are oracles", () => {
   assert.deepEqual(baselineNames(), NAMES);
-  assert.deepEqual(NAMES.filter((n) => baselineSpec(n).kind === "oracle"), ["myopic-oracle", "lookahead-oracle"]);
+  assert.deepEqual(NAMES.filter((n) => baselineSpec(n).kind === "oracle"), ["myopic-oracle", "oracle-without-pair-appeal", "oracle-of-interests", "lookahead-oracle"]);
   for (const n of NAMES) assert.equal(createBaseline(n, { seed: 1 }).name, n);
 });
 
 test("an unknown policy or parameter is refused with the known names", () => {
-  assert.throws(() => createBaseline("dqn-magic", { seed: 1 }), /unknown policy "dqn-magic"; known policies: random, most-viewed-now, pop, rep, bpr-mf, linucb, myopic-oracle, lookahead-oracle/);
+  assert.throws(() => createBaseline("dqn-magic", { seed: 1 }), /unknown policy "dqn-magic"; known policies: random, most-viewed-now, pop, rep, bpr-mf, linucb, myopic-oracle, oracle-without-pair-appeal, oracle-of-interests, lookahead-oracle/);
   assert.throws(() => createBaseline("linucb", { seed: 1, params: { beta: 1 } }), /policy "linucb" has no parameter "beta"; its parameters: alpha, lambda/);
   assert.throws(() => createBaseline("rep", { seed: 1, params: { k: 1 } }), /policy "rep" has no parameter "k"; it takes none/);
   assert.throws(() => resolveParams("pop", { halfLifeDays: Number.NaN }), /parameter "halfLifeDays" must be a finite number/);

@@ -57,3 +57,16 @@ test("tuning is deterministic, and refuses a bad grid or no training seed", () =
   assert.throws(() => prepareBaselines(["pop"], { config, trainSeeds: [1], grids: { pop: { decay: [1] } } }), /policy "pop" has no parameter "decay"/);
   assert.throws(() => prepareBaselines(["nope"], { config, trainSeeds: [1] }), /unknown policy "nope"/);
 });
+
+test("a learner from logs with a window starts evaluation from the latest runs only (BPR-MF: 28 days)", () => {
+  const cfg = parseSimConfig({ users: 60, streamers: 15, days: 14 });
+  const seeds = [101, 102, 103, 104];
+  const [pop, bpr] = prepareBaselines(["pop", "bpr-mf"], {
+    config: cfg, world: 7, trainSeeds: seeds, tuneSeeds: 1, grids: { pop: { halfLifeDays: [0] }, "bpr-mf": { factors: [4], epochs: [1] } },
+  });
+  assert.match(pop.tuning.summary, /evaluation starts from the \d+ viewings it logged over training seeds 101, 102, 103, 104\./);
+  // 28 days of 14-day runs: the last two.
+  assert.match(bpr.tuning.summary, /evaluation starts from the \d+ viewings it logged in the last 2 training runs \(seeds 103, 104; its log window\)\./);
+  const rows = (b: typeof pop) => Number(/starts from the (\d+) viewings/.exec(b.tuning.summary)![1]);
+  assert.ok(rows(bpr) > 0 && rows(bpr) < rows(pop), `${rows(bpr)} of the last two runs, ${rows(pop)} of all four`);
+});
