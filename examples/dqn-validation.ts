@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import {
-  ColdStartTracker, Platform, PlatformDqnPolicy, createPlatformDqn, loadCheckpoint, newStreamerParities, parseExperimentConfig,
+  Platform, PlatformDqnPolicy, createPlatformDqn, evaluationRun, loadCheckpoint, parseExperimentConfig,
   platformDqnCheckpoint, restorePlatformDqn, saveCheckpoint, settleExploration, trainOnPlatforms, trainingRuns,
   type CheckpointBundle,
 } from "../src/index.js";
@@ -72,16 +72,8 @@ for (const bonus of o.bonus.split(",").map(Number)) {
   const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
   for (const week of weeks) {
     const platform = new Platform(exp.sim, week, { world: exp.training.world });
-    const policy = new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" });
-    const tracker = new ColdStartTracker(platform);
-    while (!platform.done) {
-      const actions = platform.actions();
-      policy.act(platform, actions);
-      tracker.beforeStep(platform, actions);
-      tracker.afterStep(platform.step(actions));
-    }
-    const parity = newStreamerParities(platform, tracker);
-    reward.push(platform.summary().metrics.reward_per_user_day);
+    const { summary, parity } = evaluationRun(platform, new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
+    reward.push(summary.metrics.reward_per_user_day);
     discovery.push(parity.discovery);
     exposure.push(parity.exposure);
   }

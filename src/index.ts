@@ -80,4 +80,5 @@ export { PlatformDqnPolicy, type PlatformDqnOptions } from "./policies/dqn/platf
 export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric } from "./eval/platform/compare.js";
 export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
 export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";
+export { evaluationRun, type EvaluationRun } from "./eval/platform/evaluation-run.js";
 export { meanCi, tQuantile975, type MeanCi } from "./eval/statistics.js";

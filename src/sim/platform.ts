@@ -765,10 +765,15 @@ export class Platform {
    * @internal hidden truth
    */
   pairTerms(u: number, s: number): { latent: number; idiosyncratic: number } {
-    const U = this.users, S = this.streamers, D = S.dims, vec = U.vec, st = S.taste;
+    return { latent: this.wLatent * this.tasteMatch(u, s), idiosyncratic: this.wIdio * pairNoise(u, s, this.noiseSalt) };
+  }
+
+  /** <taste_u, taste_s>: how user u's and streamer s's latent tastes match (hidden truth). */
+  private tasteMatch(u: number, s: number): number {
+    const U = this.users, D = this.streamers.dims, vec = U.vec, st = this.streamers.taste;
     let dot = 0;
     for (let d = 0, a = U.tasteAt(u), b = s * D; d < D; d++) dot += vec[a + d] * st[b + d];
-    return { latent: this.wLatent * dot, idiosyncratic: this.wIdio * pairNoise(u, s, this.noiseSalt) };
+    return dot;
   }
 
   /**
@@ -783,12 +788,9 @@ export class Platform {
   /** evaluate(u, s), given u's history entry of s (U.findHistory(u, s)). */
   private evaluateKnowing(u: number, s: number, entry: number): number {
     const U = this.users, S = this.streamers;
-    const D = S.dims;
     const c = S.category[s];
-    const vec = U.vec, st = S.taste;
-    let dot = 0;
-    for (let d = 0, a = U.tasteAt(u), b = s * D; d < D; d++) dot += vec[a + d] * st[b + d];
-    let v = this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)) + this.wLatent * dot
+    const vec = U.vec;
+    let v = this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)) + this.wLatent * this.tasteMatch(u, s)
       + this.wIdio * pairNoise(u, s, this.noiseSalt) + this.wQuality * S.quality[s] - fatiguePenalty(vec[U.fatigueAt(u) + c], this.fatigueFx);
     if (entry >= 0) v += (U.historyFollowed(entry) ? this.familiarityFollowedByCount : this.familiarityByCount).at(U.historyCount(entry));
     this.evSlot = entry;

@@ -82,17 +82,16 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   // The training runs: from the config, or, when resuming, those the checkpoint was training on.
   let world = exp.training.world;
   let { seeds, episodes } = trainingRuns(exp);
+  const bundle = flags.resume ? loadCheckpoint(join(flags.resume, "checkpoint")) : null;
+  if (bundle) ({ world, seeds, episodes } = plannedRuns(bundle.meta));
+  if (flags.episodes !== undefined) episodes = flags.episodes;
   let pd: PlatformDqn;
   let startEpisode = 0;
-  if (flags.resume) {
-    const bundle = loadCheckpoint(join(flags.resume, "checkpoint"));
+  if (bundle) {
     pd = restorePlatformDqn(bundle);
-    ({ world, seeds, episodes } = plannedRuns(bundle.meta));
     startEpisode = Number(bundle.meta.episodes ?? 0);
     process.stderr.write(`resuming from ${flags.resume}: ${startEpisode} episodes, ${pd.agent.decisions} decisions, ${pd.agent.updates} updates done\n`);
-    if (flags.episodes !== undefined) episodes = flags.episodes;
   } else {
-    if (flags.episodes !== undefined) episodes = flags.episodes;
     const hyper = settleExploration(exp.sim, exp.dqn, world, seeds, episodes);
     pd = createPlatformDqn(exp.sim, flags.head as PlatformHead, hyper, exp.training.agentSeed);
   }

@@ -19,7 +19,8 @@ import { trainingRuns, type ExperimentConfig } from "../../train/experiment-conf
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
 import { trainInWorker } from "../../train/parallel-training.js";
-import { ColdStartTracker, newStreamerParities, type StreamerParities } from "./cold-start.js";
+import type { StreamerParities } from "./cold-start.js";
+import { evaluationRun } from "./evaluation-run.js";
 
 export type PolicyKind = "learned" | "baseline" | "oracle";
 
@@ -116,22 +117,12 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     const result: PolicyResult = { name: e.name, label: e.label, kind: e.kind, perSeed: {}, estimates: {} };
     for (const seed of o.evalSeeds) {
       const platform = new Platform(exp.sim, seed, { world: exp.training.world });
-      const policy = e.make(seed, platform);
-      const tracker = new ColdStartTracker(platform);
       const base = evalDone;
-      while (!platform.done) {
-        const actions = platform.actions();
-        policy.act(platform, actions);
-        tracker.beforeStep(platform, actions);
-        const r = platform.step(actions);
-        tracker.afterStep(r);
-        policy.learn?.(r, platform);
-        evalDone = base + platform.tick;
+      const { summary, parity } = evaluationRun(platform, e.make(seed, platform), (tick) => {
+        evalDone = base + tick;
         progress();
-      }
+      });
       evalDone = base + ticks;
-      const summary = platform.summary();
-      const parity = newStreamerParities(platform, tracker);
       for (const m of COMPARED_METRICS) (result.perSeed[m.key] ??= []).push(m.read(summary, parity));
     }
     return result;
