@@ -758,3 +758,169 @@ export function lerp(dst: usize, src: usize, n: i32, tau: f32): void {
   const all = <usize>n << 2;
   for (; k < all; k += 4) store<f32>(dst + k, (1 - tau) * load<f32>(dst + k) + tau * load<f32>(src + k));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scoring every action of a feature-based Q-function (src/core/qfunction/feature-qfunction.ts).
+
+/**
+ * y = x M + c, with c added to each row: x [batch][nIn] (rows ldx floats apart), M [nIn][nOut]
+ * (row-major, so the layout denseForward reads as W^T), c [nOut], y [batch][nOut] (rows ldy floats
+ * apart; only columns 0 .. nOut-1 of each are written). The feature head scores every action of
+ * every row with it: x = [phi(s) | P^T phi(s) | V(s)] and M = [E ; X^T ; 1] over the actions,
+ * c = b; and it computes the P^T phi(s) part of x itself with it, in place (x = phi, M = P). The
+ * same outer-product form as denseForward (sixteen columns times two rows, eight accumulators
+ * started at c, one splat per input and row), without the activation, and with the last row of an
+ * odd batch in the same form (one row, four accumulators) instead of on a row-major copy.
+ */
+export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, ldy: i32, batch: i32, nIn: i32, nOut: i32): void {
+  const xBytes = <usize>ldx << 2;
+  const rowEnd = <usize>nIn << 2;
+  const outBytes = <usize>nOut << 2;
+  const yBytes = <usize>ldy << 2;
+  const pairs = batch & ~1;
+  let o = 0;
+  for (; o + 16 <= nOut; o += 16) {
+    const co = c + (<usize>o << 2);
+    const b0 = v128.load(co), b1 = v128.load(co, 16), b2 = v128.load(co, 32), b3 = v128.load(co, 48);
+    const col = m + (<usize>o << 2);
+    let r = 0;
+    for (; r < pairs; r += 2) {
+      const x0 = x + <usize>r * xBytes;
+      let a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+      let c0 = b0, c1 = b1, c2 = b2, c3 = b3;
+      let wp = col;
+      const xEnd = x0 + rowEnd;
+      for (let xp = x0; xp < xEnd; xp += 4) {
+        const s0 = v128.load32_splat(xp), s1 = v128.load32_splat(xp + xBytes);
+        const v0 = v128.load(wp), v1 = v128.load(wp, 16), v2 = v128.load(wp, 32), v3 = v128.load(wp, 48);
+        a0 = madd(a0, s0, v0); a1 = madd(a1, s0, v1); a2 = madd(a2, s0, v2); a3 = madd(a3, s0, v3);
+        c0 = madd(c0, s1, v0); c1 = madd(c1, s1, v1); c2 = madd(c2, s1, v2); c3 = madd(c3, s1, v3);
+        wp += outBytes;
+      }
+      const y0 = y + <usize>r * yBytes + (<usize>o << 2);
+      const y1 = y0 + yBytes;
+      v128.store(y0, a0); v128.store(y0, a1, 16); v128.store(y0, a2, 32); v128.store(y0, a3, 48);
+      v128.store(y1, c0); v128.store(y1, c1, 16); v128.store(y1, c2, 32); v128.store(y1, c3, 48);
+    }
+    if (r < batch) {
+      const x0 = x + <usize>r * xBytes;
+      let a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+      let wp = col;
+      const xEnd = x0 + rowEnd;
+      for (let xp = x0; xp < xEnd; xp += 4) {
+        const s0 = v128.load32_splat(xp);
+        a0 = madd(a0, s0, v128.load(wp)); a1 = madd(a1, s0, v128.load(wp, 16));
+        a2 = madd(a2, s0, v128.load(wp, 32)); a3 = madd(a3, s0, v128.load(wp, 48));
+        wp += outBytes;
+      }
+      const y0 = y + <usize>r * yBytes + (<usize>o << 2);
+      v128.store(y0, a0); v128.store(y0, a1, 16); v128.store(y0, a2, 32); v128.store(y0, a3, 48);
+    }
+  }
+  // Remaining columns four at a time (rows in pairs, then the odd one), then one at a time.
+  for (; o + 4 <= nOut; o += 4) {
+    const bias = v128.load(c + (<usize>o << 2));
+    const col = m + (<usize>o << 2);
+    let r = 0;
+    for (; r < pairs; r += 2) {
+      const x0 = x + <usize>r * xBytes;
+      let a0 = bias, c0 = bias;
+      let wp = col;
+      const xEnd = x0 + rowEnd;
+      for (let xp = x0; xp < xEnd; xp += 4) {
+        const v0 = v128.load(wp);
+        a0 = madd(a0, v128.load32_splat(xp), v0);
+        c0 = madd(c0, v128.load32_splat(xp + xBytes), v0);
+        wp += outBytes;
+      }
+      const y0 = y + <usize>r * yBytes + (<usize>o << 2);
+      v128.store(y0, a0);
+      v128.store(y0 + yBytes, c0);
+    }
+    if (r < batch) {
+      const x0 = x + <usize>r * xBytes;
+      let a0 = bias;
+      let wp = col;
+      const xEnd = x0 + rowEnd;
+      for (let xp = x0; xp < xEnd; xp += 4) {
+        a0 = madd(a0, v128.load32_splat(xp), v128.load(wp));
+        wp += outBytes;
+      }
+      v128.store(y + <usize>r * yBytes + (<usize>o << 2), a0);
+    }
+  }
+  for (; o < nOut; o++) {
+    const co = load<f32>(c + (<usize>o << 2));
+    for (let r = 0; r < batch; r++) {
+      const x0 = x + <usize>r * xBytes;
+      let s = co;
+      let wp = m + (<usize>o << 2);
+      for (let i = 0; i < nIn; i++) {
+        s += load<f32>(x0 + (<usize>i << 2)) * load<f32>(wp);
+        wp += outBytes;
+      }
+      store<f32>(y + <usize>r * yBytes + (<usize>o << 2), s);
+    }
+  }
+}
+
+/**
+ * dst += tau (src - dst) over n floats, each step in float64 and rounded once to float32: bit for
+ * bit what the TypeScript loop `dst[i] += tau * (src[i] - dst[i])` computes (which lerp, in float32
+ * and as (1 - tau) dst + tau src, does not). The feature head's Polyak average uses it.
+ */
+export function lerpExact(dst: usize, src: usize, n: i32, tau: f64): void {
+  const end = <usize>(n & ~3) << 2;
+  const t = f64x2.splat(tau);
+  let k: usize = 0;
+  for (; k < end; k += 16) {
+    const d = v128.load(dst + k), s = v128.load(src + k);
+    const dHi = f32x4.shuffle(d, d, 2, 3, 0, 1), sHi = f32x4.shuffle(s, s, 2, 3, 0, 1);
+    const dl = f64x2.promote_low_f32x4(d), dh = f64x2.promote_low_f32x4(dHi);
+    const lo = f64x2.add(dl, f64x2.mul(t, f64x2.sub(f64x2.promote_low_f32x4(s), dl)));
+    const hi = f64x2.add(dh, f64x2.mul(t, f64x2.sub(f64x2.promote_low_f32x4(sHi), dh)));
+    v128.store(dst + k, f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  const all = <usize>n << 2;
+  for (; k < all; k += 4) {
+    const d = <f64>load<f32>(dst + k);
+    store<f32>(dst + k, <f32>(d + tau * (<f64>load<f32>(src + k) - d)));
+  }
+}
+
+/**
+ * x[r][0 .. d) += the mean of the rows table[idx[r][j]] (d floats each) over the entries j < K of
+ * row r of idx (int32) that are >= 0; nothing for a row without one. x rows are ldx floats apart.
+ * The feature head adds the mean history embedding of each user's sketched streamers with it.
+ */
+export function addRowMeans(x: usize, ldx: i32, table: usize, idx: usize, batch: i32, K: i32, d: i32): void {
+  const xBytes = <usize>ldx << 2;
+  const dBytes = <usize>d << 2;
+  const end = <usize>(d & ~3) << 2;
+  for (let r = 0; r < batch; r++) {
+    const ir = idx + <usize>(r * K) * 4;
+    let n = 0;
+    for (let j = 0; j < K; j++) if (load<i32>(ir + (<usize>j << 2)) >= 0) n++;
+    if (n == 0) continue;
+    const w: f32 = <f32>1 / <f32>n;
+    const wv = f32x4.splat(w);
+    const xr = x + <usize>r * xBytes;
+    let c: usize = 0;
+    for (; c < end; c += 16) {
+      let acc = f32x4.splat(0);
+      for (let j = 0; j < K; j++) {
+        const h = load<i32>(ir + (<usize>j << 2));
+        if (h >= 0) acc = f32x4.add(acc, v128.load(table + <usize>h * dBytes + c));
+      }
+      v128.store(xr + c, madd(v128.load(xr + c), wv, acc));
+    }
+    for (; c < dBytes; c += 4) {
+      let s: f32 = 0;
+      for (let j = 0; j < K; j++) {
+        const h = load<i32>(ir + (<usize>j << 2));
+        if (h >= 0) s += load<f32>(table + <usize>h * dBytes + c);
+      }
+      store<f32>(xr + c, load<f32>(xr + c) + w * s);
+    }
+  }
+}

@@ -14,7 +14,11 @@
  *     resolution; autocannon's own summary rounds to whole milliseconds and is shown beside);
  *     then the same rate spread evenly (paced: one request every 1000 / rate ms, each timed from
  *     when it was due): paced_p50_ms, paced_p99_ms (see paced() for how the two differ);
- *  3. the same for GET /healthz at the same rate, the reference: the service's own floor;
+ *  3. the same for GET /healthz at the same rate, the reference: the service's own floor; and for
+ *     a bare node:http server in a child process that answers every request with a constant
+ *     (no framework, no work), the machine's floor: what autocannon measures here, with the same
+ *     connections and rate and the same background (the service's learner and the feedback
+ *     sender still running), for a server that does nothing (reference_bare_node_p99_ms);
  *  4. a short search for the highest fixed rate whose p99 stays <= 5 ms: max_rps_p99_under_5ms.
  * Step 2 also reports the service's own latency histogram over the same window (request start to
  * reply written, as a bucket bound: server_side_p50/p99_bucket_ms), which leaves out the network
@@ -308,6 +312,35 @@ function backgroundFeedback(url: string, eventsPerSecond: number, seed: number):
   };
 }
 
+/**
+ * The machine's floor: a bare node:http server (a child process, loopback) that answers every
+ * request with the same small JSON. Whatever latency autocannon measures against it comes from
+ * the load generator, the kernel and the scheduler, not from any server.
+ */
+const BARE_SERVER = `
+const srv = require("node:http").createServer((req, res) => { res.setHeader("content-type", "application/json"); res.end('{"ok":true}'); });
+srv.listen(0, "127.0.0.1", () => console.log("listening on http://127.0.0.1:" + srv.address().port));
+`;
+
+async function bareServerFloor(rate: number, seconds: number): Promise<LoadResult> {
+  const child = spawn(process.execPath, ["-e", BARE_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`bare reference server exited (${code})`)));
+    });
+    await load(url, () => "/", 200, 1, 91); // warm-up
+    return await load(url, () => "/", rate, seconds, 8);
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
 /** Cumulative counts of the service's own latency histogram for GET /v1/recommend, by bucket bound (seconds). */
 async function serverHistogram(url: string): Promise<Map<number, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -384,6 +417,8 @@ async function main(): Promise<void> {
     note(`bench:serve: paced (evenly spread) at ${RATE}/s: p50 ${even.p50.toFixed(3)} ms, p99 ${even.p99.toFixed(3)} ms, max ${even.max.toFixed(3)} ms, ${even.achievedRps.toFixed(0)} req/s, errors ${even.errors}`);
     const ref = await load(url, () => "/healthz", RATE, Math.max(3, Math.round(DURATION / 2)), 4);
     note(`bench:serve: reference GET /healthz at ${RATE}/s: p50 ${ref.p50.toFixed(3)} ms, p99 ${ref.p99.toFixed(3)} ms`);
+    const bare = await bareServerFloor(RATE, Math.max(3, Math.round(DURATION / 2)));
+    note(`bench:serve: reference bare node:http server at ${RATE}/s (the machine's floor): p50 ${bare.p50.toFixed(3)} ms, p99 ${bare.p99.toFixed(3)} ms`);
 
     // 4. the highest fixed rate with p99 <= 5 ms: doubling up from `rate` while it holds (halving down
     // while it fails), then two bisection steps
@@ -448,6 +483,9 @@ async function main(): Promise<void> {
       reference_healthz_p50_ms: Number(ref.p50.toFixed(3)),
       reference_healthz_p99_ms: Number(ref.p99.toFixed(3)),
       p99_vs_healthz: Number((main.p99 / ref.p99).toFixed(2)),
+      reference_bare_node_p50_ms: Number(bare.p50.toFixed(3)),
+      reference_bare_node_p99_ms: Number(bare.p99.toFixed(3)),
+      p99_vs_bare_node: Number((main.p99 / bare.p99).toFixed(2)),
       server_side_p50_bucket_ms: serverQuantileBound(histogramBefore, histogramAfter, 0.5),
       server_side_p99_bucket_ms: serverQuantileBound(histogramBefore, histogramAfter, 0.99),
       service_main_cpu_ms_per_request: Number(((measured.main * 1000) / (main.achievedRps * measured.seconds)).toFixed(3)),

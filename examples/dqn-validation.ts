@@ -2,11 +2,15 @@
  * Choosing the platform DQN's settings on validation weeks, with the library alone: train the
  * feature head once (or load it), then serve it greedily on validation weeks (2001, 2002, ...:
  * never training weeks, never the evaluation weeks 1001.. of `liveq compare`) under several
- * cold-start bonuses, and print the reward per user-day and the new streamers' parities.
+ * cold-start bonuses, and print the reward per user-day and the new streamers' parities. With
+ * --adapt, each week is also served by a model that goes on learning from its feedback: a fresh
+ * copy of the whole trained agent (weights, target, Adam's moments, replay) per week, acting
+ * greedily ("greedy") or epsilon-greedily at its final rate ("explore").
  *
  *   npx tsx examples/dqn-validation.ts --out runs/val [--users 2000 --streamers 300 --days 7]
  *     [--training '{"days": 280}'] [--dqn '{"trainEvery": 8}'] [--agent-seed 1]
  *     [--bonus 0,0.5,1] [--weeks 2001,2002,2003,2004,2005]
+ *     [--adapt frozen,greedy,explore] [--online-lr 1e-3]
  *
  * The DQN alone is trained (no baselines), so a setting costs about half a `liveq compare`; the
  * checkpoint in --out is reused when it is there (a different --training or --dqn needs another
@@ -31,8 +35,10 @@ const o = new Command()
   .option("--agent-seed <n>", "seed of the agent", "1")
   .option("--bonus <list>", "cold-start bonuses to serve with", "0,0.5,1")
   .option("--weeks <list>", "validation weeks", "2001,2002,2003,2004,2005")
+  .option("--adapt <list>", "how the model serves: frozen, greedy (learning online), explore (learning online, epsilon-greedy)", "frozen")
+  .option("--online-lr <x>", "learning rate while learning online (default: the training's)")
   .parse(process.argv)
-  .opts<{ out: string; users: string; streamers: string; days: string; training: string; dqn: string; agentSeed: string; bonus: string; weeks: string }>();
+  .opts<{ out: string; users: string; streamers: string; days: string; training: string; dqn: string; agentSeed: string; bonus: string; weeks: string; adapt: string; onlineLr?: string }>();
 
 const exp = parseExperimentConfig({
   sim: { users: Number(o.users), streamers: Number(o.streamers), days: Number(o.days) },
@@ -51,31 +57,46 @@ if (!existsSync(ckpt)) {
 }
 const bundle = loadCheckpoint(ckpt);
 
-/** The checkpoint with another cold-start bonus (a serving setting: the weights are the same). */
-function withBonus(b: CheckpointBundle, bonus: number): CheckpointBundle {
-  const meta = b.meta as { platform: { hyper: object }; config: { network: object } };
+/**
+ * The checkpoint with another cold-start bonus and, for learning online, another learning rate
+ * (serving settings: the weights are the same).
+ */
+function withServing(b: CheckpointBundle, bonus: number, lr?: number): CheckpointBundle {
+  const meta = b.meta as { platform: { hyper: { lr: number } }; config: { network: object; optimizer: { lr: number } } };
   return {
     ...b,
     meta: {
       ...b.meta,
-      platform: { ...meta.platform, hyper: { ...meta.platform.hyper, coldStartBonus: bonus } },
-      config: { ...meta.config, network: { ...meta.config.network, coldStartBonus: bonus } },
+      platform: { ...meta.platform, hyper: { ...meta.platform.hyper, coldStartBonus: bonus, lr: lr ?? meta.platform.hyper.lr } },
+      config: { ...meta.config, network: { ...meta.config.network, coldStartBonus: bonus }, optimizer: { ...meta.config.optimizer, lr: lr ?? meta.config.optimizer.lr } },
     },
   };
 }
+const onlineLr = o.onlineLr === undefined ? undefined : Number(o.onlineLr);
+if (onlineLr !== undefined && !(onlineLr > 0)) throw new Error(`--online-lr: expected a number > 0, got "${o.onlineLr}"`);
 
 const weeks = o.weeks.split(",").map(Number);
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 const fmt = (x: number[]) => `${mean(x).toFixed(3)} [${x.map((v) => v.toFixed(2)).join(", ")}]`;
+const adapts = o.adapt.split(",");
+for (const a of adapts) if (!["frozen", "greedy", "explore"].includes(a)) throw new Error(`--adapt: "${a}" is not frozen, greedy or explore`);
 for (const bonus of o.bonus.split(",").map(Number)) {
-  const pd = restorePlatformDqn(withBonus(bundle, bonus));
-  const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
-  for (const week of weeks) {
-    const platform = new Platform(exp.sim, week, { world: exp.training.world });
-    const { summary, parity } = evaluationRun(platform, new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
-    reward.push(summary.metrics.reward_per_user_day);
-    discovery.push(parity.discovery);
-    exposure.push(parity.exposure);
+  for (const adapt of adapts) {
+    const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
+    const frozen = adapt === "frozen" ? restorePlatformDqn(withServing(bundle, bonus)) : null;
+    for (const week of weeks) {
+      const platform = new Platform(exp.sim, week, { world: exp.training.world });
+      // a learning copy starts from the trained agent every week (weeks are independent runs)
+      const pd = frozen ?? restorePlatformDqn(withServing(bundle, bonus, onlineLr));
+      const policy = frozen
+        ? new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" })
+        : new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "train", explore: adapt === "explore" });
+      const { summary, parity } = evaluationRun(platform, policy);
+      reward.push(summary.metrics.reward_per_user_day);
+      discovery.push(parity.discovery);
+      exposure.push(parity.exposure);
+    }
+    const lr = adapt === "frozen" || onlineLr === undefined ? "" : `, lr ${onlineLr}`;
+    console.log(`bonus ${bonus}, ${adapt}${lr}: reward per user-day ${fmt(reward)}; discovery parity ${fmt(discovery)}; exposure parity ${fmt(exposure)}`);
   }
-  console.log(`bonus ${bonus}: reward per user-day ${fmt(reward)}; discovery parity ${fmt(discovery)}; exposure parity ${fmt(exposure)}`);
 }

@@ -4,7 +4,7 @@
  * this thread, so the result does not depend on running in parallel.
  */
 import { startWorker } from "../io/start-worker.js";
-import { createPlatformDqn, type PlatformDqn } from "./platform-dqn-config.js";
+import { restorePlatformDqn, type PlatformDqn } from "./platform-dqn-config.js";
 import type { TrainJob, TrainMessage } from "./train-worker.js";
 import type { TrainingPoint } from "./platform-trainer.js";
 
@@ -24,11 +24,8 @@ export function trainInWorker(job: TrainJob, onPoint?: (p: TrainingPoint) => voi
         onPoint?.(m.point);
       } else if (m.type === "done") {
         settled = true;
-        const pd = createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
-        pd.agent.online.importParams(m.params);
-        pd.agent.target.importParams(m.params);
-        pd.agent.decisions = m.decisions;
-        pd.agent.updates = m.updates;
+        // the worker's agent, whole: the same weights, target, optimizer state and replay
+        const pd = restorePlatformDqn(m.bundle);
         void worker.terminate();
         resolve({ pd, points });
       } else {

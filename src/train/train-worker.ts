@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { SimConfig } from "../sim/config.js";
-import { createPlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./platform-dqn-config.js";
+import type { CheckpointBundle } from "../core/checkpoint/bundle.js";
+import { createPlatformDqn, platformDqnCheckpoint, type PlatformDqnHyper, type PlatformHead } from "./platform-dqn-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "./platform-trainer.js";
 
 export interface TrainJob {
@@ -20,7 +21,7 @@ export interface TrainJob {
 
 export type TrainMessage =
   | { type: "point"; point: TrainingPoint }
-  | { type: "done"; params: Float32Array; decisions: number; updates: number }
+  | { type: "done"; bundle: CheckpointBundle }
   | { type: "error"; message: string };
 
 if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liveqTrainJob) {
@@ -29,8 +30,9 @@ if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liv
   try {
     const pd = createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
     await trainOnPlatforms(pd, { world: job.world, seeds: job.seeds, episodes: job.episodes, onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage) });
-    const params = pd.agent.online.exportParams();
-    port.postMessage({ type: "done", params, decisions: pd.agent.decisions, updates: pd.agent.updates } satisfies TrainMessage, [params.buffer as ArrayBuffer]);
+    const bundle = platformDqnCheckpoint(pd);
+    const buffers = new Set(Object.values(bundle.arrays).map((a) => a.buffer as ArrayBuffer));
+    port.postMessage({ type: "done", bundle } satisfies TrainMessage, [...buffers]);
   } catch (err) {
     port.postMessage({ type: "error", message: (err as Error).stack ?? String(err) } satisfies TrainMessage);
   }

@@ -108,3 +108,16 @@ test("exploration settles to a share of the training's decisions, so it scales w
   assert.equal(settleExploration(parseSimConfig({ users: 100, streamers: 20, days: 2 }), { ...auto, explorationDecisions: 123 }, 0, [1], 4).explorationDecisions, 123);
   assert.throws(() => createPlatformDqn(parseSimConfig({ users: 100, streamers: 20, days: 1 }), "feature", auto, 1), /settle it first/);
 });
+
+test("a worker thread trains exactly as this thread does and hands back the whole agent (weights, target, Adam, replay)", async () => {
+  const { trainInWorker } = await import("../../src/train/parallel-training.js");
+  const job = { sim, head: "feature" as const, hyper, agentSeed: 3, world: 0, seeds: [1], episodes: 1 };
+  const here = createPlatformDqn(sim, "feature", hyper, 3);
+  await trainOnPlatforms(here, { world: 0, seeds: [1], episodes: 1 });
+  const { pd: there } = await trainInWorker(job);
+  const a = platformDqnCheckpoint(here), b = platformDqnCheckpoint(there);
+  assert.ok(here.agent.replay.size > 0 && here.agent.updates > 0);
+  assert.deepEqual(Object.keys(b.arrays).sort(), Object.keys(a.arrays).sort());
+  for (const key of Object.keys(a.arrays)) assert.deepEqual(b.arrays[key], a.arrays[key], `${key} differs`);
+  assert.deepEqual(b.meta, a.meta);
+});

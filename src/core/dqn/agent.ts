@@ -116,6 +116,15 @@ export class DqnAgent {
     this.decisions += batch;
   }
 
+  /**
+   * Greedy actions that count as decisions (an agent serving greedily while it goes on learning:
+   * its updates stay due every trainEvery decisions).
+   */
+  actGreedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
+    this.greedy(obs, batch, mask, out);
+    this.decisions += batch;
+  }
+
   /** Greedy actions (serving): no exploration, no counters touched. */
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
     this.checkMask(mask, batch);

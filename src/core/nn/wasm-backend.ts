@@ -43,7 +43,31 @@ interface KernelExports {
   readonly sumSquares: Backend["sumSquares"];
   readonly adamStep: Backend["adamStep"];
   readonly lerp: Backend["lerp"];
+  readonly matmulAddRow: MatmulAddRow;
+  readonly lerpExact: LerpExact;
+  readonly addRowMeans: AddRowMeans;
 }
+
+/**
+ * y = x M + c, c added to each row: x [batch][nIn] (rows ldx floats apart), M [nIn][nOut]
+ * row-major, c [nOut], y [batch][nOut] (rows ldy floats apart, only the nOut columns written;
+ * x and y may be parts of one matrix). A kernel of this backend only (not of the Backend interface): the feature-based
+ * Q-function scores every action with it, and keeps a plain TypeScript path for the reference
+ * backend.
+ */
+export type MatmulAddRow = (x: Ptr, ldx: number, m: Ptr, c: Ptr, y: Ptr, ldy: number, batch: number, nIn: number, nOut: number) => void;
+
+/**
+ * dst += tau (src - dst) over n floats, each in float64 rounded once to float32: bit for bit the
+ * plain TypeScript loop (lerp is float32). Also of this backend only.
+ */
+export type LerpExact = (dst: Ptr, src: Ptr, n: number, tau: number) => void;
+
+/**
+ * x[r][0 .. d) += the mean of the d-float rows table[idx[r][j]] over the K int32 entries of row r
+ * of idx that are >= 0 (x rows ldx floats apart). Also of this backend only.
+ */
+export type AddRowMeans = (x: Ptr, ldx: number, table: Ptr, idx: Ptr, batch: number, K: number, d: number) => void;
 
 let compiled: WasmModule | null = null;
 
@@ -89,6 +113,9 @@ export class WasmBackend implements Backend {
   readonly sumSquares: Backend["sumSquares"];
   readonly adamStep: Backend["adamStep"];
   readonly lerp: Backend["lerp"];
+  readonly matmulAddRow: MatmulAddRow;
+  readonly lerpExact: LerpExact;
+  readonly addRowMeans: AddRowMeans;
 
   constructor() {
     const instance = new WebAssembly.Instance(kernelModule(), {
@@ -118,6 +145,9 @@ export class WasmBackend implements Backend {
     this.sumSquares = ex.sumSquares;
     this.adamStep = ex.adamStep;
     this.lerp = ex.lerp;
+    this.matmulAddRow = ex.matmulAddRow;
+    this.lerpExact = ex.lerpExact;
+    this.addRowMeans = ex.addRowMeans;
   }
 
   memory(): ArrayBuffer {

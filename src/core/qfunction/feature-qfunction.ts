@@ -40,6 +40,7 @@ import type { Rng } from "../random/rng.js";
 import { createQNetwork } from "../nn/create-network.js";
 import { Adam, gradNorm } from "../nn/adam.js";
 import type { BackendKind, QNetwork } from "../nn/types.js";
+import { WasmBackend } from "../nn/wasm-backend.js";
 import { ActionTable } from "./action-table.js";
 import { greedyActions } from "../exploration/epsilon-greedy.js";
 import { checkParams } from "./mlp-qfunction.js";
@@ -139,6 +140,17 @@ export class FeatureQFunction implements QFunction {
   /** The user index of each row of the last forwardChosen (-1 = none). */
   private userChosen = new Int32Array(0);
   private lastBatch = 0;
+  /**
+   * With the wasm backend, the kernels that score every action (forward) and their arena: byte
+   * offsets of the staging rows, M = [E' ; X^T ; 1], c = b' (A), a copy of P (d x f), zeros, the
+   * trained-actions vector t (A) and the prior's sums (d), a copy of F (A x d, with
+   * historyEmbeddings), x (capacity x nIn, nIn = d + f + 1), the sketched streamers of each row
+   * (capacity x K, int32, -1 = none) and y (capacity x A). The reference backend scores in TypeScript (null).
+   */
+  private readonly kernels: WasmBackend | null;
+  private readonly arena = { nIn: 0, stage: 0, m: 0, c: 0, p: 0, zeros: 0, t: 0, prior: 0, hist: 0, x: 0, idx: 0, y: 0 };
+  private arenaF32 = new Float32Array(0);
+  private arenaI32 = new Int32Array(0);
 
   constructor(o: FeatureQOptions) {
     const l = o.layout;
@@ -181,17 +193,36 @@ export class FeatureQFunction implements QFunction {
     this.wRow = new Float32Array(f);
     this.rowTouched = new Uint8Array(A + (this.head.length - this.fOff) / d);
     this.touchedRows = new Int32Array(this.rowTouched.length);
+    this.kernels = o.backend === "wasm" ? new WasmBackend() : null;
+    if (this.kernels !== null) this.layOutArena(0);
   }
 
   forward(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
     this.checkObs("forward", obs, batch);
     this.ensure(batch);
     const out = this.trunkForward(obs, batch);
-    const A = this.actions, d = this.embedding, m = this.layout.pairSize, O = this.outSize, f = this.layout.actionFeatureSize;
+    if (this.kernels !== null) this.scoreAllKernel(obs, batch, out);
+    else this.scoreAllReference(obs, batch, mask, out);
+    const A = this.actions, q = this.qBuf;
+    for (let r = 0; r < batch; r++) {
+      const qRow = r * A;
+      if (this.kernels !== null && mask !== null) {
+        for (let a = 0; a < A; a++) if (mask[qRow + a] === 0) q[qRow + a] = -Infinity;
+      }
+      this.addPairTerms(obs, r, mask, out, q);
+    }
+    return q.subarray(0, batch * A);
+  }
+
+  /**
+   * The reference backend's scoring, in plain TypeScript: per row one d x f product
+   * (<phi, P x_a> = <P^T phi, x_a>), then per action f (+ d with e_a) multiply-adds; masked
+   * actions at -infinity and skipped.
+   */
+  private scoreAllReference(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Float32Array): void {
+    const A = this.actions, d = this.embedding, O = this.outSize, f = this.layout.actionFeatureSize;
     const head = this.head, bOff = this.bOff, pOff = this.pOff, q = this.qBuf, X = this.table.features;
-    const own = this.actionEmbeddings;
-    const sketchBase = this.layout.userSize + this.layout.actionFeatureSize;
-    const phi = this.phiRow, w = this.wRow, priorE = this.priorE;
+    const own = this.actionEmbeddings, phi = this.phiRow, w = this.wRow, priorE = this.priorE;
     if (own) this.prior();
     const priorB = this.priorB;
     for (let r = 0; r < batch; r++) {
@@ -201,7 +232,6 @@ export class FeatureQFunction implements QFunction {
       for (let k = 0; k < d; k++) phi[k] = out[o + 1 + k];
       if (this.historyEmbeddings) this.addHistory(obs, r, phi, 0, null);
       if (this.userIds > 0) this.addUser(obs, r, phi, 0);
-      // <phi, P x_a> = <P^T phi, x_a>: one d x f product per row, then f per action.
       w.fill(0);
       for (let k = 0; k < d; k++) {
         const pk = phi[k], row = pOff + k * f;
@@ -227,19 +257,108 @@ export class FeatureQFunction implements QFunction {
         }
         q[qRow + a] = s;
       }
-      // Pair features of the user's sketched streamers.
-      const row = r * this.obsSize + sketchBase;
-      for (let k = 0; k < this.layout.sketchSlots; k++) {
-        const e = row + k * (1 + m);
-        const a = obs[e];
-        if (!(a >= 0 && a < A)) continue;
-        if (mask !== null && mask[qRow + a] === 0) continue;
-        let s = 0;
-        for (let j = 0; j < m; j++) s += out[o + 1 + d + j] * obs[e + 1 + j];
-        q[qRow + a] += s;
+    }
+  }
+
+  /**
+   * The wasm backend's scoring: every action of every row as one matrix product in the SIMD
+   * kernels (forward applies the masks after):
+   *
+   *   Q = [phi | P^T phi | V] x [E' ; X^T ; 1] + b'   (batch x A)
+   *
+   * where E' and b' are E and b with the prior in the rows of actions never trained on (b_a
+   * exactly 0); without action embeddings, [P^T phi | V] x [X^T ; 1]. The prior (the mean over the
+   * trained actions, t^T E / n with t the 0/1 "trained" vector) and the P^T phi column block are
+   * products of the same kernel. The action side is laid out anew on every call: E, b and the
+   * table's features change between calls, and copying them is a small part of the product.
+   */
+  private scoreAllKernel(obs: Float32Array, batch: number, out: Float32Array): void {
+    const k = this.kernels!, lay = this.arena, mem = this.arenaView();
+    const A = this.actions, d = this.embedding, O = this.outSize, f = this.layout.actionFeatureSize;
+    const head = this.head, bOff = this.bOff, own = this.actionEmbeddings;
+    const stage = lay.stage >> 2, c = lay.c >> 2, L = lay.nIn;
+    // The action side: M = [E' ; X^T ; 1] (its rows are columns of x) and c = b'.
+    let mRow = 0;
+    if (own) {
+      mem.set(head.subarray(0, A * d), stage);
+      mem.set(head.subarray(bOff, bOff + A), c);
+      const t = lay.t >> 2;
+      let n = 0, sumB = 0;
+      for (let a = 0; a < A; a++) {
+        const trained = head[bOff + a] !== 0;
+        mem[t + a] = trained ? 1 : 0;
+        if (trained) {
+          n++;
+          sumB += head[bOff + a];
+        }
+      }
+      // The same sums, in the same order and precision, as prior() (what forwardChosen uses).
+      k.matmulAddRow(lay.t, A, lay.stage, lay.zeros, lay.prior, d, 1, A, d);
+      const pe = this.priorE, pr = lay.prior >> 2;
+      for (let j = 0; j < d; j++) pe[j] = n > 0 ? mem[pr + j] / n : 0;
+      this.priorB = n > 0 ? sumB / n : 0;
+      if (n < A) {
+        for (let a = 0; a < A; a++) {
+          if (head[bOff + a] !== 0) continue;
+          mem.set(pe, stage + a * d);
+          mem[c + a] = this.priorB;
+        }
+      }
+      k.transpose(lay.stage, lay.m, d, A);
+      mRow = d;
+    } else {
+      mem.fill(0, c, c + A);
+    }
+    if (f > 0) {
+      mem.set(this.table.features.subarray(0, A * f), stage);
+      k.transpose(lay.stage, lay.m + mRow * A * 4, f, A);
+    }
+    const ones = (lay.m >> 2) + (mRow + f) * A;
+    mem.fill(1, ones, ones + A);
+    // The user side, one row of x per state: [phi | P^T phi | V]. phi is the trunk's part plus
+    // the user's embedding (added here) plus the mean embedding of the sketched streamers (by a
+    // kernel, from the row's list of them); P^T phi is another product of the kernel.
+    const x = lay.x >> 2, ids = this.arenaI32, K = this.layout.sketchSlots, m = this.layout.pairSize;
+    const sketch = this.layout.userSize + f, S = this.obsSize;
+    for (let r = 0; r < batch; r++) {
+      const xr = x + r * L, o = r * O;
+      mem.set(out.subarray(o + 1, o + 1 + d), xr);
+      if (this.userIds > 0) this.addUser(obs, r, mem, xr);
+      mem[xr + d + f] = out[o];
+      if (this.historyEmbeddings) {
+        const row = r * S + sketch, at = (lay.idx >> 2) + r * K;
+        for (let j = 0; j < K; j++) {
+          const h = obs[row + j * (1 + m)];
+          ids[at + j] = h >= 0 && h < A ? h : -1;
+        }
       }
     }
-    return q.subarray(0, batch * A);
+    if (this.historyEmbeddings) {
+      mem.set(head.subarray(this.fOff, this.fOff + A * d), lay.hist >> 2);
+      k.addRowMeans(lay.x, L, lay.hist, lay.idx, batch, K, d);
+    }
+    if (f > 0) {
+      mem.set(head.subarray(this.pOff, this.pOff + d * f), lay.p >> 2);
+      k.matmulAddRow(lay.x, L, lay.p, lay.zeros, lay.x + d * 4, L, batch, d, f);
+    }
+    if (own) k.matmulAddRow(lay.x, L, lay.m, lay.c, lay.y, A, batch, L, A);
+    else k.matmulAddRow(lay.x + d * 4, L, lay.m, lay.c, lay.y, A, batch, f + 1, A);
+    this.qBuf.set(mem.subarray(lay.y >> 2, (lay.y >> 2) + batch * A));
+  }
+
+  /** Adds the pair-feature terms <phi_g(s), g(s, a)> of row r's sketched streamers to q (available ones only). */
+  private addPairTerms(obs: Float32Array, r: number, mask: Uint8Array | null, out: Float32Array, q: Float32Array): void {
+    const A = this.actions, m = this.layout.pairSize, o = r * this.outSize + 1 + this.embedding;
+    const row = r * this.obsSize + this.layout.userSize + this.layout.actionFeatureSize, qRow = r * A;
+    for (let k = 0; k < this.layout.sketchSlots; k++) {
+      const e = row + k * (1 + m);
+      const a = obs[e];
+      if (!(a >= 0 && a < A)) continue;
+      if (mask !== null && mask[qRow + a] === 0) continue;
+      let s = 0;
+      for (let j = 0; j < m; j++) s += out[o + j] * obs[e + 1 + j];
+      q[qRow + a] += s;
+    }
   }
 
   /**
@@ -352,6 +471,10 @@ export class FeatureQFunction implements QFunction {
       for (let j = 0; j < m; j++) dOut[o + 1 + d + j] = g * this.gChosen[r * m + j];
       const own = this.actionEmbeddings;
       if (own) {
+        // An action never trained on was scored with the prior (forwardChosen): its own e_a and
+        // b_a start there, so that its first step moves it from where it stood, not from 0 (a
+        // streamer met after training would otherwise drop from the average to nothing).
+        if (this.head[this.bOff + a] === 0) this.startAtPrior(a);
         hg[this.bOff + a] += g;
         this.touch(a);
       }
@@ -390,7 +513,36 @@ export class FeatureQFunction implements QFunction {
     const o = asFeature(other, this);
     this.trunk.polyakFrom(o.trunk, tau);
     const h = this.head, oh = o.head;
-    for (let i = 0; i < h.length; i++) h[i] += tau * (oh[i] - h[i]);
+    // An action the other has started training and this copy has not (its b_a still 0, so scored
+    // with the prior here) takes the other's e_a, b_a whole: moving a tau of the way from 0 would
+    // make it a trained action near 0, not one near the prior it started from.
+    if (this.actionEmbeddings) {
+      const d = this.embedding, bOff = this.bOff;
+      for (let a = 0; a < this.actions; a++) {
+        if (h[bOff + a] !== 0 || oh[bOff + a] === 0) continue;
+        h[bOff + a] = oh[bOff + a];
+        for (let k = 0; k < d; k++) h[a * d + k] = oh[a * d + k];
+      }
+    }
+    if (this.kernels !== null) this.lerpHeadKernel(oh, tau);
+    else for (let i = 0; i < h.length; i++) h[i] += tau * (oh[i] - h[i]);
+  }
+
+  /**
+   * head += tau (other - head) in the kernels, bit for bit the TypeScript loop (each value in
+   * float64, rounded once): the head holds every user's embedding, so this loop over all of it ran
+   * at every update and cost more than scoring a batch.
+   */
+  private lerpHeadKernel(other: Float32Array, tau: number): void {
+    const k = this.kernels!, lay = this.arena, n = this.head.length;
+    const dst = Math.ceil((lay.y + this.capacity * this.actions * 4 + 16) / 64) * 64;
+    const src = Math.ceil((dst + n * 4) / 64) * 64;
+    k.reserve(src + n * 4 + 16);
+    const mem = this.arenaView();
+    mem.set(this.head, dst >> 2);
+    mem.set(other, src >> 2);
+    k.lerpExact(dst, src, n, tau);
+    this.head.set(mem.subarray(dst >> 2, (dst >> 2) + n));
   }
 
   exportGradients(): Float32Array {
@@ -537,6 +689,13 @@ export class FeatureQFunction implements QFunction {
     this.priorB = n > 0 ? b / n : 0;
   }
 
+  /** Gives action a (never trained on) the prior's e and b as its own. */
+  private startAtPrior(a: number): void {
+    const d = this.embedding, head = this.head;
+    for (let k = 0; k < d; k++) head[a * d + k] = this.priorE[k];
+    head[this.bOff + a] = this.priorB;
+  }
+
   /** Embedding rows are numbered E's (0 .. A-1), then F's, then G's; where row `id` starts in the head. */
   private rowOffset(id: number): number {
     return id < this.actions ? id * this.embedding : this.fOff + (id - this.actions) * this.embedding;
@@ -571,6 +730,41 @@ export class FeatureQFunction implements QFunction {
     this.slotsChosen = new Int32Array(cap * this.layout.sketchSlots);
     this.userChosen = new Int32Array(cap);
     this.capacity = cap;
+    if (this.kernels !== null) this.layOutArena(cap);
+  }
+
+  /** Places the scoring buffers for batches of up to `cap` rows in the kernels' arena. */
+  private layOutArena(cap: number): void {
+    const k = this.kernels!, A = this.actions, f = this.layout.actionFeatureSize, d = this.embedding;
+    const dm = this.actionEmbeddings ? d : 0;
+    const at = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+    const a = this.arena;
+    a.nIn = d + f + 1;
+    a.stage = at(k.base);
+    a.m = at(a.stage + A * Math.max(dm, f) * 4);
+    a.c = at(a.m + (dm + f + 1) * A * 4);
+    a.p = at(a.c + A * 4);
+    a.zeros = at(a.p + d * f * 4);
+    a.t = at(a.zeros + Math.max(d, f) * 4);
+    a.prior = at(a.t + A * 4);
+    a.hist = at(a.prior + d * 4);
+    a.x = at(a.hist + (this.historyEmbeddings ? A * d * 4 : 0));
+    a.idx = at(a.x + cap * a.nIn * 4);
+    a.y = at(a.idx + cap * this.layout.sketchSlots * 4);
+    // The kernels may read 16 bytes past the end of a buffer (see assembly/kernels.ts).
+    k.reserve(a.y + cap * A * 4 + 16);
+    // The zero vector the kernel adds where there is nothing to add (nothing else writes there).
+    new Float32Array(k.memory()).fill(0, a.zeros >> 2, (a.zeros >> 2) + Math.max(d, f));
+  }
+
+  /** The kernels' arena as floats (new views, also as int32, after the arena grew). */
+  private arenaView(): Float32Array {
+    const buf = this.kernels!.memory();
+    if (this.arenaF32.buffer !== buf) {
+      this.arenaF32 = new Float32Array(buf);
+      this.arenaI32 = new Int32Array(buf);
+    }
+    return this.arenaF32;
   }
 
   private checkObs(where: string, obs: Float32Array, batch: number): void {

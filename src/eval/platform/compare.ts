@@ -14,7 +14,7 @@ import type { SimSummary } from "../../sim/metrics.js";
 import type { SimPolicy } from "../../sim/policy.js";
 import { prepareBaselines, type TuningRecord } from "../../policies/baselines/tuning.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
-import { createPlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
+import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import { trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
@@ -60,8 +60,9 @@ export interface CompareOptions {
   readonly parallel?: boolean;
   /**
    * "frozen" (default): the DQN serves greedily what it learned on the training seeds. "online": it
-   * also goes on learning on each evaluation platform from its feedback, as the service does (a
-   * fresh copy per evaluation seed, exploring at the final epsilon), like the learning baselines.
+   * serves greedily and goes on learning on each evaluation platform from its feedback, as the
+   * service does and as the learning baselines do (a fresh copy of the whole trained agent per
+   * evaluation seed).
    */
   readonly dqnEval?: "frozen" | "online";
 }
@@ -129,18 +130,20 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   };
   const baselineEntries = (prepared: ReturnType<typeof prepareBaselines>): Entry[] =>
     prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) }));
-  const headEntry = (t: { head: PlatformHead; pd: PlatformDqn }): Entry => ({
-    name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned",
-    make: (_seed: number, p: Platform) => {
-      if ((o.dqnEval ?? "frozen") === "frozen") return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
-      const copy = createPlatformDqn(exp.sim, t.head, hyper, exp.training.agentSeed);
-      const params = t.pd.agent.online.exportParams();
-      copy.agent.online.importParams(params);
-      copy.agent.target.importParams(params);
-      copy.agent.continueAt(hyper.explorationDecisions); // exploring at its final rate
-      return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", name: HEAD_NAME[t.head] });
-    },
-  });
+  const headEntry = (t: { head: PlatformHead; pd: PlatformDqn }): Entry => {
+    const online = (o.dqnEval ?? "frozen") === "online";
+    // A learning copy per evaluation seed starts from the whole trained agent (weights, target,
+    // Adam's moments, replay): the runs stay independent, and none starts with an empty memory.
+    const trainedState = online ? platformDqnCheckpoint(t.pd) : null;
+    return {
+      name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned",
+      make: (_seed: number, p: Platform) => {
+        if (trainedState === null) return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
+        const copy = restorePlatformDqn(trainedState);
+        return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", explore: false, name: HEAD_NAME[t.head] });
+      },
+    };
+  };
 
   // 1. Train the DQN heads; 2. tune the baselines; 3. evaluate everything on the evaluation seeds.
   // With worker threads, the baselines are tuned and evaluated here while the heads train.

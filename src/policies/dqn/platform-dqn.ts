@@ -17,12 +17,19 @@ import { PlatformEncoder } from "../../train/platform-encoder.js";
 export interface PlatformDqnOptions {
   /** "train": epsilon-greedy, store transitions and learn; "serve": greedy, frozen. */
   readonly mode: "train" | "serve";
+  /**
+   * In "train" mode: act epsilon-greedily (true, the default: training) or greedily (false: a
+   * served model that goes on learning from its feedback, exploring only through the head's
+   * cold-start bonus).
+   */
+  readonly explore?: boolean;
   readonly name?: string;
 }
 
 export class PlatformDqnPolicy implements SimPolicy {
   readonly name: string;
   readonly mode: "train" | "serve";
+  private readonly explore: boolean;
   private readonly S: number;
   private readonly A: number;
   private pendingObs: Float32Array;
@@ -37,6 +44,7 @@ export class PlatformDqnPolicy implements SimPolicy {
 
   constructor(readonly agent: DqnAgent, readonly encoder: PlatformEncoder, options: PlatformDqnOptions) {
     this.mode = options.mode;
+    this.explore = options.explore ?? true;
     this.name = options.name ?? "dqn";
     this.S = encoder.obsSize;
     this.A = encoder.actions;
@@ -72,7 +80,8 @@ export class PlatformDqnPolicy implements SimPolicy {
         this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], obs, i * S, false, mask, i * A);
         this.hasPending[u] = 0;
       }
-      this.agent.act(obs, n, mask, chosen, this.explored);
+      if (this.explore) this.agent.act(obs, n, mask, chosen, this.explored);
+      else this.agent.actGreedy(obs, n, mask, chosen);
     } else {
       this.agent.greedy(obs, n, mask, chosen);
     }

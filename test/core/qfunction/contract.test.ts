@@ -240,6 +240,32 @@ test("feature head: an action never trained on (b_a exactly 0) is scored with th
   assert.ok(Number.isFinite(meanB) && ownB !== 0 && ownE.length === d);
 });
 
+test("feature head: an action's first training step starts from the prior it was scored with, and a target copy takes it whole", () => {
+  const make = () => {
+    const q = trained(new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(5) }), 5);
+    const p = q.exportParams(), off = q.trunk.paramCount, d = 4;
+    p.fill(0, off + 6 * d, off + 7 * d); // action 6 never trained on
+    p[off + A * d + 6] = 0;
+    q.importParams(p);
+    return q;
+  };
+  const q = make(), target = make();
+  const obs = makers[2].obs(new Rng(6), 1, Int32Array.of(6));
+  const before = new Float32Array(1), after = new Float32Array(1);
+  q.forwardChosen(obs, Int32Array.of(6), 1, before);
+  // A zero gradient: the action becomes trained without moving, so its score must not move either.
+  q.backwardChosen(Int32Array.of(6), new Float32Array(1));
+  const off = q.trunk.paramCount, d = 4;
+  assert.notEqual(q.head[A * d + 6], 0, "action 6 now has its own b (the prior's)");
+  q.forwardChosen(obs, Int32Array.of(6), 1, after);
+  assert.ok(Math.abs(after[0] - before[0]) < 1e-5, `score ${after[0]} after its first (zero) step = ${before[0]} before`);
+  // The target copy (action 6 still untrained there) takes the online row whole, not a tau of it.
+  target.polyakFrom(q, 0.01);
+  const own = q.exportParams(), copy = target.exportParams();
+  for (let k = 0; k < d; k++) assert.equal(copy[off + 6 * d + k], own[off + 6 * d + k]);
+  assert.equal(copy[off + A * d + 6], own[off + A * d + 6]);
+});
+
 test("feature head: the cold-start bonus raises only never-trained actions, by that many standard deviations of the row, in greedy() alone", () => {
   const make = (coldStartBonus: number) => {
     const q = trained(new FeatureQFunction({ layout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, rng: new Rng(5), coldStartBonus }), 5);
