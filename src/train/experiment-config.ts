@@ -27,6 +27,8 @@ export const dqnHyperSchema = z
     explorationDecisions: z.number().int().min(0),
     explorationShare: z.number().gt(0).max(1),
     epsilonEnd: z.number().min(0).max(1),
+    lrEnd: z.number().gt(0).max(1),
+    lrDecayDecisions: z.number().int().min(0),
     learningStarts: z.number().int().min(0),
     trainEvery: pos,
   })

@@ -48,6 +48,13 @@ export interface PlatformDqnHyper {
   /** With explorationDecisions 0: the share of the training's decisions epsilon decays over. */
   readonly explorationShare: number;
   readonly epsilonEnd: number;
+  /**
+   * The learning rate at the end of training, as a share of lr (1 = constant). Below 1 the rate
+   * falls linearly over `lrDecayDecisions` decisions; 0 there = every decision the training will see
+   * (settled with the exploration, see settleExploration).
+   */
+  readonly lrEnd: number;
+  readonly lrDecayDecisions: number;
   readonly learningStarts: number;
   readonly trainEvery: number;
 }
@@ -70,6 +77,8 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   explorationDecisions: 0,
   explorationShare: 0.5,
   epsilonEnd: 0.05,
+  lrEnd: 1,
+  lrDecayDecisions: 0,
   learningStarts: 2_000,
   trainEvery: 8,
 };
@@ -87,19 +96,28 @@ export interface PlatformDqn {
  * The hyper-parameters with explorationDecisions settled: as given, or (when 0) explorationShare of
  * the decisions `episodes` training weeks of this world hold, counted on one probe week of the first
  * training seed under a random policy. So exploration scales with the platform: half the users or
- * days, half the decisions.
+ * days, half the decisions. lrDecayDecisions (when 0 and the rate decays) is settled the same way:
+ * all of those decisions.
  */
 export function settleExploration(sim: SimConfig, hyper: PlatformDqnHyper, world: number, seeds: readonly number[], episodes: number): PlatformDqnHyper {
-  if (hyper.explorationDecisions > 0) return hyper;
+  const settleLr = hyper.lrEnd < 1 && hyper.lrDecayDecisions === 0;
+  if (hyper.explorationDecisions > 0 && !settleLr) return hyper;
   const probe = new Platform(sim, seeds[0] ?? 0, { world, withholdNewcomers: true });
-  const perWeek = runPolicy(probe, new RandomPolicy(0)).counts.decisions;
-  return { ...hyper, explorationDecisions: Math.max(1, Math.round(hyper.explorationShare * perWeek * episodes)) };
+  const planned = runPolicy(probe, new RandomPolicy(0)).counts.decisions * episodes;
+  return {
+    ...hyper,
+    explorationDecisions: hyper.explorationDecisions > 0 ? hyper.explorationDecisions : Math.max(1, Math.round(hyper.explorationShare * planned)),
+    lrDecayDecisions: settleLr ? Math.max(1, planned) : hyper.lrDecayDecisions,
+  };
 }
 
 /** A DQN agent sized for platforms of `sim` (a one-day probe platform gives the feature sizes). */
 export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: PlatformDqnHyper, seed: number, restore?: CheckpointBundle): PlatformDqn {
   if (!(hyper.explorationDecisions > 0)) {
     throw new RangeError("createPlatformDqn: explorationDecisions is 0 (a share of the training): settle it first with settleExploration");
+  }
+  if (hyper.lrEnd < 1 && !(hyper.lrDecayDecisions > 0)) {
+    throw new RangeError("createPlatformDqn: lrDecayDecisions is 0 (all of the training): settle it first with settleExploration");
   }
   const bounds = platformBounds(sim);
   const probe = new Platform({ ...sim, days: 1 }, 0);
@@ -123,6 +141,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     replay: { kind: "uniform", capacity: hyper.replayCapacity },
     target: { kind: "polyak", tau: hyper.tau },
     exploration: { kind: "linear", start: 1, end: hyper.epsilonEnd, steps: hyper.explorationDecisions },
+    ...(hyper.lrEnd < 1 ? { lrSchedule: { kind: "linear" as const, start: 1, end: hyper.lrEnd, steps: hyper.lrDecayDecisions } } : {}),
     learningStarts: hyper.learningStarts,
     trainEvery: hyper.trainEvery,
     seed,

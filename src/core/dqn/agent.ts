@@ -50,6 +50,8 @@ export class DqnAgent {
   readonly replay: ReplayBuffer;
   readonly writer: NStepWriter;
   readonly exploration: Schedule;
+  /** The learning rate's multiplier by decisions (config.lrSchedule), or null: optimizer.lr throughout. */
+  readonly lrSchedule: Schedule | null;
   readonly targetUpdate: TargetUpdate;
   /** Random stream for exploration (acting). */
   readonly actRng: Rng;
@@ -88,6 +90,11 @@ export class DqnAgent {
     );
     this.writer = new NStepWriter(this.replay, { n: config.nStep, gamma: config.gamma, maxAgents: config.maxAgents });
     this.exploration = createSchedule(config.exploration);
+    const ls = config.lrSchedule;
+    if (ls !== undefined && !(ls.kind === "constant" ? ls.value > 0 : ls.start > 0 && ls.end > 0)) {
+      throw new RangeError("DqnAgent: lrSchedule must stay above 0 (a multiplier of optimizer.lr)");
+    }
+    this.lrSchedule = ls === undefined ? null : createSchedule(ls);
     this.targetUpdate = createTargetUpdate(config.target);
     this.actRng = Rng.derive(config.seed, 1);
     this.learnRng = Rng.derive(config.seed, 2);
@@ -213,6 +220,7 @@ export class DqnAgent {
     // q holds Q(s, a) of the chosen actions: as a batch x 1 "table" whose chosen column is 0.
     const loss = tdLossChosen(c.loss, B, q, this.zeros, this.targets, weights, this.gradChosen, this.tdErrors);
     this.online.backwardChosen(batch.actions, this.gradChosen);
+    if (this.lrSchedule !== null) this.optimizer.setLr(c.optimizer.lr * this.lrSchedule.value(this.decisions));
     const norm = this.optimizer.step(c.maxGradNorm);
 
     this.replay.updatePriorities(batch.indices, this.tdErrors, B);

@@ -95,6 +95,12 @@ export const dqnConfigSchema = z
       ])
       .default({ kind: "hard", every: 100 }),
     exploration: scheduleSchema.default({ kind: "linear", start: 1, end: 0.05, steps: 10_000 }),
+    /**
+     * The learning rate's multiplier by decisions made (e.g. linear from 1 to 0.1 over the planned
+     * training): absent, optimizer.lr throughout. Annealing the step size settles the weights a
+     * run ends with instead of leaving them wherever the last noisy steps put them.
+     */
+    lrSchedule: scheduleSchema.optional(),
     /** Decisions before learning starts (the replay fills with exploratory experience first). */
     learningStarts: z.number().int().min(0).default(1_000),
     /** One gradient update every this many decisions. */

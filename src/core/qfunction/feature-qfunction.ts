@@ -569,7 +569,7 @@ export class FeatureQFunction implements QFunction {
     const adam = new Adam(this.trunk, o);
     const n = this.head.length;
     const m = new Float32Array(n), v = new Float32Array(n);
-    let t = 0;
+    let t = 0, lr = o.lr;
     return {
       step: (maxGradNorm: number | null): number => {
         const nT = gradNorm(this.trunk);
@@ -593,9 +593,9 @@ export class FeatureQFunction implements QFunction {
         else adam.step();
         // The head: the same Adam(W) update in TypeScript, dense on b and P, lazy on the embedding rows.
         t++;
-        const stepSize = o.lr / (1 - Math.pow(o.beta1, t));
+        const stepSize = lr / (1 - Math.pow(o.beta1, t));
         const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(o.beta2, t));
-        const decay = 1 - o.lr * o.weightDecay;
+        const decay = 1 - lr * o.weightDecay;
         const p = this.head;
         const adamRange = (from: number, to: number): void => {
           for (let i = from; i < to; i++) {
@@ -611,6 +611,10 @@ export class FeatureQFunction implements QFunction {
           adamRange(at, at + d);
         }
         return norm;
+      },
+      setLr: (value: number): void => {
+        adam.lr = value;
+        lr = value;
       },
       getState: (): OptimizerState => {
         const s = adam.getState();

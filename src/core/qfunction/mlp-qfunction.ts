@@ -70,6 +70,9 @@ export class MlpQFunction implements QFunction {
         }
         return adam.clipAndStep(maxGradNorm);
       },
+      setLr: (lr: number) => {
+        adam.lr = lr;
+      },
       getState: (): OptimizerState => adam.getState(),
       setState: (s: OptimizerState) => adam.setState(s),
     };

@@ -19,6 +19,8 @@ export interface OptimizerState {
 export interface QOptimizer {
   /** One step; with maxGradNorm, the global gradient norm is clipped first. Returns the norm before clipping. */
   step(maxGradNorm: number | null): number;
+  /** Sets the learning rate of the following steps (a schedule's value times the configured rate). */
+  setLr(lr: number): void;
   getState(): OptimizerState;
   setState(s: OptimizerState): void;
 }

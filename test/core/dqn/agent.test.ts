@@ -70,6 +70,26 @@ test("same seed, same agent: identical actions and weights after training", () =
   assert.deepEqual(run(), run());
 });
 
+test("lrSchedule multiplies optimizer.lr by decisions: a constant 0.5 of 1e-3 trains exactly as 5e-4; a schedule that reaches 0 is refused", () => {
+  const run = (extra: object) => {
+    const agent = new DqnAgent({ ...base, learningStarts: 4, trainEvery: 1, ...extra });
+    const s = new Float32Array(3), out = new Int32Array(1);
+    for (let t = 0; t < 40; t++) {
+      s[0] = Math.sin(t); s[1] = Math.cos(t); s[2] = (t % 5) / 5;
+      agent.act(s, 1, null, out);
+      agent.observe(0, s, 0, out[0], out[0] === t % 2 ? 1 : 0, s, 0, false);
+      agent.learn();
+    }
+    return Array.from(agent.online.exportParams());
+  };
+  const half = run({ optimizer: { lr: 1e-3 }, lrSchedule: { kind: "constant", value: 0.5 } });
+  assert.deepEqual(half, run({ optimizer: { lr: 5e-4 } }));
+  assert.notDeepEqual(half, run({ optimizer: { lr: 1e-3 } }));
+  const decaying = run({ optimizer: { lr: 1e-3 }, lrSchedule: { kind: "linear", start: 1, end: 0.1, steps: 40 } });
+  assert.notDeepEqual(decaying, half);
+  assert.throws(() => new DqnAgent({ ...base, lrSchedule: { kind: "linear", start: 1, end: 0, steps: 10 } }), /lrSchedule/);
+});
+
 test("continueAt: exploration goes on from there, and learning waits for learningStarts new decisions", () => {
   const agent = new DqnAgent({ ...base, learningStarts: 10, trainEvery: 2, exploration: { kind: "linear", start: 1, end: 0.1, steps: 100 } });
   agent.continueAt(1000);

@@ -172,6 +172,28 @@ for (const m of makers) {
       assert.equal(st.t, 50);
       assert.equal(st.m.length, q.paramCount);
     });
+
+    test("setLr: steps at a rate set later are the steps of an optimizer made with that rate", () => {
+      const run = (lr: number, later: number | null, at: number) => {
+        const q = m.make(8);
+        const opt = q.createOptimizer({ lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 });
+        const out = new Float32Array(B), g = new Float32Array(B);
+        for (let i = 0; i < 5; i++) {
+          if (i === at && later !== null) opt.setLr(later);
+          q.forwardChosen(obs, actions, B, out);
+          for (let r = 0; r < B; r++) g[r] = 2 * (out[r] - 1);
+          q.backwardChosen(actions, g);
+          opt.step(10);
+        }
+        return q.exportParams();
+      };
+      const slow = run(1e-3, null, 0), fast = run(1e-2, null, 0);
+      assert.deepEqual(run(1e-2, 1e-3, 0), slow, "made at 1e-2, set to 1e-3 before the first step");
+      // Two steps at 1e-2, then 1e-3: differs from both constant runs.
+      const switched = run(1e-2, 1e-3, 2);
+      assert.notDeepEqual(switched, slow);
+      assert.notDeepEqual(switched, fast);
+    });
   });
 }
 
