@@ -42,8 +42,8 @@ export function register(program: Command): void {
       console.log(renderMetricsTable(toReportData(result)));
       const h = result.headline;
       console.log(
-        `\nDQN earned ${h.dqnVsBestBaseline.toFixed(2)}x the reward per user-day of the best baseline (${h.bestBaseline})` +
-          (h.dqnVsMyopicOracle !== null ? ` and ${h.dqnVsMyopicOracle.toFixed(2)}x the myopic oracle's.` : "."),
+        `\nDQN earned ${h.dqnVsBestBaseline.toFixed(3)}x the reward per user-day of the best baseline (${h.bestBaseline})` +
+          (h.dqnVsMyopicOracle !== null ? ` and ${h.dqnVsMyopicOracle.toFixed(3)}x the myopic oracle's.` : "."),
       );
       console.log(`report: ${reportPath ?? resolve(flags.out)}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     });
