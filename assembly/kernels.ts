@@ -204,72 +204,11 @@ export function transpose(w: usize, wt: usize, nIn: i32, nOut: i32): void {
 export function denseForward(x: usize, w: usize, wt: usize, b: usize, y: usize, batch: i32, nIn: i32, nOut: i32, relu: i32): void {
   // pmax(v, floor) is ReLU with floor 0 and the identity with floor -inf (NaN propagates in both).
   const floor = relu ? f32x4.splat(0) : f32x4.splat(-Infinity);
-  const inBytes = <usize>nIn << 2;
-  const outBytes = <usize>nOut << 2;
   const pairs = batch & ~1;
-  let o = 0;
-  // Outputs 16 at a time (the whole 16-column strip of W^T stays in L1 while the rows stream).
-  for (; o + 16 <= nOut; o += 16) {
-    const bo = b + (<usize>o << 2);
-    const b0 = v128.load(bo), b1 = v128.load(bo, 16), b2 = v128.load(bo, 32), b3 = v128.load(bo, 48);
-    const col = wt + (<usize>o << 2);
-    for (let r = 0; r < pairs; r += 2) {
-      const x0 = x + <usize>r * inBytes;
-      let a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-      let c0 = b0, c1 = b1, c2 = b2, c3 = b3;
-      let wp = col;
-      const xEnd = x0 + inBytes;
-      for (let xp = x0; xp < xEnd; xp += 4) {
-        const s0 = v128.load32_splat(xp), s1 = v128.load32_splat(xp + inBytes);
-        const v0 = v128.load(wp), v1 = v128.load(wp, 16), v2 = v128.load(wp, 32), v3 = v128.load(wp, 48);
-        a0 = madd(a0, s0, v0); a1 = madd(a1, s0, v1); a2 = madd(a2, s0, v2); a3 = madd(a3, s0, v3);
-        c0 = madd(c0, s1, v0); c1 = madd(c1, s1, v1); c2 = madd(c2, s1, v2); c3 = madd(c3, s1, v3);
-        wp += outBytes;
-      }
-      const y0 = y + <usize>r * outBytes + (<usize>o << 2);
-      const y1 = y0 + outBytes;
-      v128.store(y0, activate(a0, floor)); v128.store(y0, activate(a1, floor), 16);
-      v128.store(y0, activate(a2, floor), 32); v128.store(y0, activate(a3, floor), 48);
-      v128.store(y1, activate(c0, floor)); v128.store(y1, activate(c1, floor), 16);
-      v128.store(y1, activate(c2, floor), 32); v128.store(y1, activate(c3, floor), 48);
-    }
-  }
-  // Remaining outputs four at a time, then one at a time.
-  for (; o + 4 <= nOut; o += 4) {
-    const bias = v128.load(b + (<usize>o << 2));
-    const col = wt + (<usize>o << 2);
-    for (let r = 0; r < pairs; r += 2) {
-      const x0 = x + <usize>r * inBytes;
-      let a0 = bias, c0 = bias;
-      let wp = col;
-      const xEnd = x0 + inBytes;
-      for (let xp = x0; xp < xEnd; xp += 4) {
-        const v0 = v128.load(wp);
-        a0 = madd(a0, v128.load32_splat(xp), v0);
-        c0 = madd(c0, v128.load32_splat(xp + inBytes), v0);
-        wp += outBytes;
-      }
-      const y0 = y + <usize>r * outBytes + (<usize>o << 2);
-      v128.store(y0, activate(a0, floor));
-      v128.store(y0 + outBytes, activate(c0, floor));
-    }
-  }
-  for (; o < nOut; o++) {
-    const bo = load<f32>(b + (<usize>o << 2));
-    for (let r = 0; r < pairs; r++) {
-      const x0 = x + <usize>r * inBytes;
-      let s = bo;
-      let wp = wt + (<usize>o << 2);
-      for (let i = 0; i < nIn; i++) {
-        s += load<f32>(x0 + (<usize>i << 2)) * load<f32>(wp);
-        wp += outBytes;
-      }
-      store<f32>(y + <usize>r * outBytes + (<usize>o << 2), f32x4.extract_lane(activate(f32x4.splat(s), floor), 0));
-    }
-  }
+  matmulRows(x, nIn, wt, b, y, nOut, pairs, nIn, nOut, floor);
   // The last row of an odd batch (and the whole of a batch of one), on W.
   if (batch & 1) {
-    denseForwardRow(x + <usize>pairs * inBytes, w, b, y + <usize>pairs * outBytes, nIn, nOut, floor);
+    denseForwardRow(x + <usize>pairs * (<usize>nIn << 2), w, b, y + <usize>pairs * (<usize>nOut << 2), nIn, nOut, floor);
   }
 }
 
@@ -767,12 +706,20 @@ export function lerp(dst: usize, src: usize, n: i32, tau: f32): void {
  * (row-major, so the layout denseForward reads as W^T), c [nOut], y [batch][nOut] (rows ldy floats
  * apart; only columns 0 .. nOut-1 of each are written). The feature head scores every action of
  * every row with it: x = [phi(s) | P^T phi(s) | V(s)] and M = [E ; X^T ; 1] over the actions,
- * c = b; and it computes the P^T phi(s) part of x itself with it, in place (x = phi, M = P). The
- * same outer-product form as denseForward (sixteen columns times two rows, eight accumulators
- * started at c, one splat per input and row), without the activation, and with the last row of an
- * odd batch in the same form (one row, four accumulators) instead of on a row-major copy.
+ * c = b; and it computes the P^T phi(s) part of x itself with it, in place (x = phi, M = P).
  */
 export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, ldy: i32, batch: i32, nIn: i32, nOut: i32): void {
+  matmulRows(x, ldx, m, c, y, ldy, batch, nIn, nOut, f32x4.splat(-Infinity));
+}
+
+/**
+ * y = act(x M + c) row by row, act = pmax(., floor) (ReLU with floor 0, the identity with floor
+ * -inf): the outer-product form denseForward and matmulAddRow share. Sixteen columns times two rows
+ * at a time (eight accumulators started at c, each step loads four vectors of a row of M and splats
+ * one input of each row; no horizontal sums), then four columns, then one; the last row of an odd
+ * batch in the same form (one row, four accumulators). x rows ldx floats apart, y rows ldy.
+ */
+function matmulRows(x: usize, ldx: i32, m: usize, c: usize, y: usize, ldy: i32, batch: i32, nIn: i32, nOut: i32, floor: v128): void {
   const xBytes = <usize>ldx << 2;
   const rowEnd = <usize>nIn << 2;
   const outBytes = <usize>nOut << 2;
@@ -799,8 +746,8 @@ export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, l
       }
       const y0 = y + <usize>r * yBytes + (<usize>o << 2);
       const y1 = y0 + yBytes;
-      v128.store(y0, a0); v128.store(y0, a1, 16); v128.store(y0, a2, 32); v128.store(y0, a3, 48);
-      v128.store(y1, c0); v128.store(y1, c1, 16); v128.store(y1, c2, 32); v128.store(y1, c3, 48);
+      v128.store(y0, activate(a0, floor)); v128.store(y0, activate(a1, floor), 16); v128.store(y0, activate(a2, floor), 32); v128.store(y0, activate(a3, floor), 48);
+      v128.store(y1, activate(c0, floor)); v128.store(y1, activate(c1, floor), 16); v128.store(y1, activate(c2, floor), 32); v128.store(y1, activate(c3, floor), 48);
     }
     if (r < batch) {
       const x0 = x + <usize>r * xBytes;
@@ -814,7 +761,7 @@ export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, l
         wp += outBytes;
       }
       const y0 = y + <usize>r * yBytes + (<usize>o << 2);
-      v128.store(y0, a0); v128.store(y0, a1, 16); v128.store(y0, a2, 32); v128.store(y0, a3, 48);
+      v128.store(y0, activate(a0, floor)); v128.store(y0, activate(a1, floor), 16); v128.store(y0, activate(a2, floor), 32); v128.store(y0, activate(a3, floor), 48);
     }
   }
   // Remaining columns four at a time (rows in pairs, then the odd one), then one at a time.
@@ -834,8 +781,8 @@ export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, l
         wp += outBytes;
       }
       const y0 = y + <usize>r * yBytes + (<usize>o << 2);
-      v128.store(y0, a0);
-      v128.store(y0 + yBytes, c0);
+      v128.store(y0, activate(a0, floor));
+      v128.store(y0 + yBytes, activate(c0, floor));
     }
     if (r < batch) {
       const x0 = x + <usize>r * xBytes;
@@ -846,7 +793,7 @@ export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, l
         a0 = madd(a0, v128.load32_splat(xp), v128.load(wp));
         wp += outBytes;
       }
-      v128.store(y + <usize>r * yBytes + (<usize>o << 2), a0);
+      v128.store(y + <usize>r * yBytes + (<usize>o << 2), activate(a0, floor));
     }
   }
   for (; o < nOut; o++) {
@@ -859,7 +806,7 @@ export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, l
         s += load<f32>(x0 + (<usize>i << 2)) * load<f32>(wp);
         wp += outBytes;
       }
-      store<f32>(y + <usize>r * yBytes + (<usize>o << 2), s);
+      store<f32>(y + <usize>r * yBytes + (<usize>o << 2), f32x4.extract_lane(activate(f32x4.splat(s), floor), 0));
     }
   }
 }
