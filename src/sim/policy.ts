@@ -13,6 +13,11 @@ export interface SimPolicy {
   act(platform: Platform, actions: Int32Array): void;
   /** Sees the results of each step (a learner stores them; the reference policies ignore them). */
   learn?(result: StepResult, platform: Platform): void;
+  /**
+   * A run is over and the next run is another week of the same world (training runs): what the
+   * policy carries from one to the next besides what `learn` saw (the users' past, for one).
+   */
+  endRun?(platform: Platform): void;
 }
 
 export interface RunOptions {

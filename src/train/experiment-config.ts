@@ -15,6 +15,7 @@ export const dqnHyperSchema = z
     actionEmbeddings: z.boolean(),
     historyEmbeddings: z.boolean(),
     userEmbeddings: z.boolean(),
+    userPast: z.boolean(),
     sketchSlots: z.number().int().min(0).max(256),
     coldStartBonus: z.number().min(0).max(10),
     gamma: z.number().min(0).max(1),

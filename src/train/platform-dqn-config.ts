@@ -10,6 +10,7 @@ import { dqnCheckpoint, restoreDqn } from "../core/dqn/checkpoint.js";
 import { CheckpointError, type CheckpointBundle } from "../core/checkpoint/bundle.js";
 import { parseSimConfig } from "../sim/config.js";
 import { PlatformEncoder, type EncoderMode } from "./platform-encoder.js";
+import { UserPast } from "./user-past.js";
 import { platformBounds } from "./platform-bounds.js";
 import { runPolicy } from "../sim/policy.js";
 import { RandomPolicy } from "../policies/reference/random.js";
@@ -26,6 +27,11 @@ export interface PlatformDqnHyper {
   readonly historyEmbeddings: boolean;
   /** Learn an embedding per user of the world (what is known of them from the training runs). */
   readonly userEmbeddings: boolean;
+  /**
+   * Describe each user also by their profile from past weeks (share of minutes by category, hours
+   * per week: src/train/user-past.ts), learned from the training runs and carried to serving.
+   */
+  readonly userPast: boolean;
   readonly sketchSlots: number;
   /**
    * Feature head, serving: a streamer never trained on (a newcomer) is scored as the average
@@ -65,8 +71,9 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   actionEmbeddings: true,
   historyEmbeddings: true,
   userEmbeddings: true,
+  userPast: true,
   sketchSlots: 16,
-  coldStartBonus: 0.5,
+  coldStartBonus: 1.5,
   gamma: 0.9,
   nStep: 1,
   doubleDqn: true,
@@ -89,6 +96,8 @@ export interface PlatformDqn {
   readonly head: PlatformHead;
   readonly hyper: PlatformDqnHyper;
   readonly agent: DqnAgent;
+  /** The users' past weeks (hyper.userPast), grown by training (trainOnPlatforms), read when serving. */
+  readonly past: UserPast | null;
   encoderFor(p: Platform): PlatformEncoder;
 }
 
@@ -111,7 +120,10 @@ export function settleExploration(sim: SimConfig, hyper: PlatformDqnHyper, world
   };
 }
 
-/** A DQN agent sized for platforms of `sim` (a one-day probe platform gives the feature sizes). */
+/**
+ * A DQN agent sized for platforms of `sim` (a one-day probe platform gives the feature sizes).
+ * `restore` (a platform checkpoint) gives the agent's state and the users' past.
+ */
 export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: PlatformDqnHyper, seed: number, restore?: CheckpointBundle): PlatformDqn {
   if (!(hyper.explorationDecisions > 0)) {
     throw new RangeError("createPlatformDqn: explorationDecisions is 0 (a share of the training): settle it first with settleExploration");
@@ -123,7 +135,15 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   const probe = new Platform({ ...sim, days: 1 }, 0);
   const mode: EncoderMode = head;
   const userIds = head === "feature" && hyper.userEmbeddings ? bounds.agents : 0;
-  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, hyper.sketchSlots, undefined, userIds);
+  let past: UserPast | null = null;
+  if (hyper.userPast) {
+    const restored = restore?.meta.past;
+    past = restored === undefined ? new UserPast(sim.users, sim.categories) : UserPast.fromBundle(restore!, restored);
+    if (past.users !== sim.users || past.categories !== sim.categories) {
+      throw new CheckpointError(`checkpoint: the users' past is ${past.users} users x ${past.categories} categories, the platform ${sim.users} x ${sim.categories}`);
+    }
+  }
+  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, hyper.sketchSlots, undefined, userIds, past);
   const config: DqnConfigInput = {
     obsSize: probeEncoder.obsSize,
     actions: bounds.actions,
@@ -157,13 +177,18 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   } else {
     agent = new DqnAgent(config, { actionTable: table });
   }
-  return { sim, head, hyper, agent, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, hyper.sketchSlots, table, userIds) };
+  return { sim, head, hyper, agent, past, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, hyper.sketchSlots, table, userIds, past) };
 }
 
 /** The checkpoint of a platform DQN: the agent's, plus what rebuilds the rest. */
 export function platformDqnCheckpoint(pd: PlatformDqn, extra: Record<string, unknown> = {}): CheckpointBundle {
   const b = dqnCheckpoint(pd.agent);
-  return { ...b, meta: { ...b.meta, platform: { sim: pd.sim, head: pd.head, hyper: pd.hyper }, ...extra } };
+  const past = pd.past?.toBundle();
+  return {
+    ...b,
+    arrays: { ...b.arrays, ...past?.arrays },
+    meta: { ...b.meta, platform: { sim: pd.sim, head: pd.head, hyper: pd.hyper }, ...(past ? { past: past.meta } : {}), ...extra },
+  };
 }
 
 /** Rebuilds a platform DQN from its checkpoint; throws CheckpointError naming what is wrong. */
@@ -177,6 +202,8 @@ export function restorePlatformDqn(bundle: CheckpointBundle): PlatformDqn {
   } catch (err) {
     throw new CheckpointError(`checkpoint: meta.platform.sim is not a valid simulator config: ${(err as Error).message}`);
   }
-  const hyper = { ...DEFAULT_PLATFORM_DQN, ...(p.hyper as object) } as PlatformDqnHyper;
+  // A key the checkpoint's hyper-parameters lack takes its default, except userPast: checkpoints
+  // written before it existed were trained without it.
+  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, ...(p.hyper as object) } as PlatformDqnHyper;
   return createPlatformDqn(sim, p.head, hyper, (bundle.meta.config as { seed?: number })?.seed ?? 1, bundle);
 }

@@ -9,6 +9,9 @@
  *   capped at 1) ], so repeat consumption is visible to it, at the cost of an input as wide as
  *   the catalogue and no way to score a streamer it has never trained on.
  *
+ * With a UserPast, the user features end with the user's profile from the weeks before this one
+ * (share of past minutes by category, hours per week; see user-past.ts), for either head.
+ *
  * The action table (features of every streamer slot) is refreshed each tick for the live streams.
  * Only observable facts are used (src/sim/observe.ts): never the hidden truth.
  */
@@ -16,6 +19,7 @@ import type { Platform } from "../sim/platform.js";
 import { writePairFeatures } from "../sim/observe.js";
 import { ActionTable } from "../core/qfunction/action-table.js";
 import { featureObsSize, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
+import type { UserPast } from "./user-past.js";
 
 export type EncoderMode = "feature" | "classic";
 
@@ -25,6 +29,10 @@ export class PlatformEncoder {
   readonly obsSize: number;
   readonly actions: number;
   readonly table: ActionTable;
+  /** The users' past weeks (null: none); read, never written, by the encoder. */
+  readonly past: UserPast | null;
+  /** User features the platform gives (the profile of the past follows them). */
+  private readonly platformUserSize: number;
   /** Rows for the current batch of deciding users (grown as needed). */
   obs = new Float32Array(0);
   /** The live mask repeated for each deciding user (batch x actions). */
@@ -39,14 +47,20 @@ export class PlatformEncoder {
    *   by default.
    * @param userIds users with a learned embedding (feature head; 0 = none): the row then ends with
    *   the user's index, for those below it.
+   * @param past the users' profile from past weeks, appended to the user features (null: none).
    */
-  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable, userIds = 0) {
+  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable, userIds = 0, past: UserPast | null = null) {
     if (!(actions >= platform.catalogueSize)) {
       throw new RangeError(`PlatformEncoder: ${actions} action slots cannot hold this platform's catalogue of ${platform.catalogueSize} streamers`);
     }
+    if (past !== null && past.categories !== platform.categories) {
+      throw new RangeError(`PlatformEncoder: the users' past has ${past.categories} categories, the platform ${platform.categories}`);
+    }
     this.mode = mode;
+    this.past = past;
+    this.platformUserSize = platform.userFeatureSize;
     this.layout = {
-      userSize: platform.userFeatureSize,
+      userSize: platform.userFeatureSize + (past === null ? 0 : past.featureSize),
       actionFeatureSize: platform.streamFeatureSize,
       pairSize: platform.pairFeatureSize,
       sketchSlots,
@@ -76,13 +90,14 @@ export class PlatformEncoder {
     if (this.obs.length < n * S) this.obs = new Float32Array(Math.max(n, 64) * 2 * S);
     if (this.mask.length < n * A) this.mask = new Uint8Array(Math.max(n, 64) * 2 * A);
     const { userSize: U, actionFeatureSize: f, pairSize: m, sketchSlots: K } = this.layout;
-    const uo = platform.userObservations;
+    const uo = platform.userObservations, PU = this.platformUserSize, past = this.past;
     const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
     const live = platform.liveMask;
     const userIds = this.layout.userIds ?? 0;
     for (let i = 0; i < n; i++) {
       const row = i * S;
-      this.obs.set(uo.subarray(i * U, (i + 1) * U), row);
+      this.obs.set(uo.subarray(i * PU, (i + 1) * PU), row);
+      if (past !== null) past.write(platform.deciding[i], this.obs, row + PU);
       this.mask.set(live, i * A);
       this.mask.fill(0, i * A + live.length, (i + 1) * A);
       if (this.mode === "classic") {

@@ -90,6 +90,8 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
       }
     }
     policy.finish();
+    // The run is over: its minutes join the users' past, which the next runs (and serving) read.
+    pd.past?.record(platform);
     episode++;
     o.onEpisode?.(episode);
   }

@@ -39,7 +39,7 @@ export interface CompareFlags {
  * first seed gives validation seeds, to choose settings on without touching the evaluation seeds.
  */
 /** Policies run only when named in --policies: the slow lookahead oracle and the partial oracles (diagnostics). */
-const OPT_IN = ["lookahead-oracle", "oracle-without-pair-appeal", "oracle-of-interests"];
+const OPT_IN = ["lookahead-oracle", "oracle-without-pair-appeal", "oracle-of-interests", "linucb-without-past"];
 
 export function evaluationSeeds(n: number, first = 1001): number[] {
   return Array.from({ length: n }, (_, i) => first + i);

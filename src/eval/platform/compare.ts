@@ -209,7 +209,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
 
 const LABELS: Record<string, string> = {
   random: "Random", "most-viewed-now": "Most viewed now", pop: "POP", rep: "REP", "bpr-mf": "BPR-MF",
-  linucb: "LinUCB", "myopic-oracle": "Myopic oracle", "lookahead-oracle": "Lookahead oracle",
+  linucb: "LinUCB", "linucb-without-past": "LinUCB without past", "myopic-oracle": "Myopic oracle", "lookahead-oracle": "Lookahead oracle",
   "oracle-without-pair-appeal": "Oracle without pair appeal", "oracle-of-interests": "Oracle of interests",
 };
 function labelOf(name: string): string {

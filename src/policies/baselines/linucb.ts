@@ -10,6 +10,11 @@
  *
  *     [ 1 | stream features | viewers^2 | pair features | share_c(u) * is_c(s) for each category c ]
  *
+ * With the users' past weeks (options.past, the same profile the DQN reads: src/train/user-past.ts),
+ * x also holds past_share_c(u) * is_c(s) for each category, so that at the start of a week it knows what the user watched before, as the
+ * DQN does; the past grows at the end of each training run (endRun) and is read, not grown, when
+ * serving.
+ *
  * the stream's own features (category one-hot, hours live, viewers, followers, age, the mean watch
  * time and gifts per viewing logged for it), viewers squared (crowding bends the effect of viewers),
  * the pair features (follows, watched, past viewings, recency) and the user's share of watch time in
@@ -17,7 +22,7 @@
  * stream of a user alike and so cannot change a ranking.
  *
  * The vector is a per-tick part c(s) (bias and stream features: the same for every user) plus a
- * sparse per-user part z(u, s) (the pair features and one category share), so the scores of a whole
+ * sparse per-user part z(u, s) (the pair features and one category share, or two with the past), so the scores of a whole
  * batch cost O(L d^2) once a tick for the c parts and O(nnz(z)^2) per (user, stream):
  *
  *     x^T M x = c^T M c + 2 z^T (M c) + z^T M z.
@@ -29,6 +34,7 @@ import type { Platform, StepResult } from "../../sim/platform.js";
 import type { SimPolicy } from "../../sim/policy.js";
 import { LinearUcbModel } from "./linear-ucb.js";
 import { writeTopK } from "./top-k.js";
+import { UserPast } from "../../train/user-past.js";
 
 export interface LinUcbOptions {
   /** Weight of the confidence width in the score (exploration; default 0.3). */
@@ -37,6 +43,13 @@ export interface LinUcbOptions {
   readonly lambda?: number;
   /** A model learned before (on training seeds), copied: this policy goes on learning from it. */
   readonly warmStart?: LinearUcbModel;
+  /**
+   * Read the users' past weeks: `true` starts an empty past (sized at the first platform) that
+   * endRun grows; a UserPast is copied and read as it is (what training learned). Default: none.
+   */
+  readonly past?: boolean | UserPast;
+  /** The policy's name (default "linucb"). */
+  readonly name?: string;
 }
 
 /** Where the parts of x sit, resolved from the platform's feature names. */
@@ -47,6 +60,8 @@ interface Layout {
   readonly streamFeatures: number;
   readonly categories: number;
   readonly pairFeatures: number;
+  /** Whether x holds the past (past_share_c(u) * is_c(s)). */
+  readonly past: boolean;
   /** Offsets in the platform's vectors. */
   readonly streamCategoryAt: number;
   readonly viewersAt: number;
@@ -54,7 +69,7 @@ interface Layout {
 }
 
 /** The dimension of x for a platform with these features (for checking a warm start). */
-export function linUcbLayout(platform: Platform): Layout {
+export function linUcbLayout(platform: Platform, past = false): Layout {
   const sNames = platform.streamFeatureNames, uNames = platform.userFeatureNames;
   const C = platform.categories, SF = platform.streamFeatureSize, P = platform.pairFeatureSize;
   const streamCategoryAt = sNames.findIndex((n) => n.startsWith("is_"));
@@ -64,14 +79,18 @@ export function linUcbLayout(platform: Platform): Layout {
     throw new Error(`LinUCB: the platform's features lack ${[streamCategoryAt < 0 ? "is_<category>" : "", viewersAt < 0 ? "viewers" : "", userShareAt < 0 ? "share_<category>" : ""].filter(Boolean).join(", ")}`);
   }
   const common = 1 + SF + 1;
-  return { dims: common + P + C, common, streamFeatures: SF, categories: C, pairFeatures: P, streamCategoryAt, viewersAt, userShareAt };
+  return { dims: common + P + C * (past ? 2 : 1), common, streamFeatures: SF, categories: C, pairFeatures: P, past, streamCategoryAt, viewersAt, userShareAt };
 }
 
 export class LinUcbPolicy implements SimPolicy {
-  readonly name: string = "linucb";
+  readonly name: string;
   readonly alpha: number;
   readonly lambda: number;
   private modelNow: LinearUcbModel | null;
+  /** The users' past (null: none); `pending` while it waits for the first platform to size it. */
+  private pastNow: UserPast | null;
+  private readonly pastPending: boolean;
+  private pastRow = new Float32Array(0);
   private layout: Layout | null = null;
   private platform: Platform | null = null;
   // per tick: the common part c of each live stream, its category, theta_c . c, c^T M c, and (M c) on the user block
@@ -97,6 +116,19 @@ export class LinUcbPolicy implements SimPolicy {
       throw new RangeError(`LinUCB: lambda ${options.lambda} differs from the warm start's ${options.warmStart.lambda}`);
     }
     this.modelNow = options.warmStart ? options.warmStart.clone() : null;
+    this.pastNow = options.past instanceof UserPast ? options.past.clone() : null;
+    this.name = options.name ?? "linucb";
+    this.pastPending = options.past === true;
+  }
+
+  /** The users' past this policy reads (null: none). */
+  get past(): UserPast | null {
+    return this.pastNow;
+  }
+
+  /** A run is over (a training run): its viewings join the users' past, which later runs read. */
+  endRun(platform: Platform): void {
+    this.pastNow?.record(platform);
   }
 
   /** The model learned so far (null before the first platform is seen). */
@@ -114,7 +146,8 @@ export class LinUcbPolicy implements SimPolicy {
     this.attach(platform);
     const lay = this.layout!, model = this.modelNow!;
     const live = platform.liveStreams, L = live.length, K = platform.slateSize, n = platform.nDeciding;
-    const d = lay.dims, DC = lay.common, P = lay.pairFeatures, C = lay.categories, DU = P + C;
+    const d = lay.dims, DC = lay.common, P = lay.pairFeatures, C = lay.categories, DU = d - DC;
+    const past = this.pastNow, pastRow = this.pastRow;
     const M = model.Ainv, th = model.theta, alpha = this.alpha;
     const explore = alpha > 0;
 
@@ -161,20 +194,25 @@ export class LinUcbPolicy implements SimPolicy {
     for (let i = 0; i < n; i++) {
       platform.pairFeatures(i, live, L, pair);
       const shareRow = i * UF + lay.userShareAt;
+      if (past !== null) past.write(platform.deciding[i], pastRow, 0);
       for (let j = 0; j < L; j++) {
         const pj = j * P;
-        const zc = DC + P + cat[j]; // index of the one non-zero share entry
+        const zc = DC + P + cat[j]; // index of the non-zero share entry
         const share = users[shareRow + cat[j]];
         let mean = meanC[j] + th[zc] * share;
         for (let k = 0; k < P; k++) mean += th[DC + k] * pair[pj + k];
+        // with the past, a second category entry: the past share of the stream's category
+        const zp = zc + C, pastShare = past === null ? 0 : pastRow[cat[j]];
+        if (past !== null) mean += th[zp] * pastShare;
         if (explore) {
           // x^T M x = c^T M c + 2 z^T (M c) + z^T M z, over the non-zero entries of z
           let q = quadC[j] + 2 * share * mc[j * DU + P + cat[j]] + share * share * M[zc * d + zc];
+          if (past !== null) q += 2 * pastShare * mc[j * DU + P + C + cat[j]] + pastShare * (pastShare * M[zp * d + zp] + 2 * share * M[zc * d + zp]);
           for (let k = 0; k < P; k++) {
             const zk = pair[pj + k];
             if (zk === 0) continue;
             const row = (DC + k) * d;
-            q += 2 * zk * (mc[j * DU + k] + share * M[row + zc]);
+            q += 2 * zk * (mc[j * DU + k] + share * M[row + zc] + (past === null ? 0 : pastShare * M[row + zp]));
             for (let l = 0; l < P; l++) q += zk * pair[pj + l] * M[row + DC + l];
           }
           mean += alpha * Math.sqrt(Math.max(0, q));
@@ -190,8 +228,9 @@ export class LinUcbPolicy implements SimPolicy {
         const j = platform.liveRow[s], x = (i * K + k) * d;
         for (let f = 0; f < DC; f++) xs[x + f] = c[j * DC + f];
         for (let f = 0; f < P; f++) xs[x + DC + f] = pair[j * P + f];
-        for (let f = 0; f < C; f++) xs[x + DC + P + f] = 0;
+        for (let f = DC + P; f < d; f++) xs[x + f] = 0;
         xs[x + DC + P + cat[j]] = users[shareRow + cat[j]];
+        if (past !== null) xs[x + DC + P + C + cat[j]] = pastRow[cat[j]];
       }
     }
     this.shownRows = n;
@@ -214,7 +253,8 @@ export class LinUcbPolicy implements SimPolicy {
 
   private attach(platform: Platform): void {
     if (platform === this.platform) return;
-    const lay = linUcbLayout(platform);
+    if (this.pastPending && this.pastNow === null) this.pastNow = new UserPast(platform.config.users, platform.categories);
+    const lay = linUcbLayout(platform, this.pastNow !== null);
     if (this.modelNow === null) this.modelNow = new LinearUcbModel(lay.dims, this.lambda);
     else if (this.modelNow.dims !== lay.dims) {
       throw new Error(`LinUCB: the model has ${this.modelNow.dims} features but this platform gives ${lay.dims} (a different number of categories?)`);
@@ -222,7 +262,8 @@ export class LinUcbPolicy implements SimPolicy {
     this.platform = platform;
     this.layout = lay;
     const S = platform.catalogueSize;
-    const DU = lay.pairFeatures + lay.categories;
+    const DU = lay.dims - lay.common;
+    this.pastRow = new Float32Array(this.pastNow?.featureSize ?? 0);
     this.c = new Float64Array(S * lay.common);
     this.cat = new Int32Array(S);
     this.meanC = new Float64Array(S);

@@ -14,6 +14,7 @@ import { BprMfPolicy } from "./bpr-mf.js";
 import type { Interactions } from "./interactions.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
+import type { UserPast } from "../../train/user-past.js";
 import { PopularityPolicy } from "./popularity.js";
 import { RepeatPolicy } from "./repeat.js";
 
@@ -34,6 +35,11 @@ export interface BaselineCreateOptions {
   readonly warmStart?: LinearUcbModel;
   /** POP and BPR-MF only: viewings logged in training runs of the same world, to start from. */
   readonly trainingLog?: Interactions;
+  /**
+   * Policies that read the users' past (LinUCB): true = start an empty one that grows at the end
+   * of each run (training runs of one world); a UserPast = what training learned (copied, read).
+   */
+  readonly past?: boolean | UserPast;
 }
 
 export interface BaselineSpec {
@@ -54,7 +60,9 @@ export interface BaselineSpec {
    * (quadratically over a run of weeks); a window keeps it to what production retraining uses.
    */
   readonly logWindowDays?: number;
-  create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined): SimPolicy;
+  /** Whether it reads the users' past weeks (src/train/user-past.ts) when runs share a world. */
+  readonly readsPast?: boolean;
+  create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined, past: boolean | UserPast | undefined): SimPolicy;
 }
 
 const SPECS: readonly BaselineSpec[] = [
@@ -93,9 +101,15 @@ const SPECS: readonly BaselineSpec[] = [
   },
   {
     name: "linucb", kind: "baseline",
-    description: "LinUCB: a shared linear contextual bandit on stream, pair and user-category features, learning online",
+    description: "LinUCB: a shared linear contextual bandit on stream, pair and user-category features (this week's and past weeks'), learning online",
+    defaults: { alpha: 0.3, lambda: 1 }, grid: { alpha: [0, 0.1, 0.3, 1], lambda: [1, 10] }, warmStarts: true, learnsFromLog: false, readsPast: true,
+    create: (_seed, p, warmStart, _log, past) => new LinUcbPolicy({ alpha: p.alpha, lambda: warmStart ? undefined : p.lambda, warmStart, past }),
+  },
+  {
+    name: "linucb-without-past", kind: "baseline",
+    description: "diagnostic: LinUCB without the users' past weeks (this week's category shares only), as before the past existed",
     defaults: { alpha: 0.3, lambda: 1 }, grid: { alpha: [0, 0.1, 0.3, 1], lambda: [1, 10] }, warmStarts: true, learnsFromLog: false,
-    create: (_seed, p, warmStart) => new LinUcbPolicy({ alpha: p.alpha, lambda: warmStart ? undefined : p.lambda, warmStart }),
+    create: (_seed, p, warmStart) => new LinUcbPolicy({ alpha: p.alpha, lambda: warmStart ? undefined : p.lambda, warmStart, name: "linucb-without-past" }),
   },
   {
     name: "myopic-oracle", kind: "oracle", description: "reads the hidden truth: the best expected immediate reward",
@@ -151,5 +165,6 @@ export function createBaseline(name: string, options: BaselineCreateOptions): Si
   const spec = baselineSpec(name);
   if (options.warmStart !== undefined && !spec.warmStarts) throw new Error(`policy "${name}" takes no warm start`);
   if (options.trainingLog !== undefined && !spec.learnsFromLog) throw new Error(`policy "${name}" takes no training log`);
-  return spec.create(options.seed, resolveParams(name, options.params), options.warmStart, options.trainingLog);
+  if (options.past !== undefined && options.past !== false && !spec.readsPast) throw new Error(`policy "${name}" reads no users' past`);
+  return spec.create(options.seed, resolveParams(name, options.params), options.warmStart, options.trainingLog, options.past);
 }

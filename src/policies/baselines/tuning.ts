@@ -24,6 +24,7 @@ import { Platform } from "../../sim/platform.js";
 import type { SimConfig } from "../../sim/config.js";
 import { runPolicy, type SimPolicy } from "../../sim/policy.js";
 import type { Interactions } from "./interactions.js";
+import type { UserPast } from "../../train/user-past.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
 import { baselineSpec, createBaseline, resolveParams, type BaselineKind, type BaselineGrid, type BaselineParams } from "./registry.js";
@@ -143,6 +144,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   let best = -1;
   let warmStart: LinearUcbModel | undefined;
   let trainingLog: Interactions | undefined;
+  let past: UserPast | undefined;
   const world = options.world;
   // The logged runs (one per training seed, each sim.days long) a learner from logs gets: the latest ones within its window.
   const window = spec.logWindowDays === undefined ? Infinity : Math.max(1, Math.ceil(spec.logWindowDays / options.config.days));
@@ -156,6 +158,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
     const platform = platformFor(seed);
     const viewings = logs ? platform.recordViewings() : null;
     perSeed.push(runPolicy(platform, policy).metrics.reward_per_user_day);
+    policy.endRun?.(platform);
     if (viewings) logged.push(viewings);
     options.onProgress?.(++counter.done, counter.total, `${name} ${describe(point)} seed ${seed}`);
     return policy;
@@ -164,7 +167,9 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   let bestLogged: Interactions[] = [];
   if (tuned || goesOn) {
     for (const point of gridPoints(grid)) {
-      let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point });
+      // A reader of the users' past starts with none and grows it run by run (in one world only:
+      // user indices mean nothing across worlds).
+      let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, ...(spec.readsPast && world !== undefined ? { past: true } : {}) });
       const perSeed: number[] = [];
       const logged: Interactions[] = [];
       for (const seed of tuneSeeds) policy = runOn(policy, point, seed, logged, perSeed);
@@ -180,7 +185,10 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
   // The winner goes on over the other training seeds (learning on, logging on).
   if (bestPolicy !== null && goesOn) {
     for (const seed of seeds.slice(tuneSeeds.length)) bestPolicy = runOn(bestPolicy, results[best].params, seed, bestLogged, []);
-    if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) warmStart = bestPolicy.snapshot();
+    if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) {
+      warmStart = bestPolicy.snapshot();
+      past = bestPolicy.past ?? undefined;
+    }
     if (logs) trainingLog = concatInteractions(recent(bestLogged));
   }
   const chosen = resolveParams(name, best >= 0 ? results[best].params : {});
@@ -192,11 +200,11 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
     results,
     chosen,
     warmStarted: warmStart !== undefined || trainingLog !== undefined,
-    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n, Math.min(window, seeds.length)),
+    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n, Math.min(window, seeds.length), past?.weeks),
   };
   return {
     name, kind: spec.kind, params: chosen, tuning: record,
-    create: (seed) => createBaseline(name, { seed, params: chosen, warmStart, trainingLog }),
+    create: (seed) => createBaseline(name, { seed, params: chosen, warmStart, trainingLog, past }),
   };
 }
 
@@ -220,7 +228,7 @@ function describe(p: BaselineParams): string {
 
 function summarize(
   name: string, grid: BaselineGrid, results: GridPointResult[], best: number, chosen: BaselineParams,
-  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number, logRunsKept?: number,
+  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number, logRunsKept?: number, pastWeeks?: number,
 ): string {
   const params = Object.keys(chosen).length ? ` (${describe(chosen)})` : "";
   const where = allSeeds.length > seeds.length ? `over training seeds ${allSeeds.join(", ")}` : "there";
@@ -236,6 +244,7 @@ function summarize(
     `${name}: chose ${describe(results[best].params)} from ${space} (${results.length} settings) by mean reward per user-day ` +
     `on training seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}: ${rewards[best].toFixed(3)} ` +
     `(settings ranged ${Math.min(...rewards).toFixed(3)} to ${Math.max(...rewards).toFixed(3)})` +
-    (warm ? `; evaluation starts from the model it learned ${where}` : "") + fromLog + "."
+    (warm ? `; evaluation starts from the model it learned ${where}` : "") + fromLog +
+    (pastWeeks === undefined ? "" : `, and the users' past of its ${pastWeeks} training runs`) + "."
   );
 }

@@ -5,6 +5,8 @@ import { LinearUcbModel } from "../../../src/policies/baselines/linear-ucb.js";
 import { LinUcbPolicy, linUcbLayout } from "../../../src/policies/baselines/linucb.js";
 import { runPolicy } from "../../../src/sim/policy.js";
 import { runSteps, smallPlatform } from "./helpers.js";
+import { Platform } from "../../../src/sim/platform.js";
+import { parseSimConfig } from "../../../src/sim/config.js";
 
 /** The inverse of a d x d matrix by Gauss-Jordan elimination with partial pivoting. */
 function inverse(a: Float64Array, d: number): Float64Array {
@@ -97,11 +99,22 @@ test("LinUCB's reward estimate converges on a synthetic linear bandit, and its c
   }
 });
 
-test("LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on the dense feature vector", () => {
-  const p = smallPlatform(8, { slateSize: 2 });
-  const pol = new LinUcbPolicy({ alpha: 0.7, lambda: 2 });
+for (const withPast of [false, true]) {
+test(`LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on the dense feature vector${withPast ? ", with the users' past" : ""}`, () => {
+  const world = (seed: number) => new Platform(parseSimConfig({ users: 300, streamers: 40, days: 6, slateSize: 2 }), seed, { world: 4 });
+  const p = world(8);
+  const pol = new LinUcbPolicy({ alpha: 0.7, lambda: 2, past: withPast });
+  if (withPast) {
+    // a week of the same world first: its viewings are the users' past on the next
+    const before = world(7);
+    runPolicy(before, pol);
+    pol.endRun(before);
+    assert.equal(pol.past!.weeks, 1);
+  } else assert.equal(pol.past, null);
   runSteps(p, pol, 300); // learn something first, so theta and A^-1 are not trivial
-  const lay = linUcbLayout(p);
+  const lay = linUcbLayout(p, withPast);
+  const past = pol.past, pastRow = new Float32Array(p.categories + 1);
+  let fromPast = 0;
   const model = pol.model!;
   assert.ok(model.updates > 100);
   const d = lay.dims, x = new Float64Array(d), pair = new Float32Array(p.pairFeatureSize);
@@ -120,6 +133,11 @@ test("LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on 
         for (let f = 0; f < p.pairFeatureSize; f++) x[lay.common + f] = pair[f];
         const c = p.streamers.category[s];
         x[lay.common + p.pairFeatureSize + c] = uo[i * p.userFeatureSize + lay.userShareAt + c];
+        if (past !== null) {
+          past.write(p.deciding[i], pastRow, 0);
+          x[lay.common + p.pairFeatureSize + p.categories + c] = pastRow[c];
+          if (pastRow[c] > 0) fromPast++;
+        }
         return { s, v: model.estimate(x) + 0.7 * model.width(x) };
       });
       scores.sort((a, b) => b.v - a.v || a.s - b.s);
@@ -132,8 +150,11 @@ test("LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on 
       checked++;
     }
   });
-  assert.ok(checked > 20);
+  assert.ok(checked > 20, `checked ${checked}`);
+  assert.equal(lay.dims, model.dims);
+  if (withPast) assert.ok(fromPast > 0, "no candidate had a past share");
 });
+}
 
 test("LinUCB warm-starts from a copy, and refuses a model of another shape", () => {
   const a = new LinUcbPolicy({ alpha: 0 });

@@ -4,7 +4,7 @@ import { baselineNames, baselineSpec, createBaseline, resolveParams } from "../.
 import { runPolicy } from "../../../src/sim/policy.js";
 import { runSteps, smallPlatform } from "./helpers.js";
 
-const NAMES = ["random", "most-viewed-now", "pop", "rep", "bpr-mf", "linucb", "myopic-oracle", "oracle-without-pair-appeal", "oracle-of-interests", "lookahead-oracle"];
+const NAMES = ["random", "most-viewed-now", "pop", "rep", "bpr-mf", "linucb", "linucb-without-past", "myopic-oracle", "oracle-without-pair-appeal", "oracle-of-interests", "lookahead-oracle"];
 
 test("the registry knows every baseline and reference policy, and which are oracles", () => {
   assert.deepEqual(baselineNames(), NAMES);
@@ -13,12 +13,14 @@ test("the registry knows every baseline and reference policy, and which are orac
 });
 
 test("an unknown policy or parameter is refused with the known names", () => {
-  assert.throws(() => createBaseline("dqn-magic", { seed: 1 }), /unknown policy "dqn-magic"; known policies: random, most-viewed-now, pop, rep, bpr-mf, linucb, myopic-oracle, oracle-without-pair-appeal, oracle-of-interests, lookahead-oracle/);
+  assert.throws(() => createBaseline("dqn-magic", { seed: 1 }), /unknown policy "dqn-magic"; known policies: random, most-viewed-now, pop, rep, bpr-mf, linucb, linucb-without-past, myopic-oracle, oracle-without-pair-appeal, oracle-of-interests, lookahead-oracle/);
   assert.throws(() => createBaseline("linucb", { seed: 1, params: { beta: 1 } }), /policy "linucb" has no parameter "beta"; its parameters: alpha, lambda/);
   assert.throws(() => createBaseline("rep", { seed: 1, params: { k: 1 } }), /policy "rep" has no parameter "k"; it takes none/);
   assert.throws(() => resolveParams("pop", { halfLifeDays: Number.NaN }), /parameter "halfLifeDays" must be a finite number/);
   assert.throws(() => createBaseline("pop", { seed: 1, params: { halfLifeDays: -2 } }), /halfLifeDays must be a number >= 0/);
   assert.deepEqual(resolveParams("linucb", { alpha: 0 }), { alpha: 0, lambda: 1 });
+  assert.throws(() => createBaseline("rep", { seed: 1, past: true }), /policy "rep" reads no users' past/);
+  assert.throws(() => createBaseline("linucb-without-past", { seed: 1, past: true }), /reads no users' past/);
 });
 
 test("every policy fills its slates with distinct live streams only", () => {

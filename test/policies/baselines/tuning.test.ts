@@ -70,3 +70,19 @@ test("a learner from logs with a window starts evaluation from the latest runs o
   const rows = (b: typeof pop) => Number(/starts from the (\d+) viewings/.exec(b.tuning.summary)![1]);
   assert.ok(rows(bpr) > 0 && rows(bpr) < rows(pop), `${rows(bpr)} of the last two runs, ${rows(pop)} of all four`);
 });
+
+test("in one world LinUCB carries the users' past from its training runs to evaluation; across worlds it has none", () => {
+  const seeds = [101, 102, 103];
+  const [lin] = prepareBaselines(["linucb"], { config, world: 3, trainSeeds: seeds, tuneSeeds: 1, grids: { linucb: { alpha: [0, 0.3], lambda: [1] } } });
+  const a = lin.create(1) as LinUcbPolicy, b = lin.create(1) as LinUcbPolicy;
+  assert.equal(a.past!.weeks, seeds.length, "every training run of the winner joined the past");
+  assert.match(lin.tuning.summary, /, and the users. past of its 3 training runs\.$/);
+  let total = 0;
+  for (const x of a.past!.minutes) total += x;
+  assert.ok(total > 0);
+  runPolicy(new Platform(config, 900, { world: 3 }), a);
+  assert.deepEqual(a.past!.minutes, b.past!.minutes, "evaluation reads the past, never grows it");
+  assert.equal(a.model!.dims, b.model!.dims);
+  const [noWorld] = prepareBaselines(["linucb"], { config, trainSeeds: [101], grids: { linucb: { alpha: [0], lambda: [1] } } });
+  assert.equal((noWorld.create(1) as LinUcbPolicy).past, null, "user indices mean nothing across worlds");
+});
