@@ -10,7 +10,7 @@ import { dqnCheckpoint, restoreDqn } from "../core/dqn/checkpoint.js";
 import { CheckpointError, type CheckpointBundle } from "../core/checkpoint/bundle.js";
 import { parseSimConfig } from "../sim/config.js";
 import { PlatformEncoder, type EncoderMode } from "./platform-encoder.js";
-import { UserPast } from "./user-past.js";
+import { UserPast } from "../policies/user-past.js";
 import { platformBounds } from "./platform-bounds.js";
 import { runPolicy } from "../sim/policy.js";
 import { RandomPolicy } from "../policies/reference/random.js";
@@ -29,7 +29,7 @@ export interface PlatformDqnHyper {
   readonly userEmbeddings: boolean;
   /**
    * Describe each user also by their profile from past weeks (share of minutes by category, hours
-   * per week: src/train/user-past.ts), learned from the training runs and carried to serving.
+   * per week: src/policies/user-past.ts), learned from the training runs and carried to serving.
    */
   readonly userPast: boolean;
   readonly sketchSlots: number;
@@ -41,8 +41,8 @@ export interface PlatformDqnHyper {
   readonly coldStartBonus: number;
   /**
    * Discount per decision of a user. 0 by default: on validation weeks (README, "How the defaults
-   * were chosen", session 5) 0 earned 6% more than 0.9 and 3% more than 0.5, on both agent seeds:
-   * with 40 weeks of data the bootstrapped lookahead adds more noise to the ranking than it earns.
+   * were chosen", session 5) 0 earned 6% more than 0.9 on both agent seeds and 4% more than 0.5 on
+   * one: with 40 weeks of data the bootstrapped lookahead adds more noise to the ranking than it earns.
    */
   readonly gamma: number;
   readonly nStep: number;

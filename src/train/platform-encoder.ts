@@ -10,7 +10,7 @@
  *   the catalogue and no way to score a streamer it has never trained on.
  *
  * With a UserPast, the user features end with the user's profile from the weeks before this one
- * (share of past minutes by category, hours per week; see user-past.ts), for either head.
+ * (share of past minutes by category, hours per week; see src/policies/user-past.ts), for either head.
  *
  * The action table (features of every streamer slot) is refreshed each tick for the live streams.
  * Only observable facts are used (src/sim/observe.ts): never the hidden truth.
@@ -19,7 +19,7 @@ import type { Platform } from "../sim/platform.js";
 import { writePairFeatures } from "../sim/observe.js";
 import { ActionTable } from "../core/qfunction/action-table.js";
 import { featureObsSize, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
-import type { UserPast } from "./user-past.js";
+import type { UserPast } from "../policies/user-past.js";
 
 export type EncoderMode = "feature" | "classic";
 

@@ -10,10 +10,10 @@
  *
  *     [ 1 | stream features | viewers^2 | pair features | share_c(u) * is_c(s) for each category c ]
  *
- * With the users' past weeks (options.past, the same profile the DQN reads: src/train/user-past.ts),
- * x also holds past_share_c(u) * is_c(s) for each category, so that at the start of a week it knows what the user watched before, as the
- * DQN does; the past grows at the end of each training run (endRun) and is read, not grown, when
- * serving.
+ * With the users' past weeks (options.past, the same profile the DQN reads: src/policies/user-past.ts),
+ * x also holds past_share_c(u) * is_c(s) for each category, so that at the start of a week it
+ * knows what the user watched before, as the DQN does; the past grows at the end of each training
+ * run (endRun) and is read, not grown, when serving.
  *
  * the stream's own features (category one-hot, hours live, viewers, followers, age, the mean watch
  * time and gifts per viewing logged for it), viewers squared (crowding bends the effect of viewers),
@@ -22,8 +22,9 @@
  * stream of a user alike and so cannot change a ranking.
  *
  * The vector is a per-tick part c(s) (bias and stream features: the same for every user) plus a
- * sparse per-user part z(u, s) (the pair features and one category share, or two with the past), so the scores of a whole
- * batch cost O(L d^2) once a tick for the c parts and O(nnz(z)^2) per (user, stream):
+ * sparse per-user part z(u, s) (the pair features and one category share, two with the past), so
+ * the scores of a whole batch cost O(L d^2) once a tick for the c parts and O(nnz(z)^2) per
+ * (user, stream):
  *
  *     x^T M x = c^T M c + 2 z^T (M c) + z^T M z.
  *
@@ -34,7 +35,7 @@ import type { Platform, StepResult } from "../../sim/platform.js";
 import type { SimPolicy } from "../../sim/policy.js";
 import { LinearUcbModel } from "./linear-ucb.js";
 import { writeTopK } from "./top-k.js";
-import { UserPast } from "../../train/user-past.js";
+import { UserPast } from "../user-past.js";
 
 export interface LinUcbOptions {
   /** Weight of the confidence width in the score (exploration; default 0.3). */

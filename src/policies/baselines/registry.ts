@@ -14,7 +14,7 @@ import { BprMfPolicy } from "./bpr-mf.js";
 import type { Interactions } from "./interactions.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
-import type { UserPast } from "../../train/user-past.js";
+import type { UserPast } from "../user-past.js";
 import { PopularityPolicy } from "./popularity.js";
 import { RepeatPolicy } from "./repeat.js";
 
@@ -60,7 +60,7 @@ export interface BaselineSpec {
    * (quadratically over a run of weeks); a window keeps it to what production retraining uses.
    */
   readonly logWindowDays?: number;
-  /** Whether it reads the users' past weeks (src/train/user-past.ts) when runs share a world. */
+  /** Whether it reads the users' past weeks (src/policies/user-past.ts) when runs share a world. */
   readonly readsPast?: boolean;
   create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined, past: boolean | UserPast | undefined): SimPolicy;
 }

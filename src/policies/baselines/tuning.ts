@@ -24,7 +24,7 @@ import { Platform } from "../../sim/platform.js";
 import type { SimConfig } from "../../sim/config.js";
 import { runPolicy, type SimPolicy } from "../../sim/policy.js";
 import type { Interactions } from "./interactions.js";
-import type { UserPast } from "../../train/user-past.js";
+import type { UserPast } from "../user-past.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
 import { baselineSpec, createBaseline, resolveParams, type BaselineKind, type BaselineGrid, type BaselineParams } from "./registry.js";

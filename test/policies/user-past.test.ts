@@ -5,7 +5,7 @@ import { Platform } from "../../src/sim/platform.js";
 import { parseSimConfig } from "../../src/sim/config.js";
 import { runPolicy } from "../../src/sim/policy.js";
 import { RandomPolicy } from "../../src/policies/reference/random.js";
-import { UserPast, pastFeatureNames } from "../../src/train/user-past.js";
+import { UserPast, pastFeatureNames } from "../../src/policies/user-past.js";
 import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { CheckpointError } from "../../src/core/checkpoint/bundle.js";
