@@ -107,6 +107,7 @@ export class UserPast {
       if (!(past.minutes[i] >= 0 && Number.isFinite(past.minutes[i]))) throw new CheckpointError(`checkpoint: ${prefix}.minutes[${i}] = ${past.minutes[i]} is not a finite number >= 0`);
     }
     past.weeks = m.weeks as number;
+    if (past.weeks === 0 && past.minutes.some((x) => x > 0)) throw new CheckpointError(`checkpoint: ${prefix}.weeks is 0 but ${prefix}.minutes holds minutes`);
     return past;
   }
 }

@@ -97,6 +97,8 @@ test("training adds each finished run to the agent's past, the encoder appends i
   neg[7] = -1;
   assert.throws(() => restorePlatformDqn({ ...bundle, arrays: { ...bundle.arrays, "past.minutes": neg } }), /past\.minutes\[7\] = -1/);
   assert.throws(() => restorePlatformDqn({ ...bundle, meta: { ...bundle.meta, past: { ...(bundle.meta.past as object), weeks: -2 } } }), /past\.weeks must be a whole number >= 0, got -2/);
+  assert.throws(() => restorePlatformDqn({ ...bundle, meta: { ...bundle.meta, past: { ...(bundle.meta.past as object), weeks: 0 } } }), /past\.weeks is 0 but past\.minutes holds minutes/);
+  assert.throws(() => restorePlatformDqn({ ...bundle, meta: { ...bundle.meta, past: { ...(bundle.meta.past as object), users: 7 } } }), /past\.minutes.*length/);
   const { "past.minutes": _dropped, ...withoutPast } = bundle.arrays;
   assert.throws(() => restorePlatformDqn({ ...bundle, arrays: withoutPast }), /array "past.minutes" is missing/);
 
