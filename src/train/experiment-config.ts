@@ -42,11 +42,12 @@ export const trainingSchema = z
      * Days of this world's past to train on (the DQN) and learn from (the baselines): the training
      * runs are seeds 1, 2, ..., as many runs of `sim.days` as make at least this many days. So the
      * history a learner gets is the same length whatever the length of one run (half the days a
-     * run, twice the runs), as a platform trains on its last months of logs. 280 days (40 weeks):
+     * run, twice the runs), as a platform trains on its last months of logs. 420 days (60 weeks):
      * on validation weeks the DQN earned more from twice the 140 days with half the updates per
-     * decision (the same training time) than from more updates on less data.
+     * decision (the same training time) than from more updates on less data, and (session 5, with
+     * the discount at 0) more from 420 days than from 280 at the same number of updates.
      */
-    days: pos.max(100_000).default(280),
+    days: pos.max(100_000).default(420),
     /** Simulated runs (each `sim.days` long) to train on; default: one per training seed. */
     episodes: pos.optional(),
     /**

@@ -92,7 +92,7 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   lrEnd: 1,
   lrDecayDecisions: 0,
   learningStarts: 2_000,
-  trainEvery: 8,
+  trainEvery: 12,
 };
 
 /** A platform DQN: the agent, and how to encode a platform of its config for it. */

@@ -88,13 +88,13 @@ test("bounds hold every seed's catalogue; configs refuse unknown keys", () => {
 
 test("training runs cover training.days of the world's past whatever a run's length, unless seeds are given", () => {
   const runs = (json: unknown) => trainingRuns(parseExperimentConfig(json));
-  assert.deepEqual(runs({ sim: { days: 7 } }), { seeds: Array.from({ length: 40 }, (_, i) => i + 1), episodes: 40 });
-  assert.equal(runs({ sim: { days: 6 } }).seeds.length, 47, "280 days in runs of 6: 47 runs (the last one partly past 280)");
+  assert.deepEqual(runs({ sim: { days: 7 } }), { seeds: Array.from({ length: 60 }, (_, i) => i + 1), episodes: 60 });
+  assert.equal(runs({ sim: { days: 8 } }).seeds.length, 53, "420 days in runs of 8: 53 runs (the last one partly past 420)");
   assert.deepEqual(runs({ sim: { days: 3 }, training: { days: 10 } }), { seeds: [1, 2, 3, 4], episodes: 4 });
   assert.deepEqual(runs({ sim: { days: 3 }, training: { seeds: [5, 9] } }), { seeds: [5, 9], episodes: 2 });
   assert.deepEqual(runs({ sim: { days: 3 }, training: { seeds: [5, 9], episodes: 5 } }), { seeds: [5, 9], episodes: 5 });
-  // A plain simulator config trains on the default 280 days too.
-  assert.equal(runs({ days: 14 }).episodes, 20);
+  // A plain simulator config trains on the default 420 days too.
+  assert.equal(runs({ days: 14 }).episodes, 30);
   assert.throws(() => parseExperimentConfig({ training: { days: 0 } }), /training\.days/);
 });
 
