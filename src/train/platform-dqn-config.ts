@@ -42,7 +42,8 @@ export interface PlatformDqnHyper {
   /**
    * Discount per decision of a user. 0 by default: on validation weeks (README, "How the defaults
    * were chosen", session 5) 0 earned 6% more than 0.9 on both agent seeds and 4% more than 0.5 on
-   * one: with 40 weeks of data the bootstrapped lookahead adds more noise to the ranking than it earns.
+   * one (measured with 40 training weeks): the bootstrapped lookahead adds more noise to the ranking
+   * than it earns.
    */
   readonly gamma: number;
   readonly nStep: number;
