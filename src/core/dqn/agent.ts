@@ -10,6 +10,10 @@
  *            sample a batch, y = r + gamma^n (1 - done) Q_target(s', argmax over available a'),
  *            weighted Huber/MSE on Q(s, a) - y, clip the gradient norm, Adam, priorities, target
  *
+ * With gamma 0 the target is the reward alone (y = r): the next state is never scored and the
+ * target network takes no part (it is neither read nor moved, and stays the copy it was made as).
+ * Skipping that work gives the same updates to the bit and saves about a third of each one.
+ *
  * Every buffer is allocated at construction; acting and learning allocate nothing per step.
  */
 import { Rng } from "../random/rng.js";
@@ -65,6 +69,8 @@ export class DqnAgent {
   /** Stats of the last update (reused object). */
   readonly last: UpdateStats = { loss: NaN, meanQ: NaN, gradNorm: NaN };
 
+  /** Whether targets bootstrap from the next state (gamma > 0); with gamma 0, y = r. */
+  private readonly bootstraps: boolean;
   private readonly batch: ReplayBatch;
   private readonly targets: Float32Array;
   private readonly qChosen: Float32Array;
@@ -96,6 +102,7 @@ export class DqnAgent {
     }
     this.lrSchedule = ls === undefined ? null : createSchedule(ls);
     this.targetUpdate = createTargetUpdate(config.target);
+    this.bootstraps = config.gamma > 0;
     this.actRng = Rng.derive(config.seed, 1);
     this.learnRng = Rng.derive(config.seed, 2);
     const B = config.batchSize;
@@ -204,12 +211,16 @@ export class DqnAgent {
     const nextMask = c.actionMasks ? batch.nextMask : null;
 
     // Targets: y = r + gamma^n (1 - done) Q_target(s', a*), a* over the next state's available actions.
-    const qNextOnline = c.doubleDqn ? this.online.forward(batch.nextObs, B, nextMask) : null;
-    const qNextTarget = this.target.forward(batch.nextObs, B, nextMask);
-    computeTdTargets(
-      { batch: B, actions: A, rewards: batch.rewards, dones: batch.dones, discounts: batch.discounts, qNextTarget, qNextOnline, nextMask },
-      this.targets,
-    );
+    if (this.bootstraps) {
+      const qNextOnline = c.doubleDqn ? this.online.forward(batch.nextObs, B, nextMask) : null;
+      const qNextTarget = this.target.forward(batch.nextObs, B, nextMask);
+      computeTdTargets(
+        { batch: B, actions: A, rewards: batch.rewards, dones: batch.dones, discounts: batch.discounts, qNextTarget, qNextOnline, nextMask },
+        this.targets,
+      );
+    } else {
+      this.targets.set(batch.rewards);
+    }
 
     // Loss on Q(s, a), its gradient, and one Adam step with the clipped gradient.
     const q = this.qChosen;
@@ -225,7 +236,7 @@ export class DqnAgent {
 
     this.replay.updatePriorities(batch.indices, this.tdErrors, B);
     this.updates++;
-    this.targetUpdate.apply(this.online, this.target, this.updates);
+    if (this.bootstraps) this.targetUpdate.apply(this.online, this.target, this.updates);
 
     const s = this.last;
     s.loss = loss;

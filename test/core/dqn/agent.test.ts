@@ -70,6 +70,28 @@ test("same seed, same agent: identical actions and weights after training", () =
   assert.deepEqual(run(), run());
 });
 
+test("gamma 0: targets are the rewards, the target network is neither read nor moved, and the updates equal the bootstrapping path's to the bit", () => {
+  const run = (forceBootstrap: boolean) => {
+    const agent = new DqnAgent({ ...base, gamma: 0, learningStarts: 4, trainEvery: 1, doubleDqn: true, nStep: 3, target: { kind: "polyak", tau: 0.1 } });
+    // The general path (score s', y = r + 0 * Q_target(s', a*), Polyak): what gamma 0 skips.
+    if (forceBootstrap) (agent as unknown as { bootstraps: boolean }).bootstraps = true;
+    const target0 = Array.from(agent.target.exportParams());
+    const s = new Float32Array(3), out = new Int32Array(1);
+    for (let t = 0; t < 40; t++) {
+      s[0] = Math.sin(t); s[1] = Math.cos(t); s[2] = (t % 5) / 5;
+      agent.act(s, 1, null, out);
+      agent.observe(0, s, 0, out[0], out[0] === t % 2 ? 1 : -0.5, s, 0, t % 9 === 8);
+      agent.learn();
+    }
+    assert.ok(agent.updates > 30);
+    return { online: Array.from(agent.online.exportParams()), targetMoved: Array.from(agent.target.exportParams()).some((v, i) => v !== target0[i]) };
+  };
+  const fast = run(false), general = run(true);
+  assert.deepEqual(fast.online, general.online);
+  assert.equal(fast.targetMoved, false);
+  assert.equal(general.targetMoved, true);
+});
+
 test("lrSchedule multiplies optimizer.lr by decisions: a constant 0.5 of 1e-3 trains exactly as 5e-4; a schedule that reaches 0 is refused", () => {
   const run = (extra: object) => {
     const agent = new DqnAgent({ ...base, learningStarts: 4, trainEvery: 1, ...extra });
