@@ -145,6 +145,24 @@ export class DqnAgent {
     this.online.greedy(obs, batch, mask, out);
   }
 
+  /**
+   * The scores greedy() maximises for `batch` states (Q, and a feature head's cold-start bonus): a
+   * view valid until the next call. An ensemble chooses by their mean (then countDecisions).
+   */
+  serveScores(obs: Float32Array, batch: number, mask: Uint8Array | null): Float32Array {
+    this.checkMask(mask, batch);
+    return this.online.serveScores(obs, batch, mask);
+  }
+
+  /**
+   * Counts `batch` decisions taken for this agent by someone else (an ensemble it belongs to, while
+   * it goes on learning), as actGreedy would: epsilon and the update rhythm follow decisions.
+   */
+  countDecisions(batch: number): void {
+    if (!Number.isInteger(batch) || batch < 0) throw new RangeError(`countDecisions: batch must be an integer >= 0, got ${batch}`);
+    this.decisions += batch;
+  }
+
   /** Q(s, .) of the online network for `batch` states: a view valid until the next call. */
   qValues(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
     return this.online.forward(obs, batch, mask);

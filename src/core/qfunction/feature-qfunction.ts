@@ -371,9 +371,14 @@ export class FeatureQFunction implements QFunction {
    * platform can be 5 or 50), and it fades for a streamer as soon as one update trains it.
    */
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
+    greedyActions(this.serveScores(obs, batch, mask), batch, this.actions, mask, out);
+  }
+
+  /** Q(s, .) with the cold-start bonus on the untrained available actions (what greedy maximises). */
+  serveScores(obs: Float32Array, batch: number, mask: Uint8Array | null): Float32Array {
     const q = this.forward(obs, batch, mask);
     if (this.coldStartBonus > 0 && this.actionEmbeddings) this.addColdStartBonus(q, batch, mask);
-    greedyActions(q, batch, this.actions, mask, out);
+    return q;
   }
 
   /** Raises the untrained available actions of each row of q (forward's buffer) by the bonus. */

@@ -23,6 +23,10 @@ export class MlpQFunction implements QFunction {
     return this.net.forward(obs, batch);
   }
 
+  serveScores(obs: Float32Array, batch: number): Float32Array {
+    return this.net.forward(obs, batch);
+  }
+
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void {
     if (mask === null) this.net.greedy(obs, batch, out.length === batch ? out : out.subarray(0, batch));
     else greedyActions(this.net.forward(obs, batch), batch, this.actions, mask, out);

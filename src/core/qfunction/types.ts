@@ -45,6 +45,12 @@ export interface QFunction {
    * mask, entries of unavailable actions may be left unspecified (only available ones are computed).
    */
   forward(obs: Float32Array, batch: number, mask?: Uint8Array | null): Float32Array;
+  /**
+   * The scores greedy() maximises, batch x actions (a view valid until the next call): Q(s, .),
+   * and for a feature head with a cold-start bonus, untrained actions raised by it. Several
+   * Q-functions served as one (an ensemble) average these.
+   */
+  serveScores(obs: Float32Array, batch: number, mask: Uint8Array | null): Float32Array;
   /** Greedy available action of each row (ties to the lowest index); throws if a row has none. */
   greedy(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Int32Array): void;
   /**

@@ -3,8 +3,10 @@
  * seeds, then run every policy on the same held-apart evaluation seeds of the simulated platform
  * and report each metric's mean and 95% confidence interval.
  *
- * - DQN: one agent per head ("feature", "classic"), trained on the training seeds, then evaluated
- *   greedy and frozen (it does not learn on evaluation seeds).
+ * - DQN: the feature head is `training.ensemble` agents trained on the training seeds from their
+ *   own agent seeds and served as one (argmax of their mean score); the classic head, a comparison
+ *   arm that costs twice as much to train, is one agent. Both serve greedy and frozen (no learning
+ *   on evaluation seeds unless dqnEval is "online").
  * - Baselines: tuned on the training seeds (src/policies/baselines/tuning.ts); the learning ones
  *   (BPR-MF, LinUCB) go on learning during evaluation, as they would in production.
  * - Oracles read the hidden truth: a bar, never "the best baseline".
@@ -14,6 +16,7 @@ import type { SimSummary } from "../../sim/metrics.js";
 import type { SimPolicy } from "../../sim/policy.js";
 import { prepareBaselines, type TuningRecord } from "../../policies/baselines/tuning.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
+import { PlatformDqnEnsemblePolicy } from "../../policies/dqn/ensemble.js";
 import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import { trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
@@ -55,7 +58,7 @@ export interface CompareOptions {
   readonly episodes?: number;
   readonly onStage?: (stage: string) => void;
   readonly onProgress?: (done: number, total: number) => void;
-  readonly onTrainingPoint?: (head: PlatformHead, p: TrainingPoint) => void;
+  readonly onTrainingPoint?: (head: PlatformHead, p: TrainingPoint, agentSeed: number) => void;
   /** Train the heads in worker threads, side by side (default true); false trains them here in turn. */
   readonly parallel?: boolean;
   /**
@@ -78,7 +81,8 @@ export interface PolicyResult {
 export interface CompareResult {
   setting: { users: number; streamers: number; days: number; trainSeeds: number[]; evalSeeds: number[]; episodes: number };
   policies: PolicyResult[];
-  curves: { head: PlatformHead; points: TrainingPoint[] }[];
+  /** What each trained agent logged: one curve per head and agent seed. */
+  curves: { head: PlatformHead; agentSeed: number; points: TrainingPoint[] }[];
   tuning: TuningRecord[];
   headline: { dqn: string; bestBaseline: string; dqnVsBestBaseline: number; myopicOracle: string | null; dqnVsMyopicOracle: number | null };
   seconds: number;
@@ -98,20 +102,23 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   }
   const ticks = exp.sim.days * 144;
   const evalRuns = o.evalSeeds.length * (o.heads.length + o.baselines.length);
-  const total = o.heads.length * episodes * ticks + evalRuns * ticks;
+  const agentSeedsOf = (head: PlatformHead) =>
+    Array.from({ length: head === "feature" ? exp.training.ensemble : 1 }, (_, k) => exp.training.agentSeed + k);
+  const agentCount = o.heads.reduce((a, h) => a + agentSeedsOf(h).length, 0);
+  const total = agentCount * episodes * ticks + evalRuns * ticks;
   // Progress: training ticks of every head plus evaluation ticks, which run side by side.
   let trainDone = 0, evalDone = 0;
   const progress = () => o.onProgress?.(Math.min(total, trainDone + evalDone), total);
-  const headDone = new Map<PlatformHead, number>();
-  const onPoint = (head: PlatformHead, p: TrainingPoint) => {
-    o.onTrainingPoint?.(head, p);
-    headDone.set(head, p.episode * ticks + p.tick);
+  const agentDone = new Map<string, number>();
+  const onPoint = (head: PlatformHead, agentSeed: number, p: TrainingPoint) => {
+    o.onTrainingPoint?.(head, p, agentSeed);
+    agentDone.set(`${head} ${agentSeed}`, p.episode * ticks + p.tick);
     trainDone = 0;
-    for (const v of headDone.values()) trainDone += v;
+    for (const v of agentDone.values()) trainDone += v;
     progress();
   };
   const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes);
-  const job = (head: PlatformHead) => ({ sim: exp.sim, head, hyper, agentSeed: exp.training.agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
+  const job = (head: PlatformHead, agentSeed: number) => ({ sim: exp.sim, head, hyper, agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
   type Entry = { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy };
   /** Runs one policy on every evaluation seed (a fresh policy per seed: runs are independent). */
   const evaluate = (e: Entry): PolicyResult => {
@@ -130,30 +137,37 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   };
   const baselineEntries = (prepared: ReturnType<typeof prepareBaselines>): Entry[] =>
     prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) }));
-  const headEntry = (t: { head: PlatformHead; pd: PlatformDqn }): Entry => {
+  const headEntry = (head: PlatformHead, members: PlatformDqn[]): Entry => {
     const online = (o.dqnEval ?? "frozen") === "online";
     // A learning copy per evaluation seed starts from the whole trained agent (weights, target,
     // Adam's moments, replay): the runs stay independent, and none starts with an empty memory.
-    const trainedState = online ? platformDqnCheckpoint(t.pd) : null;
+    const trainedStates = online ? members.map((pd) => platformDqnCheckpoint(pd)) : null;
+    const name = HEAD_NAME[head];
     return {
-      name: HEAD_NAME[t.head], label: HEAD_LABEL[t.head], kind: "learned",
+      name, label: HEAD_LABEL[head], kind: "learned",
       make: (_seed: number, p: Platform) => {
-        if (trainedState === null) return new PlatformDqnPolicy(t.pd.agent, t.pd.encoderFor(p), { mode: "serve", name: HEAD_NAME[t.head] });
-        const copy = restorePlatformDqn(trainedState);
-        return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", explore: false, name: HEAD_NAME[t.head] });
+        const policies = trainedStates === null
+          ? members.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve", name }))
+          : trainedStates.map((state) => {
+            const copy = restorePlatformDqn(state);
+            return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", explore: false, name });
+          });
+        return policies.length === 1 ? policies[0] : new PlatformDqnEnsemblePolicy(policies, name);
       },
     };
   };
 
   // 1. Train the DQN heads; 2. tune the baselines; 3. evaluate everything on the evaluation seeds.
   // With worker threads, the baselines are tuned and evaluated here while the heads train.
-  let trained: { head: PlatformHead; pd: PlatformDqn; points: TrainingPoint[] }[];
+  type Trained = { head: PlatformHead; agentSeed: number; pd: PlatformDqn; points: TrainingPoint[] };
+  let trained: Trained[];
   let prepared: ReturnType<typeof prepareBaselines>;
   let baselineResults: PolicyResult[];
   const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
   if (o.parallel ?? true) {
     o.onStage?.(`training ${o.heads.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines`);
-    const pending = o.heads.map((head) => trainInWorker(job(head), (p) => onPoint(head, p)).then((t) => ({ head, ...t })));
+    const pending = o.heads.flatMap((head) => agentSeedsOf(head).map((agentSeed) =>
+      trainInWorker(job(head, agentSeed), (p) => onPoint(head, agentSeed, p)).then((t): Trained => ({ head, agentSeed, ...t }))));
     // Let the workers start before the main thread gets busy with tuning.
     await new Promise((r) => setTimeout(r, 50));
     prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
@@ -163,19 +177,23 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   } else {
     trained = [];
     for (const head of o.heads) {
-      o.onStage?.(`training ${HEAD_LABEL[head]}`);
-      const pd = createPlatformDqn(exp.sim, head, hyper, exp.training.agentSeed);
-      const points: TrainingPoint[] = [];
-      await trainOnPlatforms(pd, { ...job(head), onPoint: (p) => { points.push(p); onPoint(head, p); } });
-      trained.push({ head, pd, points });
+      for (const agentSeed of agentSeedsOf(head)) {
+        o.onStage?.(`training ${HEAD_LABEL[head]}${agentSeedsOf(head).length > 1 ? `, agent seed ${agentSeed}` : ""}`);
+        const pd = createPlatformDqn(exp.sim, head, hyper, agentSeed);
+        const points: TrainingPoint[] = [];
+        await trainOnPlatforms(pd, { ...job(head, agentSeed), onPoint: (p) => { points.push(p); onPoint(head, agentSeed, p); } });
+        trained.push({ head, agentSeed, pd, points });
+      }
     }
     o.onStage?.("tuning the baselines on the training seeds");
     prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
     o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating}`);
     baselineResults = baselineEntries(prepared).map(evaluate);
   }
-  o.onStage?.(`evaluating ${trained.length} DQN head${trained.length === 1 ? "" : "s"} ${evaluating}`);
-  const results: PolicyResult[] = [...trained.map((t) => evaluate(headEntry(t))), ...baselineResults];
+  const ensemble = o.heads.includes("feature") && exp.training.ensemble > 1 ? ` (the feature head: ${exp.training.ensemble} agents served as one)` : "";
+  o.onStage?.(`evaluating ${o.heads.length} DQN head${o.heads.length === 1 ? "" : "s"}${ensemble} ${evaluating}`);
+  const heads = o.heads.map((head) => headEntry(head, trained.filter((t) => t.head === head).map((t) => t.pd)));
+  const results: PolicyResult[] = [...heads.map(evaluate), ...baselineResults];
   for (const r of results) {
     for (const m of COMPARED_METRICS) {
       const values = r.perSeed[m.key].filter((v) => Number.isFinite(v));
@@ -194,7 +212,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   return {
     setting: { users: exp.sim.users, streamers: exp.sim.streamers, days: exp.sim.days, trainSeeds: [...trainSeeds], evalSeeds: [...o.evalSeeds], episodes },
     policies: results,
-    curves: trained.map((t) => ({ head: t.head, points: t.points })),
+    curves: trained.map((t) => ({ head: t.head, agentSeed: t.agentSeed, points: t.points })),
     tuning: prepared.map((b) => b.tuning),
     headline: {
       dqn: dqn.name,

@@ -12,7 +12,9 @@ const CURVE_METRICS = [
 export function toReportData(r: CompareResult, title = "DQN against the baselines on the simulated platform"): ComparisonReportData {
   const curves: LearningCurve[] = [];
   for (const c of r.curves) {
-    const run = c.head === "feature" ? "DQN (feature head)" : "DQN (classic head)";
+    const head = c.head === "feature" ? "DQN (feature head)" : "DQN (classic head)";
+    // An ensemble's agents are one line each, by seed (the chart colours a head's seeds alike).
+    const run = r.curves.filter((o) => o.head === c.head).length > 1 ? `${head} seed ${c.agentSeed}` : head;
     for (const [metric, field] of CURVE_METRICS) {
       const points = c.points.filter((p) => Number.isFinite(p[field])).map((p) => ({ step: p.decisions, value: p[field] }));
       if (points.length > 0) curves.push({ run, metric, points });

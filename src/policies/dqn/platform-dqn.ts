@@ -58,39 +58,64 @@ export class PlatformDqnPolicy implements SimPolicy {
     this.hasPending = new Uint8Array(users);
   }
 
+  /** Whether this policy explores (epsilon-greedy) while it learns. */
+  get explores(): boolean {
+    return this.mode === "train" && this.explore;
+  }
+
   act(platform: Platform, actions: Int32Array): void {
+    const n = this.prepare(platform);
+    if (n === 0) return;
+    const obs = this.encoder.obs.subarray(0, n * this.S);
+    const mask = this.encoder.mask.subarray(0, n * this.A);
+    const chosen = this.chosenBuffer(n);
+    if (this.mode === "train" && this.explore) this.agent.act(obs, n, mask, chosen, this.explored);
+    else if (this.mode === "train") this.agent.actGreedy(obs, n, mask, chosen);
+    else this.agent.greedy(obs, n, mask, chosen);
+    // A slate ranks the rest by the scores the first was chosen by.
+    this.commit(platform, n, chosen, platform.slateSize > 1 ? this.agent.serveScores(obs, n, mask) : null, actions);
+  }
+
+  /**
+   * The first half of act(): encodes the users deciding now (this policy's encoder then holds
+   * their observations and masks) and, in training, closes each one's previous transition with
+   * this state as its next. Returns how many users decide. An ensemble calls it on every member,
+   * chooses, then calls commit().
+   */
+  prepare(platform: Platform): number {
     const enc = this.encoder;
     enc.refreshTable(platform);
     const n = enc.encode(platform);
-    if (n === 0) return;
+    if (n === 0 || this.mode !== "train") return n;
+    const S = this.S, A = this.A;
+    const users = platform.deciding;
+    for (let i = 0; i < n; i++) {
+      const u = users[i];
+      if (this.hasPending[u] === 0) continue;
+      this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], enc.obs, i * S, false, enc.mask, i * A);
+      this.hasPending[u] = 0;
+    }
+    return n;
+  }
+
+  /** The scores this policy's agent serves by for the users prepare() encoded (a view; see DqnAgent.serveScores). */
+  serveScores(n: number): Float32Array {
+    return this.agent.serveScores(this.encoder.obs.subarray(0, n * this.S), n, this.encoder.mask.subarray(0, n * this.A));
+  }
+
+  /**
+   * The second half of act(): writes the chosen action of each of the n users (and, for a slate,
+   * the best others by `slateScores`, batch x actions) into `actions`, and in training keeps each
+   * user's state and action until its reward and next state come.
+   */
+  commit(platform: Platform, n: number, chosen: Int32Array, slateScores: Float32Array | null, actions: Int32Array): void {
     const S = this.S, A = this.A, K = platform.slateSize;
-    const obs = enc.obs.subarray(0, n * S);
-    const mask = enc.mask.subarray(0, n * A);
-    if (this.chosen.length < n) {
-      this.chosen = new Int32Array(n * 2);
-      this.explored = new Uint8Array(n * 2);
-    }
-    const chosen = this.chosen.subarray(0, n);
-    if (this.mode === "train") {
-      // Close each deciding user's previous transition: this is its next state.
-      const users = platform.deciding;
-      for (let i = 0; i < n; i++) {
-        const u = users[i];
-        if (this.hasPending[u] === 0) continue;
-        this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], obs, i * S, false, mask, i * A);
-        this.hasPending[u] = 0;
-      }
-      if (this.explore) this.agent.act(obs, n, mask, chosen, this.explored);
-      else this.agent.actGreedy(obs, n, mask, chosen);
-    } else {
-      this.agent.greedy(obs, n, mask, chosen);
-    }
+    const enc = this.encoder;
     if (K === 1) {
-      actions.set(chosen);
+      actions.set(chosen.subarray(0, n));
     } else {
-      // A slate: the chosen action first, then the best of the rest by Q.
-      const q = this.agent.qValues(obs, n, mask);
-      for (let i = 0; i < n; i++) fillSlate(q, i, A, mask, chosen[i], K, actions);
+      if (slateScores === null) throw new RangeError("PlatformDqnPolicy.commit: a slate needs scores to rank the rest by");
+      for (let i = 0; i < n; i++) fillSlate(slateScores, i, A, enc.mask, chosen[i], K, actions);
     }
     if (this.mode === "train") {
       for (let i = 0; i < n; i++) {
@@ -100,6 +125,14 @@ export class PlatformDqnPolicy implements SimPolicy {
         this.pendingAction[u] = chosen[i];
       }
     }
+  }
+
+  private chosenBuffer(n: number): Int32Array {
+    if (this.chosen.length < n) {
+      this.chosen = new Int32Array(n * 2);
+      this.explored = new Uint8Array(n * 2);
+    }
+    return this.chosen.subarray(0, n);
   }
 
   learn(result: StepResult): void {

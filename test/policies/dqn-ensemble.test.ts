@@ -1,0 +1,99 @@
+/** Platform DQNs served as one: the mean of their scores decides, each member learns from what the ensemble did. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Platform } from "../../src/sim/platform.js";
+import { parseSimConfig } from "../../src/sim/config.js";
+import { createPlatformDqn, DEFAULT_PLATFORM_DQN, type PlatformDqn } from "../../src/train/platform-dqn-config.js";
+import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
+import { PlatformDqnEnsemblePolicy } from "../../src/policies/dqn/ensemble.js";
+import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
+import { runPolicy } from "../../src/sim/policy.js";
+import { parseExperimentConfig } from "../../src/train/experiment-config.js";
+
+const sim = parseSimConfig({ users: 150, streamers: 30, days: 2 });
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000, trainEvery: 4 };
+
+async function trained(seed: number): Promise<PlatformDqn> {
+  const pd = createPlatformDqn(sim, "feature", hyper, seed);
+  await trainOnPlatforms(pd, { world: 0, seeds: [1], episodes: 1 });
+  return pd;
+}
+const members = Promise.all([trained(1), trained(2)]);
+
+test("an ensemble of one recommends exactly as its member alone", async () => {
+  const [pd] = await members;
+  const alone = runPolicy(new Platform(sim, 7), new PlatformDqnPolicy(pd.agent, pd.encoderFor(new Platform(sim, 7)), { mode: "serve" }));
+  const p = new Platform(sim, 7);
+  const one = runPolicy(p, new PlatformDqnEnsemblePolicy([new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve" })]));
+  assert.deepEqual(one.metrics, alone.metrics);
+});
+
+test("two members: every recommendation is the available stream with the highest mean score", async () => {
+  const [a, b] = await members;
+  const p = new Platform(sim, 9);
+  const ma = new PlatformDqnPolicy(a.agent, a.encoderFor(p), { mode: "serve" });
+  const mb = new PlatformDqnPolicy(b.agent, b.encoderFor(p), { mode: "serve" });
+  const ensemble = new PlatformDqnEnsemblePolicy([ma, mb]);
+  // Independent encoders of the same members, to score each decision again from outside.
+  const ea = a.encoderFor(p), eb = b.encoderFor(p);
+  let decisions = 0, disagreements = 0;
+  while (!p.done && decisions < 3000) {
+    const actions = p.actions();
+    ensemble.act(p, actions);
+    ea.refreshTable(p);
+    eb.refreshTable(p);
+    const n = ea.encode(p);
+    assert.equal(eb.encode(p), n);
+    const A = ea.actions;
+    const qa = a.agent.serveScores(ea.obs.subarray(0, n * ea.obsSize), n, ea.mask.subarray(0, n * A)).slice();
+    const qb = b.agent.serveScores(eb.obs.subarray(0, n * eb.obsSize), n, eb.mask.subarray(0, n * A));
+    for (let i = 0; i < n; i++) {
+      let best = -1, bestA = -1, bestB = -1;
+      for (let s = 0; s < A; s++) {
+        if (ea.mask[i * A + s] === 0) continue;
+        const m = (qa[i * A + s] + qb[i * A + s]) / 2;
+        if (best < 0 || m > (qa[i * A + best] + qb[i * A + best]) / 2) best = s;
+        if (bestA < 0 || qa[i * A + s] > qa[i * A + bestA]) bestA = s;
+        if (bestB < 0 || qb[i * A + s] > qb[i * A + bestB]) bestB = s;
+      }
+      assert.equal(p.liveMask[actions[i]], 1);
+      // float32 sums: the ensemble's mean may round a near-tie the other way; then both score alike
+      const chosen = actions[i];
+      assert.ok(chosen === best || Math.abs((qa[i * A + chosen] + qb[i * A + chosen]) - (qa[i * A + best] + qb[i * A + best])) < 1e-5, `user ${p.deciding[i]}: chose ${chosen}, mean best ${best}`);
+      if (bestA !== bestB) disagreements++;
+      decisions++;
+    }
+    p.step(actions);
+  }
+  assert.ok(decisions > 500, `only ${decisions} decisions`);
+  assert.ok(disagreements > 0, "the two members never disagreed: the test would not tell a mean from either member");
+});
+
+test("learning members: each one learns from the ensemble's own decisions", async () => {
+  const [a, b] = await members;
+  const copies = [a, b].map((pd) => createPlatformDqn(sim, "feature", hyper, pd === a ? 1 : 2, undefined));
+  copies.forEach((c, k) => c.agent.online.copyFrom([a, b][k].agent.online));
+  const p = new Platform(sim, 11);
+  const policies = copies.map((c) => new PlatformDqnPolicy(c.agent, c.encoderFor(p), { mode: "train", explore: false }));
+  const before = copies.map((c) => ({ decisions: c.agent.decisions, replay: c.agent.replay.size }));
+  runPolicy(p, new PlatformDqnEnsemblePolicy(policies));
+  for (const [k, c] of copies.entries()) {
+    assert.ok(c.agent.decisions > before[k].decisions, "decisions were not counted");
+    assert.ok(c.agent.replay.size > before[k].replay, "no transition was stored");
+    assert.ok(c.agent.updates > 0, "no update ran");
+  }
+  // Both stored the same actions: the ensemble's, not each one's own choice.
+  const n = Math.min(copies[0].agent.replay.size, 200);
+  const actionsOf = (c: PlatformDqn) => Array.from(c.agent.replay.getState().actions.subarray(0, n));
+  assert.deepEqual(actionsOf(copies[0]), actionsOf(copies[1]));
+});
+
+test("refused: no members, an exploring learner; training.ensemble is 1..16, 2 by default", async () => {
+  const [a] = await members;
+  const p = new Platform(sim, 3);
+  assert.throws(() => new PlatformDqnEnsemblePolicy([]), /at least one member/);
+  assert.throws(() => new PlatformDqnEnsemblePolicy([new PlatformDqnPolicy(a.agent, a.encoderFor(p), { mode: "train" })]), /explore: false/);
+  assert.equal(parseExperimentConfig({ training: {} }, "cfg").training.ensemble, 2);
+  assert.throws(() => parseExperimentConfig({ training: { ensemble: 0 } }, "cfg.json"), /cfg\.json: training\.ensemble/);
+  assert.throws(() => parseExperimentConfig({ training: { ensemble: 1.5 } }, "cfg.json"), /training\.ensemble/);
+});
