@@ -46,6 +46,11 @@ export interface PlatformDqnHyper {
    * than it earns.
    */
   readonly gamma: number;
+  /**
+   * The TD loss: "huber" (quadratic within 1 of the target, then linear) or "mse". With gamma 0
+   * the target is the reward, and the loss says which statistic of it Q estimates.
+   */
+  readonly loss: "huber" | "mse";
   readonly nStep: number;
   readonly doubleDqn: boolean;
   readonly lr: number;
@@ -81,6 +86,7 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   sketchSlots: 16,
   coldStartBonus: 0.5,
   gamma: 0,
+  loss: "huber",
   nStep: 1,
   doubleDqn: true,
   lr: 5e-4,
@@ -160,6 +166,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
         ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, layout: probeEncoder.layout }
         : { hidden: hyper.hidden, head: "dueling" },
     gamma: hyper.gamma,
+    loss: hyper.loss,
     nStep: hyper.nStep,
     doubleDqn: hyper.doubleDqn,
     optimizer: { lr: hyper.lr },

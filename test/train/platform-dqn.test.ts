@@ -84,6 +84,11 @@ test("bounds hold every seed's catalogue; configs refuse unknown keys", () => {
   assert.throws(() => parseExperimentConfig({ sim: {}, dqn: { gama: 0.9 } }), /dqn/);
   assert.throws(() => parseExperimentConfig({ sim: {}, extra: 1 }), /unknown key "extra"/);
   assert.equal(parseExperimentConfig({ users: 10 }).sim.users, 10);
+  // dqn.loss reaches the agent (Huber by default); anything else is refused by name
+  const mse = parseExperimentConfig({ sim: {}, dqn: { loss: "mse" } }).dqn;
+  assert.equal(createPlatformDqn(sim, "feature", { ...hyper, loss: mse.loss }, 1).agent.config.loss, "mse");
+  assert.equal(createPlatformDqn(sim, "feature", hyper, 1).agent.config.loss, "huber");
+  assert.throws(() => parseExperimentConfig({ sim: {}, dqn: { loss: "l1" } }), /dqn.*loss/);
 });
 
 test("training runs cover training.days of the world's past whatever a run's length, unless seeds are given", () => {
