@@ -14,7 +14,8 @@
 import { Platform } from "../../sim/platform.js";
 import type { SimSummary } from "../../sim/metrics.js";
 import type { SimPolicy } from "../../sim/policy.js";
-import { prepareBaselines, type TuningRecord } from "../../policies/baselines/tuning.js";
+import { prepareBaselines, tunesToPlainData, tuningRuns, type PreparedBaseline, type TuningRecord } from "../../policies/baselines/tuning.js";
+import { tuneInWorker } from "../../policies/baselines/tuning-worker.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
 import { PlatformDqnEnsemblePolicy } from "../../policies/dqn/ensemble.js";
 import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
@@ -160,22 +161,47 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   // 1. Train the DQN heads; 2. tune the baselines; 3. evaluate everything on the evaluation seeds.
   // With worker threads, the baselines are tuned and evaluated here while the heads train.
   type Trained = { head: PlatformHead; agentSeed: number; pd: PlatformDqn; points: TrainingPoint[] };
-  let trained: Trained[];
+  const trained: Trained[] = [];
   let prepared: ReturnType<typeof prepareBaselines>;
   let baselineResults: PolicyResult[];
+  const headResults: PolicyResult[] = [];
+  const ensemble = exp.training.ensemble > 1 ? ` (${exp.training.ensemble} agents served as one)` : "";
+  const evaluateHead = (head: PlatformHead) => {
+    o.onStage?.(`evaluating ${HEAD_LABEL[head]}${head === "feature" ? ensemble : ""} ${evaluating}`);
+    headResults.push(evaluate(headEntry(head, trained.filter((t) => t.head === head).map((t) => t.pd))));
+  };
   const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
   if (o.parallel ?? true) {
     o.onStage?.(`training ${o.heads.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines`);
-    const pending = o.heads.flatMap((head) => agentSeedsOf(head).map((agentSeed) =>
-      trainInWorker(job(head, agentSeed), (p) => onPoint(head, agentSeed, p)).then((t): Trained => ({ head, agentSeed, ...t }))));
+    const pending = o.heads.map((head) => Promise.all(agentSeedsOf(head).map((agentSeed) =>
+      trainInWorker(job(head, agentSeed), (p) => onPoint(head, agentSeed, p)).then((t): Trained => ({ head, agentSeed, ...t })))));
+    // The baselines that learn on the training seeds and keep plain data (POP and BPR-MF: their
+    // setting and log) are tuned in workers too; the others here.
+    const tuning = { config: exp.sim, world: exp.training.world, trainSeeds };
+    const away = o.baselines.filter((n) => tunesToPlainData(n) && tuningRuns([n], tuning) > 0);
+    const tunedAway = away.map((name) => tuneInWorker({ name, options: tuning }));
+    // Awaited one by one below: a failure of a later one must not go unhandled meanwhile.
+    for (const p of [...pending, ...tunedAway]) p.catch(() => undefined);
     // Let the workers start before the main thread gets busy with tuning.
     await new Promise((r) => setTimeout(r, 50));
-    prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
-    o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating} while the DQN trains`);
-    baselineResults = baselineEntries(prepared).map(evaluate);
-    trained = await Promise.all(pending);
+    const here = prepareBaselines(o.baselines.filter((n) => !away.includes(n)), tuning);
+    o.onStage?.(`evaluating ${here.length} baselines ${evaluating} while the DQN trains`);
+    const results = new Map<string, { prepared: PreparedBaseline; result: PolicyResult }>();
+    for (const [k, e] of baselineEntries(here).entries()) results.set(here[k].name, { prepared: here[k], result: evaluate(e) });
+    for (const [i, pending] of tunedAway.entries()) {
+      const b = await pending;
+      o.onStage?.(`evaluating ${away[i]} (tuned in a worker thread) ${evaluating}`);
+      results.set(b.name, { prepared: b, result: evaluate(baselineEntries([b])[0]) });
+    }
+    prepared = o.baselines.map((n) => results.get(n)!.prepared);
+    baselineResults = o.baselines.map((n) => results.get(n)!.result);
+    // Each head is evaluated as soon as its agents are trained, while the others go on training
+    // (a core would otherwise wait idle for the slowest head).
+    for (const [i, head] of o.heads.entries()) {
+      trained.push(...(await pending[i]));
+      evaluateHead(head);
+    }
   } else {
-    trained = [];
     for (const head of o.heads) {
       for (const agentSeed of agentSeedsOf(head)) {
         o.onStage?.(`training ${HEAD_LABEL[head]}${agentSeedsOf(head).length > 1 ? `, agent seed ${agentSeed}` : ""}`);
@@ -189,11 +215,9 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
     o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating}`);
     baselineResults = baselineEntries(prepared).map(evaluate);
+    for (const head of o.heads) evaluateHead(head);
   }
-  const ensemble = o.heads.includes("feature") && exp.training.ensemble > 1 ? ` (the feature head: ${exp.training.ensemble} agents served as one)` : "";
-  o.onStage?.(`evaluating ${o.heads.length} DQN head${o.heads.length === 1 ? "" : "s"}${ensemble} ${evaluating}`);
-  const heads = o.heads.map((head) => headEntry(head, trained.filter((t) => t.head === head).map((t) => t.pd)));
-  const results: PolicyResult[] = [...heads.map(evaluate), ...baselineResults];
+  const results: PolicyResult[] = [...headResults, ...baselineResults];
   for (const r of results) {
     for (const m of COMPARED_METRICS) {
       const values = r.perSeed[m.key].filter((v) => Number.isFinite(v));

@@ -135,10 +135,46 @@ export function prepareBaselines(names: readonly string[], options: TuningOption
   }
   const total = tuningRuns(names, options);
   const counter = { done: 0, total };
-  return names.map((name) => prepareOne(name, options, counter));
+  return names.map((name) => readyBaseline(tuneOne(name, options, counter)));
 }
 
-function prepareOne(name: string, options: TuningOptions, counter: { done: number; total: number }): PreparedBaseline {
+/**
+ * What tuning leaves of a baseline: its setting, how it was chosen, and what it learned on the
+ * training seeds (a log, a warm start, the users' past). Plain data except warmStart and past.
+ */
+export interface TunedBaseline {
+  readonly name: string;
+  readonly params: BaselineParams;
+  readonly tuning: TuningRecord;
+  readonly trainingLog?: Interactions;
+  readonly warmStart?: LinearUcbModel;
+  readonly past?: UserPast;
+}
+
+/** A tuned baseline ready for evaluation runs (each gets a fresh policy with its own copy of any warm start). */
+export function readyBaseline(t: TunedBaseline): PreparedBaseline {
+  const { name, params, trainingLog, warmStart, past } = t;
+  return {
+    name, kind: baselineSpec(name).kind, params, tuning: t.tuning,
+    create: (seed) => createBaseline(name, { seed, params, warmStart, trainingLog, past }),
+  };
+}
+
+/**
+ * Whether what tuning leaves of this baseline is plain data (no warm-started model, no users'
+ * past), so it can be tuned in another thread and handed back (see tuning-worker.ts).
+ */
+export function tunesToPlainData(name: string): boolean {
+  const spec = baselineSpec(name);
+  return !spec.warmStarts && !spec.readsPast;
+}
+
+/** Tunes one baseline (see prepareBaselines). */
+export function tuneBaseline(name: string, options: TuningOptions): TunedBaseline {
+  return tuneOne(name, options, { done: 0, total: tuningRuns([name], options) });
+}
+
+function tuneOne(name: string, options: TuningOptions, counter: { done: number; total: number }): TunedBaseline {
   const { spec, grid, seeds, tuneSeeds, logs, goesOn, tuned } = tuningPlan(name, options);
   const results: GridPointResult[] = [];
   let best = -1;
@@ -202,10 +238,7 @@ function prepareOne(name: string, options: TuningOptions, counter: { done: numbe
     warmStarted: warmStart !== undefined || trainingLog !== undefined,
     summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n, Math.min(window, seeds.length), past?.weeks),
   };
-  return {
-    name, kind: spec.kind, params: chosen, tuning: record,
-    create: (seed) => createBaseline(name, { seed, params: chosen, warmStart, trainingLog, past }),
-  };
+  return { name, params: chosen, tuning: record, trainingLog, warmStart, past };
 }
 
 /** The rows of several logs, one after the other. */

@@ -49,7 +49,8 @@ export class PlatformDqnEnsemblePolicy implements SimPolicy {
     }
     const mean = this.mean.subarray(0, n * A);
     const K = this.members.length;
-    mean.set(this.members[0].serveScores(n));
+    // (entries of actions not live now are whatever each scorer left there: the mask skips them)
+    mean.set(this.members[0].serveScores(n).subarray(0, n * A));
     for (let k = 1; k < K; k++) {
       const s = this.members[k].serveScores(n);
       for (let j = 0; j < n * A; j++) mean[j] += s[j];

@@ -12,15 +12,18 @@ test("compare: every policy on the same evaluation seeds, mean and interval per 
     training: { episodes: 1, seeds: [1, 2] },
   });
   const stages: string[] = [];
-  const r = await compareOnPlatform({ exp, evalSeeds: [1001, 1002], heads: ["feature", "classic"], baselines: ["random", "rep", "myopic-oracle"], onStage: (s) => stages.push(s) });
-  assert.deepEqual(r.policies.map((p) => p.name), ["dqn", "dqn-classic", "random", "rep", "myopic-oracle"]);
+  const r = await compareOnPlatform({ exp, evalSeeds: [1001, 1002], heads: ["feature", "classic"], baselines: ["random", "pop", "rep", "myopic-oracle"], onStage: (s) => stages.push(s) });
+  // POP learns from logs: tuned in a worker thread, listed in its place all the same
+  assert.deepEqual(r.policies.map((p) => p.name), ["dqn", "dqn-classic", "random", "pop", "rep", "myopic-oracle"]);
+  assert.deepEqual(r.tuning.map((t) => t.policy), ["random", "pop", "rep", "myopic-oracle"]);
+  assert.ok(stages.some((s) => s.startsWith("evaluating pop (tuned in a worker thread)")));
   for (const p of r.policies) {
     assert.equal(p.perSeed.reward_per_user_day.length, 2);
     const e = p.estimates.reward_per_user_day;
     const v = p.perSeed.reward_per_user_day;
     assert.ok(Math.abs(e.mean - (v[0] + v[1]) / 2) < 1e-12);
   }
-  const best = ["random", "rep"].map((n) => r.policies.find((p) => p.name === n)!).sort((a, b) => b.estimates.reward_per_user_day.mean - a.estimates.reward_per_user_day.mean)[0];
+  const best = ["random", "pop", "rep"].map((n) => r.policies.find((p) => p.name === n)!).sort((a, b) => b.estimates.reward_per_user_day.mean - a.estimates.reward_per_user_day.mean)[0];
   assert.equal(r.headline.bestBaseline, best.name);
   const dqn = r.policies[0].estimates.reward_per_user_day.mean;
   assert.ok(Math.abs(r.headline.dqnVsBestBaseline - dqn / best.estimates.reward_per_user_day.mean) < 1e-12);

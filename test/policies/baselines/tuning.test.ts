@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gridPoints, prepareBaselines, tuningRuns } from "../../../src/policies/baselines/tuning.js";
 import { LinUcbPolicy } from "../../../src/policies/baselines/linucb.js";
+import { tuneInWorker } from "../../../src/policies/baselines/tuning-worker.js";
 import { parseSimConfig } from "../../../src/sim/config.js";
 import { Platform } from "../../../src/sim/platform.js";
 import { runPolicy } from "../../../src/sim/policy.js";
@@ -85,4 +86,16 @@ test("in one world LinUCB carries the users' past from its training runs to eval
   assert.equal(a.model!.dims, b.model!.dims);
   const [noWorld] = prepareBaselines(["linucb"], { config, trainSeeds: [101], grids: { linucb: { alpha: [0], lambda: [1] } } });
   assert.equal((noWorld.create(1) as LinUcbPolicy).past, null, "user indices mean nothing across worlds");
+});
+
+test("a baseline tuned in a worker thread is the one tuned here (BPR-MF with its log); LinUCB, which keeps a model, is refused", async () => {
+  const cfg = parseSimConfig({ users: 60, streamers: 15, days: 7 });
+  const options = { config: cfg, world: 7, trainSeeds: [101, 102, 103], tuneSeeds: 1, grids: { "bpr-mf": { factors: [4, 8], epochs: [1] } } };
+  const away = await tuneInWorker({ name: "bpr-mf", options });
+  const [here] = prepareBaselines(["bpr-mf"], options);
+  assert.deepEqual(away.tuning, here.tuning);
+  assert.deepEqual(away.params, here.params);
+  const run = (b: typeof here) => runPolicy(new Platform(cfg, 900, { world: 7 }), b.create(5)).metrics;
+  assert.deepEqual(run(away), run(here));
+  await assert.rejects(tuneInWorker({ name: "linucb", options }), /keeps a model or the users' past/);
 });
