@@ -30,14 +30,6 @@ export class PlatformDqnEnsemblePolicy implements SimPolicy {
     this.name = name;
   }
 
-  /** Rewards seen since the last read (for progress displays), as PlatformDqnPolicy counts them. */
-  get rewardSum(): number {
-    return this.members[0].rewardSum;
-  }
-  get rewardCount(): number {
-    return this.members[0].rewardCount;
-  }
-
   act(platform: Platform, actions: Int32Array): void {
     let n = 0;
     for (const m of this.members) n = m.prepare(platform);
