@@ -50,11 +50,12 @@ const exp = parseExperimentConfig({
   training: { ...JSON.parse(o.training), agentSeed: agentSeeds[0] },
 }, "flags");
 const bundles: CheckpointBundle[] = [];
+const { seeds, episodes } = trainingRuns(exp);
+let hyper: ReturnType<typeof settleExploration> | undefined; // settled (a probe run) once, if any agent needs training
 for (const agentSeed of agentSeeds) {
   const ckpt = join(o.out, `seed-${agentSeed}`, "checkpoint");
   if (!existsSync(ckpt)) {
-    const { seeds, episodes } = trainingRuns(exp);
-    const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, seeds, episodes);
+    hyper ??= settleExploration(exp.sim, exp.dqn, exp.training.world, seeds, episodes);
     const pd = createPlatformDqn(exp.sim, "feature", hyper, agentSeed);
     const t0 = performance.now();
     await trainOnPlatforms(pd, { world: exp.training.world, seeds, episodes });

@@ -18,3 +18,32 @@ export function startWorker(name: string, callerUrl: string, workerData?: unknow
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, ...options });
 }
+
+/**
+ * Waits for a one-job worker (the comparison's training and tuning workers): resolves with
+ * `done(m)` of its "done" message, rejects on its "error" message (`what` says what failed), an
+ * error event or an exit before either; any other message goes to `onMessage`. The worker is
+ * terminated once the job is settled.
+ */
+export function workerJob<M extends { type: string }, T>(
+  worker: Worker, what: string,
+  done: (m: Extract<M, { type: "done" }>) => T,
+  onMessage?: (m: Exclude<M, { type: "done" | "error" }>) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      f();
+    };
+    worker.on("message", (m: M) => {
+      if (m.type === "done") settle(() => resolve(done(m as Extract<M, { type: "done" }>)));
+      else if (m.type === "error") settle(() => reject(new Error(`${what} failed in its worker: ${(m as { message?: unknown }).message}`)));
+      else onMessage?.(m as Exclude<M, { type: "done" | "error" }>);
+    });
+    worker.on("error", (err) => settle(() => reject(err)));
+    worker.on("exit", (code) => settle(() => reject(new Error(`the worker for ${what} exited with code ${code}`))));
+  });
+}

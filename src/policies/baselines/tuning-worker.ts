@@ -6,7 +6,7 @@
  * exactly what tuneBaseline runs here, so the result does not depend on where it ran.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { startWorker } from "../../io/start-worker.js";
+import { startWorker, workerJob } from "../../io/start-worker.js";
 import { readyBaseline, tuneBaseline, tunesToPlainData, type PreparedBaseline, type TunedBaseline, type TuningOptions } from "./tuning.js";
 
 /** What a worker needs: the tuning options without the progress callback. */
@@ -19,22 +19,8 @@ export function tuneInWorker(job: TuneJob): Promise<PreparedBaseline> {
   if (!tunesToPlainData(job.name)) {
     return Promise.reject(new Error(`tuneInWorker: ${job.name} keeps a model or the users' past after tuning; tune it in this thread`));
   }
-  return new Promise((resolve, reject) => {
-    const worker = startWorker("tuning-worker", import.meta.url, { liveqTuneJob: job });
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      void worker.terminate();
-      f();
-    };
-    worker.on("message", (m: TuneMessage) => {
-      if (m.type === "done") settle(() => resolve(readyBaseline(m.tuned)));
-      else settle(() => reject(new Error(`tuning ${job.name} failed in its worker: ${m.message}`)));
-    });
-    worker.on("error", (err) => settle(() => reject(err)));
-    worker.on("exit", (code) => settle(() => reject(new Error(`the tuning worker of ${job.name} exited with code ${code}`))));
-  });
+  const worker = startWorker("tuning-worker", import.meta.url, { liveqTuneJob: job });
+  return workerJob<TuneMessage, PreparedBaseline>(worker, `tuning ${job.name}`, (m) => readyBaseline(m.tuned));
 }
 
 if (parentPort && workerData && (workerData as { liveqTuneJob?: TuneJob }).liveqTuneJob) {
