@@ -32,7 +32,8 @@ export const dqnHyperSchema = z
     lrEnd: z.number().gt(0).max(1),
     lrDecayDecisions: z.number().int().min(0),
     learningStarts: z.number().int().min(0),
-    trainEvery: pos,
+    trainEvery: z.number().int().min(0),
+    updatesPerDay: z.number().positive().max(1e9),
   })
   .strict()
   .partial();

@@ -73,7 +73,20 @@ export interface PlatformDqnHyper {
   readonly lrEnd: number;
   readonly lrDecayDecisions: number;
   readonly learningStarts: number;
+  /**
+   * One gradient step every this many decisions; 0 = as many decisions as the platform makes in a
+   * day over `updatesPerDay` (settled with the exploration, see settleExploration).
+   */
   readonly trainEvery: number;
+  /**
+   * With trainEvery 0: gradient steps per day of training history, whatever the platform's size. A
+   * platform with fewer users makes fewer decisions a day, so it replays each one more often, and a
+   * larger one less: the network gets the same fitting from the same days at every size. 175 gives
+   * the default platform one step every 12 decisions (settled on validation weeks, README "How the
+   * defaults were chosen"), half the platform one every 7, double one every 19; 420 training days
+   * make 73,500 steps at every size.
+   */
+  readonly updatesPerDay: number;
 }
 
 export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
@@ -99,7 +112,8 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   lrEnd: 1,
   lrDecayDecisions: 0,
   learningStarts: 2_000,
-  trainEvery: 12,
+  trainEvery: 0,
+  updatesPerDay: 175,
 };
 
 /** A platform DQN: the agent, and how to encode a platform of its config for it. */
@@ -118,17 +132,19 @@ export interface PlatformDqn {
  * the decisions `episodes` training weeks of this world hold, counted on one probe week of the first
  * training seed under a random policy. So exploration scales with the platform: half the users or
  * days, half the decisions. lrDecayDecisions (when 0 and the rate decays) is settled the same way:
- * all of those decisions.
+ * all of those decisions; and trainEvery (when 0): those decisions over updatesPerDay for each day
+ * the training runs cover, rounded.
  */
 export function settleExploration(sim: SimConfig, hyper: PlatformDqnHyper, world: number, seeds: readonly number[], episodes: number): PlatformDqnHyper {
   const settleLr = hyper.lrEnd < 1 && hyper.lrDecayDecisions === 0;
-  if (hyper.explorationDecisions > 0 && !settleLr) return hyper;
+  if (hyper.explorationDecisions > 0 && !settleLr && hyper.trainEvery > 0) return hyper;
   const probe = new Platform(sim, seeds[0] ?? 0, { world, withholdNewcomers: true });
   const planned = runPolicy(probe, new RandomPolicy(0)).counts.decisions * episodes;
   return {
     ...hyper,
     explorationDecisions: hyper.explorationDecisions > 0 ? hyper.explorationDecisions : Math.max(1, Math.round(hyper.explorationShare * planned)),
     lrDecayDecisions: settleLr ? Math.max(1, planned) : hyper.lrDecayDecisions,
+    trainEvery: hyper.trainEvery > 0 ? hyper.trainEvery : Math.max(1, Math.round(planned / (hyper.updatesPerDay * episodes * sim.days))),
   };
 }
 
@@ -142,6 +158,9 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   }
   if (hyper.lrEnd < 1 && !(hyper.lrDecayDecisions > 0)) {
     throw new RangeError("createPlatformDqn: lrDecayDecisions is 0 (all of the training): settle it first with settleExploration");
+  }
+  if (!(hyper.trainEvery > 0)) {
+    throw new RangeError("createPlatformDqn: trainEvery is 0 (from updatesPerDay): settle it first with settleExploration");
   }
   const bounds = platformBounds(sim);
   const probe = new Platform({ ...sim, days: 1 }, 0);

@@ -114,6 +114,26 @@ test("exploration settles to a share of the training's decisions, so it scales w
   assert.throws(() => createPlatformDqn(parseSimConfig({ users: 100, streamers: 20, days: 1 }), "feature", auto, 1), /settle it first/);
 });
 
+test("trainEvery 0 settles to the decisions a day over updatesPerDay, so the updates per day of history stay the same at every size", () => {
+  const auto = { ...DEFAULT_PLATFORM_DQN, explorationDecisions: 0, trainEvery: 0, updatesPerDay: 10 };
+  const sim = (users: number) => parseSimConfig({ users, streamers: 20, days: 2 });
+  const small = settleExploration(sim(100), auto, 0, [1], 4);
+  const large = settleExploration(sim(200), auto, 0, [1], 4);
+  // explorationShare of the decisions is settled beside it: the decisions over the 8 days, over 10.
+  const decisions = (h: typeof small) => h.explorationDecisions / h.explorationShare;
+  assert.equal(small.trainEvery, Math.max(1, Math.round(decisions(small) / 8 / 10)));
+  assert.ok(small.trainEvery >= 1 && large.trainEvery > small.trainEvery, `twice the users, a step every ${large.trainEvery} decisions against ${small.trainEvery}`);
+  const perDay = (h: typeof small) => decisions(h) / h.trainEvery / 8;
+  assert.ok(Math.abs(perDay(large) / perDay(small) - 1) < 0.35, `about the same updates a day: ${perDay(small)} and ${perDay(large)}`);
+  // The length of the training does not change the rhythm.
+  assert.equal(settleExploration(sim(100), auto, 0, [1], 8).trainEvery, small.trainEvery);
+  // A trainEvery given is kept, and an unsettled 0 is refused.
+  assert.equal(settleExploration(sim(100), { ...auto, trainEvery: 3 }, 0, [1], 4).trainEvery, 3);
+  assert.throws(() => createPlatformDqn(parseSimConfig({ users: 100, streamers: 20, days: 1 }), "feature", { ...auto, explorationDecisions: 10 }, 1), /trainEvery is 0/);
+  assert.throws(() => parseExperimentConfig({ dqn: { updatesPerDay: 0 } }), /updatesPerDay/);
+  assert.throws(() => parseExperimentConfig({ dqn: { trainEvery: -1 } }), /trainEvery/);
+});
+
 test("a worker thread trains exactly as this thread does and hands back the whole agent (weights, target, Adam, replay)", async () => {
   const { trainInWorker } = await import("../../src/train/parallel-training.js");
   const job = { sim, head: "feature" as const, hyper, agentSeed: 3, world: 0, seeds: [1], episodes: 1 };
