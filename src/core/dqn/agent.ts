@@ -89,10 +89,12 @@ export class DqnAgent {
     this.optimizer = this.online.createOptimizer(config.optimizer);
     const maskSize = config.actionMasks ? A : 0;
     const r = config.replay;
+    // With gamma 0 no target reads the next state: the replay keeps none (half its memory).
+    const nextStates = config.gamma > 0;
     this.replay = createReplayBuffer(
       r.kind === "prioritized"
-        ? { kind: "prioritized", capacity: r.capacity, obsSize: config.obsSize, numActions: A, maskSize, alpha: r.alpha, beta0: r.beta0, epsilon: r.priorityEps }
-        : { kind: "uniform", capacity: r.capacity, obsSize: config.obsSize, numActions: A, maskSize },
+        ? { kind: "prioritized", capacity: r.capacity, obsSize: config.obsSize, numActions: A, maskSize, nextStates, alpha: r.alpha, beta0: r.beta0, epsilon: r.priorityEps }
+        : { kind: "uniform", capacity: r.capacity, obsSize: config.obsSize, numActions: A, maskSize, nextStates },
     );
     this.writer = new NStepWriter(this.replay, { n: config.nStep, gamma: config.gamma, maxAgents: config.maxAgents });
     this.exploration = createSchedule(config.exploration);

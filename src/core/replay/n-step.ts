@@ -137,7 +137,7 @@ export class NStepWriter {
   ): void {
     const where = "nstep.step";
     checkInteger(where, "agent", agent, 0, this.maxAgents - 1);
-    checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset);
+    checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, this.spec.nextStates !== false);
     this.stepChecked(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset);
   }
 
@@ -160,7 +160,7 @@ export class NStepWriter {
         checkInteger(where, `agents[${i}]`, agents[i], 0, this.maxAgents - 1);
         const d = rows.dones[i];
         if (d !== 0 && d !== 1) throw new RangeError(`${where}: dones[${i}] must be 0 or 1, got ${d}`);
-        checkTransition(where, this.spec, rows.obs, i * obsSize, rows.actions[i], rows.rewards[i], rows.nextObs, i * obsSize, d === 1, masks, i * maskSize);
+        checkTransition(where, this.spec, rows.obs, i * obsSize, rows.actions[i], rows.rewards[i], rows.nextObs, i * obsSize, d === 1, masks, i * maskSize, this.spec.nextStates !== false);
       } catch (e) {
         if (e instanceof RangeError) throw new RangeError(e.message.replace(`${where}:`, `${where}: row ${i}:`));
         throw e;

@@ -12,7 +12,7 @@ export function maskWordsOf(maskSize: number): number {
   return (maskSize + 31) >>> 5;
 }
 
-/** Returns a frozen copy of `spec` after checking it; throws RangeError naming the bad field. */
+/** Returns a frozen copy of `spec` (nextStates filled in) after checking it; throws RangeError naming the bad field. */
 export function checkReplaySpec(where: string, spec: ReplaySpec): ReplaySpec {
   if (spec === null || typeof spec !== "object") throw new RangeError(`${where}: spec must be an object`);
   checkInteger(where, "capacity", spec.capacity, 1, MAX_REPLAY_DIMENSION);
@@ -21,5 +21,7 @@ export function checkReplaySpec(where: string, spec: ReplaySpec): ReplaySpec {
   if (spec.maskSize !== 0 && spec.maskSize !== spec.numActions) {
     throw new RangeError(`${where}: maskSize must be 0 (no masks) or numActions (${spec.numActions}), got ${spec.maskSize}`);
   }
-  return Object.freeze({ capacity: spec.capacity, obsSize: spec.obsSize, numActions: spec.numActions, maskSize: spec.maskSize });
+  const nextStates = spec.nextStates ?? true;
+  if (typeof nextStates !== "boolean") throw new RangeError(`${where}: nextStates must be a boolean, got ${typeof nextStates}`);
+  return Object.freeze({ capacity: spec.capacity, obsSize: spec.obsSize, numActions: spec.numActions, maskSize: spec.maskSize, nextStates });
 }

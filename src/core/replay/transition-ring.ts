@@ -5,7 +5,8 @@
  *
  * Next-state masks are bit-packed (ceil(maskSize / 32) Uint32 words per row, bit a of a row is
  * word a >>> 5, bit a & 31) and unpacked to one byte per action in the batch, which is what a DQN
- * taking the max over valid next actions reads fastest.
+ * taking the max over valid next actions reads fastest. A ring without next states (spec.nextStates
+ * false) has empty next-state arrays and neither checks, stores nor copies next states.
  */
 import type { ReplayBatch, ReplaySpec, TransitionRingState, TransitionRows } from "./types.js";
 import { checkReplaySpec, maskWordsOf } from "./spec.js";
@@ -15,6 +16,8 @@ export class TransitionRing {
   readonly spec: ReplaySpec;
   /** Uint32 words per packed mask row. */
   readonly maskWords: number;
+  /** Whether rows keep their next state and mask (spec.nextStates). */
+  readonly nextStates: boolean;
   readonly obs: Float32Array;
   readonly nextObs: Float32Array;
   readonly actions: Int32Array;
@@ -33,13 +36,15 @@ export class TransitionRing {
     this.spec = checkReplaySpec(where, spec);
     const { capacity, obsSize, maskSize } = this.spec;
     this.maskWords = maskWordsOf(maskSize);
+    this.nextStates = this.spec.nextStates !== false;
+    const nextRows = this.nextStates ? capacity : 0;
     this.obs = new Float32Array(capacity * obsSize);
-    this.nextObs = new Float32Array(capacity * obsSize);
+    this.nextObs = new Float32Array(nextRows * obsSize);
     this.actions = new Int32Array(capacity);
     this.rewards = new Float32Array(capacity);
     this.discounts = new Float32Array(capacity);
     this.dones = new Uint8Array(capacity);
-    this.nextMaskWords = new Uint32Array(capacity * this.maskWords);
+    this.nextMaskWords = new Uint32Array(nextRows * this.maskWords);
     this.allValid = new Uint32Array(this.maskWords);
     for (let a = 0; a < maskSize; a++) this.allValid[a >>> 5] |= 1 << (a & 31);
   }
@@ -71,7 +76,7 @@ export class TransitionRing {
     nextMask: Uint8Array | null,
     nextMaskOffset: number,
   ): void {
-    checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset);
+    checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, this.nextStates);
     checkUnitInterval(where, "discount", discount);
   }
 
@@ -92,14 +97,15 @@ export class TransitionRing {
     const slot = this.next;
     const base = slot * obsSize;
     // Plain loops rather than set(subarray(...)): no view object per row on the hot path.
-    for (let i = 0; i < obsSize; i++) {
-      this.obs[base + i] = obs[obsOffset + i];
-      this.nextObs[base + i] = nextObs[nextObsOffset + i];
-    }
+    for (let i = 0; i < obsSize; i++) this.obs[base + i] = obs[obsOffset + i];
     this.actions[slot] = action;
     this.rewards[slot] = reward;
     this.dones[slot] = done ? 1 : 0;
     this.discounts[slot] = discount;
+    this.next = slot + 1 === capacity ? 0 : slot + 1;
+    if (this.size < capacity) this.size++;
+    if (!this.nextStates) return slot;
+    for (let i = 0; i < obsSize; i++) this.nextObs[base + i] = nextObs[nextObsOffset + i];
     const words = this.maskWords;
     if (words > 0) {
       const w0 = slot * words;
@@ -115,8 +121,6 @@ export class TransitionRing {
         }
       }
     }
-    this.next = slot + 1 === capacity ? 0 : slot + 1;
-    if (this.size < capacity) this.size++;
     return slot;
   }
 
@@ -128,13 +132,13 @@ export class TransitionRing {
     checkInteger(where, "count", count, 0, 0x7fffffff);
     const end = start + count;
     checkSpan(where, "obs", rows.obs, start * obsSize, count * obsSize);
-    checkSpan(where, "nextObs", rows.nextObs, start * obsSize, count * obsSize);
+    if (this.nextStates) checkSpan(where, "nextObs", rows.nextObs, start * obsSize, count * obsSize);
     checkSpan(where, "actions", rows.actions, start, count);
     checkSpan(where, "rewards", rows.rewards, start, count);
     checkSpan(where, "dones", rows.dones, start, count);
     checkSpan(where, "discounts", rows.discounts, start, count);
     const masks = rowMasks(rows, maskSize);
-    if (masks !== null && maskSize > 0) checkSpan(where, "nextMask", masks, start * maskSize, count * maskSize);
+    if (masks !== null && maskSize > 0 && this.nextStates) checkSpan(where, "nextMask", masks, start * maskSize, count * maskSize);
     for (let i = start; i < end; i++) {
       const done = rows.dones[i];
       try {
@@ -180,42 +184,46 @@ export class TransitionRing {
     const { obsSize, maskSize } = this.spec;
     const src = slot * obsSize;
     const dst = row * obsSize;
-    const obs = this.obs, nextObs = this.nextObs, outObs = out.obs, outNext = out.nextObs;
-    for (let i = 0; i < obsSize; i++) {
-      outObs[dst + i] = obs[src + i];
-      outNext[dst + i] = nextObs[src + i];
-    }
+    const obs = this.obs, outObs = out.obs;
+    for (let i = 0; i < obsSize; i++) outObs[dst + i] = obs[src + i];
     out.actions[row] = this.actions[slot];
     out.rewards[row] = this.rewards[slot];
     out.dones[row] = this.dones[slot];
     out.discounts[row] = this.discounts[slot];
     out.indices[row] = slot;
+    if (!this.nextStates) return;
+    const nextObs = this.nextObs, outNext = out.nextObs;
+    for (let i = 0; i < obsSize; i++) outNext[dst + i] = nextObs[src + i];
     if (maskSize > 0) {
       const words = this.nextMaskWords, w0 = slot * this.maskWords, m0 = row * maskSize, mask = out.nextMask;
       for (let a = 0; a < maskSize; a++) mask[m0 + a] = (words[w0 + (a >>> 5)] >>> (a & 31)) & 1;
     }
   }
 
-  /** The rows held, as views of the live storage (slots 0 .. size-1). */
+  /** The rows held, as views of the live storage (slots 0 .. size-1); empty next states without them. */
   exportState(): TransitionRingState {
     const { capacity, obsSize, numActions, maskSize } = this.spec;
-    const n = this.size;
+    const n = this.size, nNext = this.nextStates ? n : 0;
     return {
       version: 1,
       capacity, obsSize, numActions, maskSize,
       size: n,
       next: this.next,
       obs: this.obs.subarray(0, n * obsSize),
-      nextObs: this.nextObs.subarray(0, n * obsSize),
+      nextObs: this.nextObs.subarray(0, nNext * obsSize),
       actions: this.actions.subarray(0, n),
       rewards: this.rewards.subarray(0, n),
       discounts: this.discounts.subarray(0, n),
       dones: this.dones.subarray(0, n),
-      nextMaskWords: this.nextMaskWords.subarray(0, n * this.maskWords),
+      nextMaskWords: this.nextMaskWords.subarray(0, nNext * this.maskWords),
     };
   }
 
-  /** Throws RangeError if `s` does not fit this ring exactly (changes nothing). */
+  /**
+   * Throws RangeError if `s` does not fit this ring exactly (changes nothing). A ring without next
+   * states also takes a state with them (written before it had the choice) and will ignore them; a
+   * ring with next states refuses a state without.
+   */
   checkState(where: string, s: TransitionRingState): void {
     if (s === null || typeof s !== "object") throw new RangeError(`${where}: state must be an object`);
     if (s.version !== 1) throw new RangeError(`${where}: unsupported state version ${String(s.version)} (expected 1)`);
@@ -232,14 +240,19 @@ export class TransitionRing {
       checkInteger(where, "state.next", s.next, 0, capacity - 1);
     }
     const n = s.size;
+    // Rows of next states the state holds: all (n), or none if this ring keeps none and it has none.
+    const nNext = !this.nextStates && s.nextObs instanceof Float32Array && s.nextObs.length === 0 ? 0 : n;
+    if (this.nextStates && n > 0 && s.nextObs instanceof Float32Array && s.nextObs.length === 0) {
+      throw new RangeError(`${where}: the state keeps no next states (saved by a learner with a discount of 0) but this buffer needs them`);
+    }
     const arrays: [string, unknown, new (n: number) => ArrayBufferView, number][] = [
       ["obs", s.obs, Float32Array, n * obsSize],
-      ["nextObs", s.nextObs, Float32Array, n * obsSize],
+      ["nextObs", s.nextObs, Float32Array, nNext * obsSize],
       ["actions", s.actions, Int32Array, n],
       ["rewards", s.rewards, Float32Array, n],
       ["discounts", s.discounts, Float32Array, n],
       ["dones", s.dones, Uint8Array, n],
-      ["nextMaskWords", s.nextMaskWords, Uint32Array, n * this.maskWords],
+      ["nextMaskWords", s.nextMaskWords, Uint32Array, nNext * this.maskWords],
     ];
     for (const [name, value, type, length] of arrays) {
       if (!(value instanceof type)) throw new RangeError(`${where}: state.${name} must be a ${type.name}`);
@@ -247,7 +260,7 @@ export class TransitionRing {
       if (len !== length) throw new RangeError(`${where}: state.${name} has length ${len}, expected ${length} (size ${n})`);
     }
     checkFiniteSpan(where, "state.obs", s.obs, 0, n * obsSize);
-    checkFiniteSpan(where, "state.nextObs", s.nextObs, 0, n * obsSize);
+    checkFiniteSpan(where, "state.nextObs", s.nextObs, 0, nNext * obsSize);
     checkFiniteSpan(where, "state.rewards", s.rewards, 0, n);
     for (let i = 0; i < n; i++) {
       const a = s.actions[i], d = s.dones[i], g = s.discounts[i];
@@ -260,12 +273,14 @@ export class TransitionRing {
   /** Copies a state already checked by checkState into the ring. */
   importState(s: TransitionRingState): void {
     this.obs.set(s.obs);
-    this.nextObs.set(s.nextObs);
     this.actions.set(s.actions);
     this.rewards.set(s.rewards);
     this.discounts.set(s.discounts);
     this.dones.set(s.dones);
-    this.nextMaskWords.set(s.nextMaskWords);
+    if (this.nextStates) {
+      this.nextObs.set(s.nextObs);
+      this.nextMaskWords.set(s.nextMaskWords);
+    }
     this.size = s.size;
     this.next = s.next;
   }

@@ -23,6 +23,13 @@ export interface ReplaySpec {
    * one bit per action).
    */
   readonly maskSize: number;
+  /**
+   * Whether each transition keeps its next state and next-state mask (default true). False for a
+   * learner whose targets never look at the next state (a discount of 0: y = r): the buffer then
+   * stores, checks and samples neither, which halves its memory and the copying per row. A batch
+   * sampled from it leaves nextObs and nextMask as they were.
+   */
+  readonly nextStates?: boolean;
 }
 
 /**

@@ -68,7 +68,8 @@ export function checkPriorityUpdate(where: string, indices: Int32Array, tdErrors
 /**
  * Checks one transition's fields (all but its discount) against a buffer spec: spans long enough,
  * observations and reward finite, action in range, done a boolean, and a next-state mask only when
- * the spec has masks, with at least one valid action unless the transition is terminal.
+ * the spec has masks, with at least one valid action unless the transition is terminal. With
+ * `withNext` false (a buffer that keeps no next states) the next state and mask are not read.
  */
 export function checkTransition(
   where: string,
@@ -82,6 +83,7 @@ export function checkTransition(
   done: boolean,
   nextMask: Uint8Array | null,
   nextMaskOffset: number,
+  withNext = true,
 ): void {
   const { obsSize, numActions, maskSize } = spec;
   checkSpan(where, "obs", obs, obsOffset, obsSize);
@@ -90,9 +92,10 @@ export function checkTransition(
     throw new RangeError(`${where}: action must be an integer in [0, ${numActions}), got ${String(action)}`);
   }
   checkFiniteNumber(where, "reward", reward);
+  if (typeof done !== "boolean") throw new RangeError(`${where}: done must be a boolean, got ${typeof done}`);
+  if (!withNext) return;
   checkSpan(where, "nextObs", nextObs, nextObsOffset, obsSize);
   checkFiniteSpan(where, "nextObs", nextObs, nextObsOffset, obsSize);
-  if (typeof done !== "boolean") throw new RangeError(`${where}: done must be a boolean, got ${typeof done}`);
   if (nextMask !== null && nextMask !== undefined) {
     if (maskSize === 0) throw new RangeError(`${where}: nextMask given but this buffer stores no masks (maskSize 0); pass null`);
     checkSpan(where, "nextMask", nextMask, nextMaskOffset, maskSize);

@@ -90,6 +90,11 @@ test("gamma 0: targets are the rewards, the target network is neither read nor m
   assert.deepEqual(fast.online, general.online);
   assert.equal(fast.targetMoved, false);
   assert.equal(general.targetMoved, true);
+  // No target reads a next state, so the replay keeps none.
+  const g0 = new DqnAgent({ ...base, gamma: 0 }), g9 = new DqnAgent({ ...base, gamma: 0.9 });
+  assert.equal(g0.replay.spec.nextStates, false);
+  assert.equal(g9.replay.spec.nextStates, true);
+  assert.ok(g0.replay.byteLength < g9.replay.byteLength, `${g0.replay.byteLength} bytes against ${g9.replay.byteLength}`);
 });
 
 test("lrSchedule multiplies optimizer.lr by decisions: a constant 0.5 of 1e-3 trains exactly as 5e-4; a schedule that reaches 0 is refused", () => {

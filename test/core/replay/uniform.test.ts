@@ -34,3 +34,47 @@ test("uniform sampling hits every slot about equally, with unit weights", () => 
 test("createReplayBuffer refuses an unknown kind", () => {
   assert.throws(() => createReplayBuffer({ kind: "ranked" } as never), /kind must be "uniform" or "prioritized", got ranked/);
 });
+
+test("a buffer without next states (nextStates false) samples the same rows as one with them, in half the memory", () => {
+  const withNext = new UniformReplay({ ...SPEC, capacity: 64 });
+  const without = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
+  assert.equal(withNext.spec.nextStates, true, "the default keeps next states");
+  assert.ok(without.byteLength < withNext.byteLength * 0.6, `${without.byteLength} bytes against ${withNext.byteLength}`);
+  for (let t = 0; t < 80; t++) assert.equal(addTransition(without, t), addTransition(withNext, t));
+  const a = createReplayBatch(SPEC, 32), b = createReplayBatch(SPEC, 32);
+  b.nextObs.fill(7);
+  b.nextMask.fill(2);
+  withNext.sample(32, new Rng(3), a);
+  without.sample(32, new Rng(3), b);
+  for (const key of ["obs", "actions", "rewards", "dones", "discounts", "indices", "weights"] as const) assert.deepEqual(b[key], a[key], key);
+  assert.ok(b.nextObs.every((x) => x === 7) && b.nextMask.every((x) => x === 2), "the batch's next states are left as they were");
+  // What is not stored is not read: a NaN next state is taken, a NaN state is not.
+  const obs = new Float32Array(SPEC.obsSize), bad = new Float32Array(SPEC.obsSize).fill(NaN);
+  without.add(obs, 0, 1, 0, bad, 0, false, 0, null, 0);
+  assert.throws(() => without.add(bad, 0, 1, 0, obs, 0, false, 0, null, 0), /obs/);
+  assert.throws(() => withNext.add(obs, 0, 1, 0, bad, 0, false, 0, null, 0), /nextObs/);
+});
+
+test("a buffer without next states keeps none in its state, takes a state with them (and drops them), and one with next states refuses a state without", () => {
+  const withNext = new UniformReplay({ ...SPEC, capacity: 64 });
+  const without = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
+  for (let t = 0; t < 40; t++) {
+    addTransition(withNext, t);
+    addTransition(without, t);
+  }
+  const s = without.getState();
+  assert.equal(s.nextObs.length, 0);
+  assert.equal(s.nextMaskWords.length, 0);
+  assert.equal(s.obs.length, 40 * SPEC.obsSize);
+  const restored = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
+  restored.setState(withNext.getState());
+  const fromOwn = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
+  fromOwn.setState(s);
+  const a = createReplayBatch(SPEC, 16), b = createReplayBatch(SPEC, 16);
+  restored.sample(16, new Rng(5), a);
+  fromOwn.sample(16, new Rng(5), b);
+  assert.deepEqual(a.obs, b.obs);
+  assert.deepEqual(a.rewards, b.rewards);
+  assert.throws(() => new UniformReplay({ ...SPEC, capacity: 64 }).setState(s), /keeps no next states/);
+  assert.throws(() => new UniformReplay({ ...SPEC, nextStates: "no" as never }), /nextStates must be a boolean/);
+});
