@@ -19,6 +19,7 @@ export const dqnHyperSchema = z
     sketchSlots: z.number().int().min(0).max(256),
     coldStartBonus: z.number().min(0).max(10),
     gamma: z.number().min(0).max(1),
+    gammaPerHour: z.number().min(0).max(1),
     loss: z.enum(["huber", "mse"]),
     nStep: z.number().int().min(1).max(20),
     doubleDqn: z.boolean(),

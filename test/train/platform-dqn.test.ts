@@ -134,6 +134,26 @@ test("trainEvery 0 settles to the decisions a day over updatesPerDay, so the upd
   assert.throws(() => parseExperimentConfig({ dqn: { trainEvery: -1 } }), /trainEvery/);
 });
 
+test("gammaPerHour: each transition is discounted by the hours to the user's next decision (a session's next step a little, a visit days later nearly fully)", async () => {
+  const perHour = { ...hyper, gammaPerHour: 0.5 };
+  const pd = createPlatformDqn(sim, "feature", perHour, 1);
+  assert.equal(pd.agent.config.gamma, 0.5, "the agent bootstraps");
+  assert.equal(pd.agent.replay.spec.nextStates, true);
+  await trainOnPlatforms(pd, { world: 0, seeds: [1], episodes: 1 });
+  const st = pd.agent.replay.getState();
+  const kept: number[] = [];
+  for (let r = 0; r < st.size; r++) if (st.dones[r] === 0) kept.push(st.discounts[r]);
+  assert.ok(kept.length > 100);
+  // Decisions come on ten-minute ticks: a discount is 0.5^(ticks / 6), at most 0.5^(1/6) (the next tick).
+  assert.ok(kept.every((d) => d > 0 && d <= Math.fround(Math.pow(0.5, 1 / 6)) + 1e-7), "every discount in (0, 0.5^(1/6)]");
+  assert.ok(kept.some((d) => d > 0.5) && kept.some((d) => d < 1e-3), `within the hour and days apart: ${Math.min(...kept)} .. ${Math.max(...kept)}`);
+  // It replaces gamma per decision and needs nStep 1; it survives a checkpoint.
+  assert.throws(() => createPlatformDqn(sim, "feature", { ...perHour, gamma: 0.9 }, 1), /gammaPerHour/);
+  assert.throws(() => createPlatformDqn(sim, "feature", { ...perHour, nStep: 3 }, 1), /nStep 1/);
+  assert.equal(restorePlatformDqn(platformDqnCheckpoint(pd)).hyper.gammaPerHour, 0.5);
+  assert.throws(() => parseExperimentConfig({ dqn: { gammaPerHour: 2 } }), /gammaPerHour/);
+});
+
 test("a worker thread trains exactly as this thread does and hands back the whole agent (weights, target, Adam, replay)", async () => {
   const { trainInWorker } = await import("../../src/train/parallel-training.js");
   const job = { sim, head: "feature" as const, hyper, agentSeed: 3, world: 0, seeds: [1], episodes: 1 };

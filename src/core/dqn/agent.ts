@@ -172,7 +172,9 @@ export class DqnAgent {
 
   /**
    * Records one step of agent `agent` (0 for single-agent tasks). `truncated` episodes are cut
-   * with endEpisode() instead of done, so they still bootstrap.
+   * with endEpisode() instead of done, so they still bootstrap. `discount` replaces gamma for this
+   * step (steps of uneven length: see NStepWriter.step); it needs gamma > 0 (only then does the
+   * agent bootstrap) and nStep 1.
    */
   observe(
     agent: number,
@@ -181,8 +183,12 @@ export class DqnAgent {
     nextObs: Float32Array, nextObsOffset: number,
     done: boolean,
     nextMask: Uint8Array | null = null, nextMaskOffset = 0,
+    discount?: number,
   ): void {
-    this.writer.step(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset);
+    if (discount !== undefined && !this.bootstraps) {
+      throw new RangeError("DqnAgent.observe: a discount per step needs gamma > 0 (with gamma 0 the agent never bootstraps)");
+    }
+    this.writer.step(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, discount);
   }
 
   /** Records rows [start, start+count) of `rows`, row i a step of agents[i]. */

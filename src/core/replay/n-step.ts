@@ -121,7 +121,10 @@ export class NStepWriter {
    * Records one step of `agent`: in obs[obsOffset ..] it took `action`, got `reward`, and reached
    * nextObs[nextObsOffset ..] where the valid actions are nextMask[nextMaskOffset ..] (null = all
    * valid; must be null when the buffer has no masks); `done` ends its episode. Writes the n-step
-   * transitions this completes. Throws RangeError naming the field on bad input, changing nothing.
+   * transitions this completes. `discount` (in [0, 1]) replaces gamma for this one step, for steps
+   * of uneven length (a semi-Markov discount, e.g. by the time until the next decision); with n > 1
+   * it is refused (the n-step return would need the product of every step's discount). Throws
+   * RangeError naming the field on bad input, changing nothing.
    */
   step(
     agent: number,
@@ -134,11 +137,16 @@ export class NStepWriter {
     done: boolean,
     nextMask: Uint8Array | null,
     nextMaskOffset: number,
+    discount?: number,
   ): void {
     const where = "nstep.step";
     checkInteger(where, "agent", agent, 0, this.maxAgents - 1);
+    if (discount !== undefined) {
+      checkUnitInterval(where, "discount", discount);
+      if (this.n > 1) throw new RangeError(`${where}: a discount per step needs n = 1 (this writer has n = ${this.n})`);
+    }
     checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, this.spec.nextStates !== false);
-    this.stepChecked(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset);
+    this.stepChecked(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, discount);
   }
 
   /**
@@ -296,9 +304,10 @@ export class NStepWriter {
     done: boolean,
     nextMask: Uint8Array | null,
     nextMaskOffset: number,
+    discount?: number,
   ): void {
     if (this.n === 1) {
-      this.target.add(obs, obsOffset, action, reward, nextObs, nextObsOffset, done, this.gammaPow[1], nextMask, nextMaskOffset);
+      this.target.add(obs, obsOffset, action, reward, nextObs, nextObsOffset, done, discount ?? this.gammaPow[1], nextMask, nextMaskOffset);
       return;
     }
     const { obsSize, maskSize } = this.spec;

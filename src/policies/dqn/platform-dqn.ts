@@ -13,6 +13,7 @@ import type { Platform, StepResult } from "../../sim/platform.js";
 import type { SimPolicy } from "../../sim/policy.js";
 import type { DqnAgent } from "../../core/dqn/agent.js";
 import { PlatformEncoder } from "../../train/platform-encoder.js";
+import { TICKS_PER_HOUR } from "../../sim/time.js";
 
 export interface PlatformDqnOptions {
   /** "train": epsilon-greedy, store transitions and learn; "serve": greedy, frozen. */
@@ -23,6 +24,11 @@ export interface PlatformDqnOptions {
    * cold-start bonus).
    */
   readonly explore?: boolean;
+  /**
+   * In "train" mode: discount a transition by this per hour between the user's decision and their
+   * next one (PlatformDqnHyper.gammaPerHour); 0 (the default): the agent's gamma per decision.
+   */
+  readonly discountPerHour?: number;
   readonly name?: string;
 }
 
@@ -36,6 +42,9 @@ export class PlatformDqnPolicy implements SimPolicy {
   private pendingAction: Int32Array;
   private pendingReward: Float32Array;
   private hasPending: Uint8Array;
+  /** Tick of each user's pending decision (for a discount per hour). */
+  private pendingTick: Int32Array;
+  private readonly discountPerHour: number;
   private chosen = new Int32Array(0);
   private explored = new Uint8Array(0);
   /** Sum of rewards and count of decisions since the last read (for progress displays). */
@@ -45,6 +54,8 @@ export class PlatformDqnPolicy implements SimPolicy {
   constructor(readonly agent: DqnAgent, readonly encoder: PlatformEncoder, options: PlatformDqnOptions) {
     this.mode = options.mode;
     this.explore = options.explore ?? true;
+    this.discountPerHour = options.discountPerHour ?? 0;
+    if (!(this.discountPerHour >= 0 && this.discountPerHour <= 1)) throw new RangeError(`PlatformDqnPolicy: discountPerHour must be in [0, 1], got ${this.discountPerHour}`);
     this.name = options.name ?? "dqn";
     this.S = encoder.obsSize;
     this.A = encoder.actions;
@@ -56,6 +67,7 @@ export class PlatformDqnPolicy implements SimPolicy {
     this.pendingAction = new Int32Array(users);
     this.pendingReward = new Float32Array(users);
     this.hasPending = new Uint8Array(users);
+    this.pendingTick = new Int32Array(users);
   }
 
   /** Whether this policy explores (epsilon-greedy) while it learns. */
@@ -92,7 +104,8 @@ export class PlatformDqnPolicy implements SimPolicy {
     for (let i = 0; i < n; i++) {
       const u = users[i];
       if (this.hasPending[u] === 0) continue;
-      this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], enc.obs, i * S, false, enc.mask, i * A);
+      const discount = this.discountPerHour > 0 ? Math.pow(this.discountPerHour, (platform.tick - this.pendingTick[u]) / TICKS_PER_HOUR) : undefined;
+      this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], enc.obs, i * S, false, enc.mask, i * A, discount);
       this.hasPending[u] = 0;
     }
     return n;
@@ -123,6 +136,7 @@ export class PlatformDqnPolicy implements SimPolicy {
         enc.setActionFeatures(i, chosen[i]);
         this.pendingObs.set(enc.obs.subarray(i * S, (i + 1) * S), u * S);
         this.pendingAction[u] = chosen[i];
+        this.pendingTick[u] = platform.tick;
       }
     }
   }

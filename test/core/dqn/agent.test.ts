@@ -95,6 +95,11 @@ test("gamma 0: targets are the rewards, the target network is neither read nor m
   assert.equal(g0.replay.spec.nextStates, false);
   assert.equal(g9.replay.spec.nextStates, true);
   assert.ok(g0.replay.byteLength < g9.replay.byteLength, `${g0.replay.byteLength} bytes against ${g9.replay.byteLength}`);
+  // A discount per step needs an agent that bootstraps.
+  const s = Float32Array.of(0, 0, 0);
+  assert.throws(() => g0.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.5), /needs gamma > 0/);
+  g9.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.5);
+  assert.equal(g9.replay.getState().discounts[0], 0.5);
 });
 
 test("lrSchedule multiplies optimizer.lr by decisions: a constant 0.5 of 1e-3 trains exactly as 5e-4; a schedule that reaches 0 is refused", () => {

@@ -112,6 +112,20 @@ test("n = 1 is a pass-through: each step is added at once with discount gamma", 
   assert.deepEqual(a.getState(), b.getState());
 });
 
+test("a discount per step (n = 1) replaces gamma for that step; n > 1 and a discount outside [0, 1] are refused, recording nothing", () => {
+  const buf = new UniformReplay(SPEC2);
+  const w = new NStepWriter(buf, { n: 1, gamma: 0.9, maxAgents: 2 });
+  const obs = Float32Array.of(0, 1), next = Float32Array.of(1, 2);
+  w.step(0, obs, 0, 1, 1, next, 0, false, null, 0, 0.25);
+  w.step(0, obs, 0, 1, 1, next, 0, false, null, 0);
+  assert.deepEqual(written(buf).map((r) => r.discount), [0.25, Math.fround(0.9)]);
+  assert.throws(() => w.step(0, obs, 0, 1, 1, next, 0, false, null, 0, 1.5), /discount/);
+  const three = new NStepWriter(new UniformReplay(SPEC2), { n: 3, gamma: 0.9, maxAgents: 2 });
+  assert.throws(() => three.step(0, obs, 0, 1, 1, next, 0, false, null, 0, 0.5), /needs n = 1/);
+  assert.equal(three.pending(0), 0);
+  assert.equal(buf.size, 2);
+});
+
 test("the next-state mask of a transition is the one after its last step, also in flushed tails", () => {
   const spec: ReplaySpec = { capacity: 100, obsSize: 2, numActions: 4, maskSize: 4 };
   const buf = new UniformReplay(spec);
