@@ -90,9 +90,10 @@ export interface PlatformDqnHyper {
    * With trainEvery 0: gradient steps per day of training history, whatever the platform's size. A
    * platform with fewer users makes fewer decisions a day, so it replays each one more often, and a
    * larger one less: the network gets the same fitting from the same days at every size. 175 gives
-   * the default platform one step every 12 decisions (settled on validation weeks, README "How the
-   * defaults were chosen"), half the platform one every 7, double one every 19; 420 training days
-   * make 73,500 steps at every size.
+   * the demo's platform (2,000 users, 300 streamers, weeks of 7 days) one step every 12 decisions,
+   * the rhythm settled for it on validation weeks (README "How the defaults were chosen"), half of
+   * it one every 7, double one every 19, and the simulator's plain default (500 streamers, runs of
+   * 14 days, fewer decisions a day) one every 10; 420 training days make 73,500 steps at every size.
    */
   readonly updatesPerDay: number;
 }
@@ -153,7 +154,7 @@ export function settleExploration(sim: SimConfig, hyper: PlatformDqnHyper, world
     ...hyper,
     explorationDecisions: hyper.explorationDecisions > 0 ? hyper.explorationDecisions : Math.max(1, Math.round(hyper.explorationShare * planned)),
     lrDecayDecisions: settleLr ? Math.max(1, planned) : hyper.lrDecayDecisions,
-    trainEvery: hyper.trainEvery > 0 ? hyper.trainEvery : Math.max(1, Math.round(planned / (hyper.updatesPerDay * episodes * sim.days))),
+    trainEvery: hyper.trainEvery > 0 ? hyper.trainEvery : Math.max(1, Math.round(planned / (hyper.updatesPerDay * Math.max(1, episodes * sim.days)))),
   };
 }
 
@@ -198,6 +199,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
         : { hidden: hyper.hidden, head: "dueling" },
     // With a discount per hour the agent bootstraps; each step's discount is given with it.
     gamma: hyper.gammaPerHour > 0 ? hyper.gammaPerHour : hyper.gamma,
+    stepDiscounts: hyper.gammaPerHour > 0,
     loss: hyper.loss,
     nStep: hyper.nStep,
     doubleDqn: hyper.doubleDqn,

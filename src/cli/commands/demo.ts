@@ -13,7 +13,7 @@ import { renderMetricsTable } from "../../report/metricsTable.js";
 
 /**
  * The embedded default: a platform of 2,000 users and 300 streamers over a week; the DQN trained
- * on the default 280 days of that world's past (40 other weeks, training seeds 1-40, without the
+ * on the default 420 days of that world's past (60 other weeks, training seeds 1-60, without the
  * newcomers of those weeks), every policy evaluated on 5 further weeks (seeds 1001-1005). Sized to
  * finish within 10 minutes on 2 cores.
  */

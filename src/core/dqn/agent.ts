@@ -174,7 +174,7 @@ export class DqnAgent {
    * Records one step of agent `agent` (0 for single-agent tasks). `truncated` episodes are cut
    * with endEpisode() instead of done, so they still bootstrap. `discount` replaces gamma for this
    * step (steps of uneven length: see NStepWriter.step); it needs gamma > 0 (only then does the
-   * agent bootstrap) and nStep 1.
+   * agent bootstrap) and nStep 1, and with config.stepDiscounts every non-terminal step needs one.
    */
   observe(
     agent: number,
@@ -188,11 +188,15 @@ export class DqnAgent {
     if (discount !== undefined && !this.bootstraps) {
       throw new RangeError("DqnAgent.observe: a discount per step needs gamma > 0 (with gamma 0 the agent never bootstraps)");
     }
+    if (discount === undefined && !done && this.config.stepDiscounts) {
+      throw new RangeError("DqnAgent.observe: this agent takes a discount with every step (config.stepDiscounts): none was given");
+    }
     this.writer.step(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, discount);
   }
 
   /** Records rows [start, start+count) of `rows`, row i a step of agents[i]. */
   observeBatch(agents: Int32Array, rows: TransitionRows, start: number, count: number): void {
+    if (this.config.stepDiscounts) throw new RangeError("DqnAgent.observeBatch: this agent takes a discount with every step (config.stepDiscounts): use observe()");
     this.writer.stepBatch(agents, rows, start, count);
   }
 

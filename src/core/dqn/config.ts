@@ -59,6 +59,12 @@ export const dqnConfigSchema = z
       .strict()
       .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0 }),
     gamma: z.number().min(0).max(1).default(0.99),
+    /**
+     * Every step observed brings its own discount (observe's `discount`: steps of uneven length, a
+     * semi-Markov discount), and observe refuses a non-terminal step without one; gamma (> 0) then
+     * only says that the agent bootstraps. Needs nStep 1.
+     */
+    stepDiscounts: z.boolean().default(false),
     /** n of n-step returns (1 = classic one-step TD). */
     nStep: z.number().int().min(1).max(100).default(1),
     doubleDqn: z.boolean().default(false),
@@ -128,6 +134,9 @@ export function parseDqnConfig(input: unknown): DqnConfig {
     if (!l) throw new RangeError("invalid DQN config:\n  network.layout: required when network.head is \"feature\"");
     const size = featureObsSize(l);
     if (size !== c.obsSize) throw new RangeError(`invalid DQN config:\n  obsSize: ${c.obsSize} does not match network.layout (${size} values)`);
+  }
+  if (c.stepDiscounts && !(c.gamma > 0 && c.nStep === 1)) {
+    throw new RangeError(`invalid DQN config:\n  stepDiscounts: needs gamma > 0 (the agent bootstraps) and nStep 1, got gamma ${c.gamma}, nStep ${c.nStep}`);
   }
   return c;
 }

@@ -6,10 +6,12 @@ import type { ReplayBuffer, ReplaySpec } from "./types.js";
 /**
  * Bytes of one transition packed tight: obs and nextObs as float32, action as int32, reward and
  * discount as float32, done as one byte, and the next-state mask as one bit per action rounded up
- * to whole bytes. The yardstick a buffer's footprint is measured against.
+ * to whole bytes (without next states, spec.nextStates false: neither nextObs nor the mask). The
+ * yardstick a buffer's footprint is measured against.
  */
-export function rawTransitionBytes(spec: Pick<ReplaySpec, "obsSize" | "maskSize">): number {
-  return 2 * 4 * spec.obsSize + 4 + 4 + 4 + 1 + Math.ceil(spec.maskSize / 8);
+export function rawTransitionBytes(spec: Pick<ReplaySpec, "obsSize" | "maskSize" | "nextStates">): number {
+  const next = spec.nextStates === false ? 0 : 4 * spec.obsSize + Math.ceil(spec.maskSize / 8);
+  return 4 * spec.obsSize + 4 + 4 + 4 + 1 + next;
 }
 
 export interface ReplayMemoryReport {

@@ -58,6 +58,8 @@ export class NStepWriter {
   readonly maxAgents: number;
   readonly target: ReplayBuffer;
   private readonly spec: ReplaySpec;
+  /** Whether a step's next state is read (stored by the buffer, or held here between steps with n > 1). */
+  private readonly checksNext: boolean;
   /** gamma^k for k = 0 .. n. */
   private readonly gammaPow: Float64Array;
   /** Agent id -> slot of its ring, or -1. */
@@ -87,7 +89,9 @@ export class NStepWriter {
     checkInteger(where, "maxAgents", options.maxAgents, 1, 0x7fffffff);
     this.target = target;
     this.spec = target.spec;
+    // With n > 1 the writer holds each agent's latest next state itself (and saves it in its state).
     this.n = options.n;
+    this.checksNext = this.spec.nextStates !== false || this.n > 1;
     this.gamma = options.gamma;
     this.maxAgents = options.maxAgents;
     this.gammaPow = new Float64Array(this.n + 1);
@@ -145,7 +149,7 @@ export class NStepWriter {
       checkUnitInterval(where, "discount", discount);
       if (this.n > 1) throw new RangeError(`${where}: a discount per step needs n = 1 (this writer has n = ${this.n})`);
     }
-    checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, this.spec.nextStates !== false);
+    checkTransition(where, this.spec, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, this.checksNext);
     this.stepChecked(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, discount);
   }
 
@@ -168,7 +172,7 @@ export class NStepWriter {
         checkInteger(where, `agents[${i}]`, agents[i], 0, this.maxAgents - 1);
         const d = rows.dones[i];
         if (d !== 0 && d !== 1) throw new RangeError(`${where}: dones[${i}] must be 0 or 1, got ${d}`);
-        checkTransition(where, this.spec, rows.obs, i * obsSize, rows.actions[i], rows.rewards[i], rows.nextObs, i * obsSize, d === 1, masks, i * maskSize, this.spec.nextStates !== false);
+        checkTransition(where, this.spec, rows.obs, i * obsSize, rows.actions[i], rows.rewards[i], rows.nextObs, i * obsSize, d === 1, masks, i * maskSize, this.checksNext);
       } catch (e) {
         if (e instanceof RangeError) throw new RangeError(e.message.replace(`${where}:`, `${where}: row ${i}:`));
         throw e;

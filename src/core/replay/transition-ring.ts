@@ -132,13 +132,13 @@ export class TransitionRing {
     checkInteger(where, "count", count, 0, 0x7fffffff);
     const end = start + count;
     checkSpan(where, "obs", rows.obs, start * obsSize, count * obsSize);
-    if (this.nextStates) checkSpan(where, "nextObs", rows.nextObs, start * obsSize, count * obsSize);
+    checkSpan(where, "nextObs", rows.nextObs, start * obsSize, count * obsSize);
     checkSpan(where, "actions", rows.actions, start, count);
     checkSpan(where, "rewards", rows.rewards, start, count);
     checkSpan(where, "dones", rows.dones, start, count);
     checkSpan(where, "discounts", rows.discounts, start, count);
     const masks = rowMasks(rows, maskSize);
-    if (masks !== null && maskSize > 0 && this.nextStates) checkSpan(where, "nextMask", masks, start * maskSize, count * maskSize);
+    if (masks !== null && maskSize > 0) checkSpan(where, "nextMask", masks, start * maskSize, count * maskSize);
     for (let i = start; i < end; i++) {
       const done = rows.dones[i];
       try {

@@ -69,7 +69,8 @@ export function checkPriorityUpdate(where: string, indices: Int32Array, tdErrors
  * Checks one transition's fields (all but its discount) against a buffer spec: spans long enough,
  * observations and reward finite, action in range, done a boolean, and a next-state mask only when
  * the spec has masks, with at least one valid action unless the transition is terminal. With
- * `withNext` false (a buffer that keeps no next states) the next state and mask are not read.
+ * `withNext` false (a buffer that keeps no next states) the next state's and mask's spans are
+ * checked but their values are not read.
  */
 export function checkTransition(
   where: string,
@@ -92,14 +93,13 @@ export function checkTransition(
     throw new RangeError(`${where}: action must be an integer in [0, ${numActions}), got ${String(action)}`);
   }
   checkFiniteNumber(where, "reward", reward);
-  if (typeof done !== "boolean") throw new RangeError(`${where}: done must be a boolean, got ${typeof done}`);
-  if (!withNext) return;
   checkSpan(where, "nextObs", nextObs, nextObsOffset, obsSize);
-  checkFiniteSpan(where, "nextObs", nextObs, nextObsOffset, obsSize);
+  if (withNext) checkFiniteSpan(where, "nextObs", nextObs, nextObsOffset, obsSize);
+  if (typeof done !== "boolean") throw new RangeError(`${where}: done must be a boolean, got ${typeof done}`);
   if (nextMask !== null && nextMask !== undefined) {
     if (maskSize === 0) throw new RangeError(`${where}: nextMask given but this buffer stores no masks (maskSize 0); pass null`);
     checkSpan(where, "nextMask", nextMask, nextMaskOffset, maskSize);
-    if (!done && !anyValid(nextMask, nextMaskOffset, maskSize)) {
+    if (withNext && !done && !anyValid(nextMask, nextMaskOffset, maskSize)) {
       throw new RangeError(`${where}: nextMask has no valid action but the transition is not terminal (done is false)`);
     }
   }

@@ -56,6 +56,13 @@ export class PlatformDqnPolicy implements SimPolicy {
     this.explore = options.explore ?? true;
     this.discountPerHour = options.discountPerHour ?? 0;
     if (!(this.discountPerHour >= 0 && this.discountPerHour <= 1)) throw new RangeError(`PlatformDqnPolicy: discountPerHour must be in [0, 1], got ${this.discountPerHour}`);
+    if (this.mode === "train" && (this.discountPerHour > 0) !== agent.config.stepDiscounts) {
+      throw new RangeError(
+        agent.config.stepDiscounts
+          ? "PlatformDqnPolicy: the agent discounts by the hour (trained with gammaPerHour): give discountPerHour (pd.hyper.gammaPerHour)"
+          : "PlatformDqnPolicy: discountPerHour needs an agent created with gammaPerHour (config.stepDiscounts)",
+      );
+    }
     this.name = options.name ?? "dqn";
     this.S = encoder.obsSize;
     this.A = encoder.actions;

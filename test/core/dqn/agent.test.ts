@@ -100,6 +100,14 @@ test("gamma 0: targets are the rewards, the target network is neither read nor m
   assert.throws(() => g0.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.5), /needs gamma > 0/);
   g9.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.5);
   assert.equal(g9.replay.getState().discounts[0], 0.5);
+  // stepDiscounts: every non-terminal step brings its discount; config needs gamma > 0 and nStep 1.
+  const semi = new DqnAgent({ ...base, gamma: 0.5, stepDiscounts: true });
+  assert.throws(() => semi.observe(0, s, 0, 0, 1, s, 0, false), /stepDiscounts/);
+  semi.observe(0, s, 0, 0, 1, s, 0, true);
+  semi.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.25);
+  assert.deepEqual(Array.from(semi.replay.getState().discounts), [0.5, 0.25]);
+  assert.throws(() => new DqnAgent({ ...base, gamma: 0, stepDiscounts: true }), /stepDiscounts/);
+  assert.throws(() => new DqnAgent({ ...base, gamma: 0.5, nStep: 2, stepDiscounts: true }), /stepDiscounts/);
 });
 
 test("lrSchedule multiplies optimizer.lr by decisions: a constant 0.5 of 1e-3 trains exactly as 5e-4; a schedule that reaches 0 is refused", () => {

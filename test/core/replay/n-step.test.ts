@@ -124,6 +124,12 @@ test("a discount per step (n = 1) replaces gamma for that step; n > 1 and a disc
   assert.throws(() => three.step(0, obs, 0, 1, 1, next, 0, false, null, 0, 0.5), /needs n = 1/);
   assert.equal(three.pending(0), 0);
   assert.equal(buf.size, 2);
+  // With n > 1 the writer holds next states itself: it reads them even for a buffer that keeps none.
+  const lean = new NStepWriter(new UniformReplay({ ...SPEC2, nextStates: false }), { n: 3, gamma: 0, maxAgents: 2 });
+  assert.throws(() => lean.step(0, obs, 0, 1, 1, Float32Array.of(NaN, 0), 0, false, null, 0), /nextObs/);
+  const leanOne = new NStepWriter(new UniformReplay({ ...SPEC2, nextStates: false }), { n: 1, gamma: 0, maxAgents: 2 });
+  leanOne.step(0, obs, 0, 1, 1, Float32Array.of(NaN, 0), 0, false, null, 0);
+  assert.throws(() => leanOne.step(0, obs, 0, 1, 1, Float32Array.of(0), 0, false, null, 0), /nextObs/, "a span too short is refused all the same");
 });
 
 test("the next-state mask of a transition is the one after its last step, also in flushed tails", () => {

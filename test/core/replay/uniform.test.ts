@@ -5,6 +5,8 @@ import { UniformReplay } from "../../../src/core/replay/uniform.js";
 import { createReplayBatch } from "../../../src/core/replay/batch.js";
 import { createReplayBuffer } from "../../../src/core/replay/create.js";
 import { replayBufferContract } from "./replay-contract.js";
+import { PrioritizedReplay } from "../../../src/core/replay/prioritized.js";
+import { replayMemoryReport } from "../../../src/core/replay/memory.js";
 import { SPEC, addTransition } from "./fixtures.js";
 
 replayBufferContract("UniformReplay", (spec) => new UniformReplay(spec));
@@ -58,14 +60,16 @@ test("a buffer without next states (nextStates false) samples the same rows as o
 test("a buffer without next states keeps none in its state, takes a state with them (and drops them), and one with next states refuses a state without", () => {
   const withNext = new UniformReplay({ ...SPEC, capacity: 64 });
   const without = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
-  for (let t = 0; t < 40; t++) {
+  // 100 rows in 64 slots: the ring has wrapped.
+  for (let t = 0; t < 100; t++) {
     addTransition(withNext, t);
     addTransition(without, t);
   }
   const s = without.getState();
   assert.equal(s.nextObs.length, 0);
   assert.equal(s.nextMaskWords.length, 0);
-  assert.equal(s.obs.length, 40 * SPEC.obsSize);
+  assert.equal(s.obs.length, 64 * SPEC.obsSize);
+  assert.equal(s.next, 100 - 64);
   const restored = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
   restored.setState(withNext.getState());
   const fromOwn = new UniformReplay({ ...SPEC, capacity: 64, nextStates: false });
@@ -73,8 +77,24 @@ test("a buffer without next states keeps none in its state, takes a state with t
   const a = createReplayBatch(SPEC, 16), b = createReplayBatch(SPEC, 16);
   restored.sample(16, new Rng(5), a);
   fromOwn.sample(16, new Rng(5), b);
-  assert.deepEqual(a.obs, b.obs);
-  assert.deepEqual(a.rewards, b.rewards);
+  for (const key of ["obs", "actions", "rewards", "dones", "discounts", "indices"] as const) assert.deepEqual(a[key], b[key], key);
+  assert.deepEqual({ ...restored.getState() }, { ...s }, "the state with next states, loaded, is the state without them");
   assert.throws(() => new UniformReplay({ ...SPEC, capacity: 64 }).setState(s), /keeps no next states/);
   assert.throws(() => new UniformReplay({ ...SPEC, nextStates: "no" as never }), /nextStates must be a boolean/);
+});
+
+test("prioritized replay without next states samples as it does with them; the memory report counts no next-state bytes", () => {
+  const a = new PrioritizedReplay({ ...SPEC, capacity: 64 }, { alpha: 0.6, beta0: 0.4, epsilon: 1e-6 });
+  const b = new PrioritizedReplay({ ...SPEC, capacity: 64, nextStates: false }, { alpha: 0.6, beta0: 0.4, epsilon: 1e-6 });
+  for (let t = 0; t < 70; t++) {
+    addTransition(a, t);
+    addTransition(b, t);
+  }
+  const x = createReplayBatch(SPEC, 16), y = createReplayBatch(SPEC, 16);
+  a.sample(16, new Rng(9), x, 0.5);
+  b.sample(16, new Rng(9), y, 0.5);
+  for (const key of ["obs", "actions", "rewards", "indices", "weights"] as const) assert.deepEqual(y[key], x[key], key);
+  const full = replayMemoryReport(a), lean = replayMemoryReport(b);
+  assert.ok(lean.rawBytes < full.rawBytes * 0.6 && Math.abs(lean.overhead - full.overhead) < 0.5, `overheads ${full.overhead} and ${lean.overhead}`);
+  assert.ok(lean.overhead > -0.05, `a buffer without next states is not under its raw bytes: ${lean.overhead}`);
 });
