@@ -89,8 +89,8 @@ export class NStepWriter {
     checkInteger(where, "maxAgents", options.maxAgents, 1, 0x7fffffff);
     this.target = target;
     this.spec = target.spec;
-    // With n > 1 the writer holds each agent's latest next state itself (and saves it in its state).
     this.n = options.n;
+    // With n > 1 the writer holds each agent's latest next state itself (and saves it in its state).
     this.checksNext = this.spec.nextStates !== false || this.n > 1;
     this.gamma = options.gamma;
     this.maxAgents = options.maxAgents;
