@@ -101,7 +101,7 @@ for (const group of groups) {
         // a learning copy starts from the trained agent every week (weeks are independent runs)
         const members = (frozen ?? group.map((k) => restorePlatformDqn(withServing(bundles[k], bonus, onlineLr)))).map((pd) => frozen
           ? new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" })
-          : new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "train", explore: adapt === "explore", discountPerHour: pd.hyper.gammaPerHour }));
+          : new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "train", explore: adapt === "explore" }));
         const policy = members.length === 1 ? members[0] : new PlatformDqnEnsemblePolicy(members);
         const { summary, parity } = evaluationRun(platform, policy);
         reward.push(summary.metrics.reward_per_user_day);

@@ -197,7 +197,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
       head === "feature"
         ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, layout: probeEncoder.layout }
         : { hidden: hyper.hidden, head: "dueling" },
-    // With a discount per hour the agent bootstraps; each step's discount is given with it.
+    // With a discount per hour, gamma is per hour and each step comes with its hours (stepDiscounts).
     gamma: hyper.gammaPerHour > 0 ? hyper.gammaPerHour : hyper.gamma,
     stepDiscounts: hyper.gammaPerHour > 0,
     loss: hyper.loss,

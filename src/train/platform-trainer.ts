@@ -62,7 +62,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
   while (episode < o.episodes) {
     const seed = o.seeds[episode % o.seeds.length];
     const platform = new Platform(pd.sim, seed, { world: o.world, withholdNewcomers: true });
-    const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train", discountPerHour: pd.hyper.gammaPerHour });
+    const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train" });
     let lastTick = platform.tick;
     let t0 = performance.now(), d0 = agent.decisions, u0 = agent.updates;
     while (!platform.done) {

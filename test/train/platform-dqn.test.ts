@@ -151,12 +151,9 @@ test("gammaPerHour: each transition is discounted by the hours to the user's nex
   assert.throws(() => createPlatformDqn(sim, "feature", { ...perHour, gamma: 0.9 }, 1), /gammaPerHour/);
   assert.throws(() => createPlatformDqn(sim, "feature", { ...perHour, nStep: 3 }, 1), /nStep 1/);
   assert.equal(restorePlatformDqn(platformDqnCheckpoint(pd)).hyper.gammaPerHour, 0.5);
-  // A training policy must say how to discount for an agent that discounts by the hour, and only for one.
-  const p = new Platform(sim, 3, { world: 0 });
-  assert.throws(() => new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "train" }), /give discountPerHour/);
-  const plain = createPlatformDqn(sim, "feature", hyper, 1);
-  assert.throws(() => new PlatformDqnPolicy(plain.agent, plain.encoderFor(p), { mode: "train", discountPerHour: 0.5 }), /needs an agent created with gammaPerHour/);
-  new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve" });
+  // The agent knows it discounts by the hour (stepDiscounts, gamma per hour); a plain one does not.
+  assert.equal(pd.agent.config.stepDiscounts, true);
+  assert.equal(createPlatformDqn(sim, "feature", hyper, 1).agent.config.stepDiscounts, false);
   assert.throws(() => parseExperimentConfig({ dqn: { gammaPerHour: 2 } }), /gammaPerHour/);
 });
 

@@ -172,9 +172,9 @@ export class DqnAgent {
 
   /**
    * Records one step of agent `agent` (0 for single-agent tasks). `truncated` episodes are cut
-   * with endEpisode() instead of done, so they still bootstrap. `discount` replaces gamma for this
-   * step (steps of uneven length: see NStepWriter.step); it needs gamma > 0 (only then does the
-   * agent bootstrap) and nStep 1, and with config.stepDiscounts every non-terminal step needs one.
+   * with endEpisode() instead of done, so they still bootstrap. With config.stepDiscounts every
+   * non-terminal step gives its `duration` (>= 0, in the unit gamma is per), and is discounted by
+   * gamma^duration; without it a duration is refused.
    */
   observe(
     agent: number,
@@ -183,20 +183,22 @@ export class DqnAgent {
     nextObs: Float32Array, nextObsOffset: number,
     done: boolean,
     nextMask: Uint8Array | null = null, nextMaskOffset = 0,
-    discount?: number,
+    duration?: number,
   ): void {
-    if (discount !== undefined && !this.bootstraps) {
-      throw new RangeError("DqnAgent.observe: a discount per step needs gamma > 0 (with gamma 0 the agent never bootstraps)");
-    }
-    if (discount === undefined && !done && this.config.stepDiscounts) {
-      throw new RangeError("DqnAgent.observe: this agent takes a discount with every step (config.stepDiscounts): none was given");
+    let discount: number | undefined;
+    if (duration !== undefined) {
+      if (!this.config.stepDiscounts) throw new RangeError("DqnAgent.observe: a step's duration needs config.stepDiscounts (steps of uneven length)");
+      if (!(duration >= 0 && Number.isFinite(duration))) throw new RangeError(`DqnAgent.observe: duration must be a finite number >= 0, got ${duration}`);
+      discount = Math.pow(this.config.gamma, duration);
+    } else if (!done && this.config.stepDiscounts) {
+      throw new RangeError("DqnAgent.observe: this agent takes the duration of every step (config.stepDiscounts): none was given");
     }
     this.writer.step(agent, obs, obsOffset, action, reward, nextObs, nextObsOffset, done, nextMask, nextMaskOffset, discount);
   }
 
   /** Records rows [start, start+count) of `rows`, row i a step of agents[i]. */
   observeBatch(agents: Int32Array, rows: TransitionRows, start: number, count: number): void {
-    if (this.config.stepDiscounts) throw new RangeError("DqnAgent.observeBatch: this agent takes a discount with every step (config.stepDiscounts): use observe()");
+    if (this.config.stepDiscounts) throw new RangeError("DqnAgent.observeBatch: this agent takes the duration of every step (config.stepDiscounts): use observe()");
     this.writer.stepBatch(agents, rows, start, count);
   }
 

@@ -60,9 +60,9 @@ export const dqnConfigSchema = z
       .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0 }),
     gamma: z.number().min(0).max(1).default(0.99),
     /**
-     * Every step observed brings its own discount (observe's `discount`: steps of uneven length, a
-     * semi-Markov discount), and observe refuses a non-terminal step without one; gamma (> 0) then
-     * only says that the agent bootstraps. Needs nStep 1.
+     * Steps of uneven length (a semi-Markov discount): gamma is then the discount per unit of time,
+     * every non-terminal step observed gives its duration in that unit (observe's `duration`), and
+     * its discount is gamma^duration. Needs gamma > 0 and nStep 1.
      */
     stepDiscounts: z.boolean().default(false),
     /** n of n-step returns (1 = classic one-step TD). */

@@ -24,11 +24,6 @@ export interface PlatformDqnOptions {
    * cold-start bonus).
    */
   readonly explore?: boolean;
-  /**
-   * In "train" mode: discount a transition by this per hour between the user's decision and their
-   * next one (PlatformDqnHyper.gammaPerHour); 0 (the default): the agent's gamma per decision.
-   */
-  readonly discountPerHour?: number;
   readonly name?: string;
 }
 
@@ -42,9 +37,8 @@ export class PlatformDqnPolicy implements SimPolicy {
   private pendingAction: Int32Array;
   private pendingReward: Float32Array;
   private hasPending: Uint8Array;
-  /** Tick of each user's pending decision (for a discount per hour). */
+  /** Tick of each user's pending decision (an agent with stepDiscounts is told the hours to the next). */
   private pendingTick: Int32Array;
-  private readonly discountPerHour: number;
   private chosen = new Int32Array(0);
   private explored = new Uint8Array(0);
   /** Sum of rewards and count of decisions since the last read (for progress displays). */
@@ -54,15 +48,6 @@ export class PlatformDqnPolicy implements SimPolicy {
   constructor(readonly agent: DqnAgent, readonly encoder: PlatformEncoder, options: PlatformDqnOptions) {
     this.mode = options.mode;
     this.explore = options.explore ?? true;
-    this.discountPerHour = options.discountPerHour ?? 0;
-    if (!(this.discountPerHour >= 0 && this.discountPerHour <= 1)) throw new RangeError(`PlatformDqnPolicy: discountPerHour must be in [0, 1], got ${this.discountPerHour}`);
-    if (this.mode === "train" && (this.discountPerHour > 0) !== agent.config.stepDiscounts) {
-      throw new RangeError(
-        agent.config.stepDiscounts
-          ? "PlatformDqnPolicy: the agent discounts by the hour (trained with gammaPerHour): give discountPerHour (pd.hyper.gammaPerHour)"
-          : "PlatformDqnPolicy: discountPerHour needs an agent created with gammaPerHour (config.stepDiscounts)",
-      );
-    }
     this.name = options.name ?? "dqn";
     this.S = encoder.obsSize;
     this.A = encoder.actions;
@@ -108,11 +93,13 @@ export class PlatformDqnPolicy implements SimPolicy {
     if (n === 0 || this.mode !== "train") return n;
     const S = this.S, A = this.A;
     const users = platform.deciding;
+    // An agent trained with gammaPerHour (config.stepDiscounts, gamma per hour) is told each step's hours.
+    const timed = this.agent.config.stepDiscounts;
     for (let i = 0; i < n; i++) {
       const u = users[i];
       if (this.hasPending[u] === 0) continue;
-      const discount = this.discountPerHour > 0 ? Math.pow(this.discountPerHour, (platform.tick - this.pendingTick[u]) / TICKS_PER_HOUR) : undefined;
-      this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], enc.obs, i * S, false, enc.mask, i * A, discount);
+      const hours = timed ? (platform.tick - this.pendingTick[u]) / TICKS_PER_HOUR : undefined;
+      this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], enc.obs, i * S, false, enc.mask, i * A, hours);
       this.hasPending[u] = 0;
     }
     return n;

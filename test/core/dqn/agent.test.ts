@@ -95,16 +95,17 @@ test("gamma 0: targets are the rewards, the target network is neither read nor m
   assert.equal(g0.replay.spec.nextStates, false);
   assert.equal(g9.replay.spec.nextStates, true);
   assert.ok(g0.replay.byteLength < g9.replay.byteLength, `${g0.replay.byteLength} bytes against ${g9.replay.byteLength}`);
-  // A discount per step needs an agent that bootstraps.
+  // A step's duration needs stepDiscounts (gamma per unit of time).
   const s = Float32Array.of(0, 0, 0);
-  assert.throws(() => g0.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.5), /needs gamma > 0/);
-  g9.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.5);
-  assert.equal(g9.replay.getState().discounts[0], 0.5);
-  // stepDiscounts: every non-terminal step brings its discount; config needs gamma > 0 and nStep 1.
+  assert.throws(() => g0.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 1), /stepDiscounts/);
+  assert.throws(() => g9.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 1), /stepDiscounts/);
+  // stepDiscounts: every non-terminal step brings its duration, discounted by gamma^duration;
+  // config needs gamma > 0 and nStep 1.
   const semi = new DqnAgent({ ...base, gamma: 0.5, stepDiscounts: true });
   assert.throws(() => semi.observe(0, s, 0, 0, 1, s, 0, false), /stepDiscounts/);
+  assert.throws(() => semi.observe(0, s, 0, 0, 1, s, 0, false, null, 0, -1), /duration/);
   semi.observe(0, s, 0, 0, 1, s, 0, true);
-  semi.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 0.25);
+  semi.observe(0, s, 0, 0, 1, s, 0, false, null, 0, 2);
   assert.deepEqual(Array.from(semi.replay.getState().discounts), [0.5, 0.25]);
   assert.throws(() => new DqnAgent({ ...base, gamma: 0, stepDiscounts: true }), /stepDiscounts/);
   assert.throws(() => new DqnAgent({ ...base, gamma: 0.5, nStep: 2, stepDiscounts: true }), /stepDiscounts/);
