@@ -713,6 +713,73 @@ export function matmulAddRow(x: usize, ldx: i32, m: usize, c: usize, y: usize, l
 }
 
 /**
+ * matmulAddRow for the available columns only: y[r][o] = c[o] + x[r] . M[.][o] where mask[r][o]
+ * (bytes, rows nOut apart) is not 0, and -inf where it is. Each value is the same sum in the same
+ * order as matmulAddRow's (c first, then the inputs one by one, in float32), so the two agree bit
+ * for bit; this one costs what the available columns cost, not the catalogue: a platform has a
+ * few dozen streams live out of hundreds of streamers. Four available columns at a time, their
+ * entries of each row of M gathered into one vector (then the last ones alone); `cols` is scratch
+ * for nOut int32 (a row's available columns).
+ */
+export function matmulAddRowMasked(x: usize, ldx: i32, m: usize, c: usize, y: usize, ldy: i32, batch: i32, nIn: i32, nOut: i32, mask: usize, cols: usize): void {
+  const xBytes = <usize>ldx << 2;
+  const rowEnd = <usize>nIn << 2;
+  const outBytes = <usize>nOut << 2;
+  const yBytes = <usize>ldy << 2;
+  const none = f32x4.splat(-Infinity);
+  for (let r = 0; r < batch; r++) {
+    const mr = mask + <usize>r * <usize>nOut;
+    const yr = y + <usize>r * yBytes;
+    // The row's available columns; -inf everywhere else (four at a time, then the rest).
+    let n = 0;
+    let o = 0;
+    for (; o + 4 <= nOut; o += 4) v128.store(yr + (<usize>o << 2), none);
+    for (; o < nOut; o++) store<f32>(yr + (<usize>o << 2), -Infinity);
+    for (o = 0; o < nOut; o++) {
+      if (load<u8>(mr + <usize>o) != 0) {
+        store<i32>(cols + (<usize>n << 2), o);
+        n++;
+      }
+    }
+    const x0 = x + <usize>r * xBytes;
+    const xEnd = x0 + rowEnd;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const cj = cols + (<usize>j << 2);
+      const o0 = <usize>load<i32>(cj) << 2, o1 = <usize>load<i32>(cj, 4) << 2;
+      const o2 = <usize>load<i32>(cj, 8) << 2, o3 = <usize>load<i32>(cj, 12) << 2;
+      let acc = v128.load32_zero(c + o0);
+      acc = v128.load32_lane(c + o1, acc, 1);
+      acc = v128.load32_lane(c + o2, acc, 2);
+      acc = v128.load32_lane(c + o3, acc, 3);
+      let w0 = m + o0, w1 = m + o1, w2 = m + o2, w3 = m + o3;
+      for (let xp = x0; xp < xEnd; xp += 4) {
+        let v = v128.load32_zero(w0);
+        v = v128.load32_lane(w1, v, 1);
+        v = v128.load32_lane(w2, v, 2);
+        v = v128.load32_lane(w3, v, 3);
+        acc = madd(acc, v128.load32_splat(xp), v);
+        w0 += outBytes; w1 += outBytes; w2 += outBytes; w3 += outBytes;
+      }
+      store<f32>(yr + o0, f32x4.extract_lane(acc, 0));
+      store<f32>(yr + o1, f32x4.extract_lane(acc, 1));
+      store<f32>(yr + o2, f32x4.extract_lane(acc, 2));
+      store<f32>(yr + o3, f32x4.extract_lane(acc, 3));
+    }
+    for (; j < n; j++) {
+      const oj = <usize>load<i32>(cols + (<usize>j << 2)) << 2;
+      let s = load<f32>(c + oj);
+      let wp = m + oj;
+      for (let xp = x0; xp < xEnd; xp += 4) {
+        s += load<f32>(xp) * load<f32>(wp);
+        wp += outBytes;
+      }
+      store<f32>(yr + oj, s);
+    }
+  }
+}
+
+/**
  * y = act(x M + c) row by row, act = pmax(., floor) (ReLU with floor 0, the identity with floor
  * -inf): the outer-product form denseForward and matmulAddRow share. Sixteen columns times two rows
  * at a time (eight accumulators started at c, each step loads four vectors of a row of M and splats
@@ -869,5 +936,299 @@ export function addRowMeans(x: usize, ldx: i32, table: usize, idx: usize, batch:
       }
       store<f32>(xr + c, load<f32>(xr + c) + w * s);
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The feature head's training pass (src/core/qfunction/feature-head-kernels.ts): Q(s, a) of the
+// chosen actions, its gradient, and the head's Adam step. These replace TypeScript loops bit for
+// bit: where TypeScript computes in float64 and rounds when it stores into a Float32Array, these
+// compute in float64 and round at the same stores, and every sum runs in the same order. So only
+// loops over independent elements are vectorised (two doubles to a vector, four floats loaded,
+// promoted, combined and demoted); sums over an index stay sequential.
+
+/** The four floats at p as two f64x2 (lanes 0-1, then 2-3). */
+@inline
+function lowPair(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline
+function highPair(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+/** Four floats from two f64x2, each rounded once. */
+@inline
+function demotePairs(lo: v128, hi: v128): v128 {
+  return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** dst[c] = f32(dst[c] + w src[c]) for c < d, in float64 (w = 1 for a plain sum). */
+function addScaledExact(dst: usize, src: usize, w: f64, d: i32): void {
+  const end = <usize>(d & ~3) << 2;
+  const wv = f64x2.splat(w);
+  let c: usize = 0;
+  for (; c < end; c += 16) {
+    const a = v128.load(dst + c), b = v128.load(src + c);
+    const lo = f64x2.add(lowPair(a), f64x2.mul(wv, lowPair(b)));
+    const hi = f64x2.add(highPair(a), f64x2.mul(wv, highPair(b)));
+    v128.store(dst + c, demotePairs(lo, hi));
+  }
+  const all = <usize>d << 2;
+  for (; c < all; c += 4) store<f32>(dst + c, <f32>(<f64>load<f32>(dst + c) + w * <f64>load<f32>(src + c)));
+}
+
+/** dst[c] = f32(dst[c] + (g src[c]) / n) for c < d, in float64. */
+function addScaledDividedExact(dst: usize, src: usize, g: f64, n: f64, d: i32): void {
+  const end = <usize>(d & ~3) << 2;
+  const gv = f64x2.splat(g), nv = f64x2.splat(n);
+  let c: usize = 0;
+  for (; c < end; c += 16) {
+    const a = v128.load(dst + c), b = v128.load(src + c);
+    const lo = f64x2.add(lowPair(a), f64x2.div(f64x2.mul(gv, lowPair(b)), nv));
+    const hi = f64x2.add(highPair(a), f64x2.div(f64x2.mul(gv, highPair(b)), nv));
+    v128.store(dst + c, demotePairs(lo, hi));
+  }
+  const all = <usize>d << 2;
+  for (; c < all; c += 4) store<f32>(dst + c, <f32>(<f64>load<f32>(dst + c) + (g * <f64>load<f32>(src + c)) / n));
+}
+
+/** dst[c] = f32(g src[c]) for c < n, in float64. */
+function scaleExact(dst: usize, src: usize, g: f64, n: i32): void {
+  const end = <usize>(n & ~3) << 2;
+  const gv = f64x2.splat(g);
+  let c: usize = 0;
+  for (; c < end; c += 16) {
+    const b = v128.load(src + c);
+    v128.store(dst + c, demotePairs(f64x2.mul(gv, lowPair(b)), f64x2.mul(gv, highPair(b))));
+  }
+  const all = <usize>n << 2;
+  for (; c < all; c += 4) store<f32>(dst + c, <f32>(g * <f64>load<f32>(src + c)));
+}
+
+/**
+ * The prior of actions never trained on: priorE[k] = the mean over the actions whose b_a is not 0
+ * of E[a][k] (summed in float32, in order of a, then divided), and the mean of their b_a (in
+ * float64), which it returns; 0 and zeros when none is trained. FeatureQFunction's prior() bit for bit.
+ */
+export function headPrior(head: usize, A: i32, d: i32, bOff: i32, priorE: usize): f64 {
+  const dBytes = <usize>d << 2;
+  const end = <usize>(d & ~3) << 2;
+  memory.fill(priorE, 0, dBytes);
+  let n = 0;
+  let b: f64 = 0;
+  for (let a = 0; a < A; a++) {
+    const ba = load<f32>(head + (<usize>(bOff + a) << 2));
+    if (ba == 0) continue;
+    n++;
+    b += <f64>ba;
+    const e = head + <usize>a * dBytes;
+    let c: usize = 0;
+    for (; c < end; c += 16) v128.store(priorE + c, f32x4.add(v128.load(priorE + c), v128.load(e + c)));
+    for (; c < dBytes; c += 4) store<f32>(priorE + c, load<f32>(priorE + c) + load<f32>(e + c));
+  }
+  if (n == 0) return 0;
+  const nv = f32x4.splat(<f32>n);
+  let c: usize = 0;
+  for (; c < end; c += 16) v128.store(priorE + c, f32x4.div(v128.load(priorE + c), nv));
+  for (; c < dBytes; c += 4) store<f32>(priorE + c, load<f32>(priorE + c) / <f32>n);
+  return b / <f64>n;
+}
+
+/**
+ * Q(s, a) of each row's chosen action, and what its gradient needs, as FeatureQFunction's
+ * TypeScript forwardChosen computes them (see there for the formula). In: obs rows (S floats: U user
+ * features, f action features, K sketch entries of 1 + m, then the user index with userIds > 0),
+ * `phi` rows (O floats: V, the trunk's phi (d), phi_g (m)), actions (int32), the head (E | b | P |
+ * F | G at the given float offsets), the prior (priorE, d floats, and priorB). Out: phi rows with
+ * the history and user parts added, psi (batch x d), the pair features of the chosen action
+ * (batch x m, 0 when not sketched), the action features (batch x f), the sketched streamers
+ * (batch x K int32, -1 after the last), the user indices (int32, -1: none) and Q (batch floats).
+ */
+export function featureChosenForward(
+  obs: usize, S: i32, U: i32, f: i32, m: i32, K: i32,
+  phi: usize, O: i32, actions: usize, batch: i32,
+  head: usize, A: i32, d: i32, bOff: i32, pOff: i32, fOff: i32, gOff: i32,
+  own: i32, history: i32, userIds: i32, priorE: usize, priorB: f64,
+  psi: usize, pair: usize, x: usize, slots: usize, users: usize, q: usize,
+): void {
+  const dBytes = <usize>d << 2;
+  for (let r = 0; r < batch; r++) {
+    const a = load<i32>(actions + (<usize>r << 2));
+    const fresh = own != 0 && load<f32>(head + (<usize>(bOff + a) << 2)) == 0;
+    const row = obs + <usize>(r * S) * 4;
+    const o = phi + <usize>(r * O) * 4;
+    const sketch = row + <usize>(U + f) * 4;
+    if (history != 0) {
+      const sr = slots + <usize>(r * K) * 4;
+      let n = 0;
+      for (let k = 0; k < K; k++) {
+        const h = load<f32>(sketch + <usize>(k * (1 + m)) * 4);
+        if (h >= 0 && h < <f32>A) {
+          store<i32>(sr + (<usize>n << 2), <i32>h);
+          n++;
+        }
+      }
+      for (let k = n; k < K; k++) store<i32>(sr + (<usize>k << 2), -1);
+      if (n > 0) {
+        const w: f64 = 1.0 / <f64>n;
+        for (let k = 0; k < n; k++) addScaledExact(o + 4, head + (<usize>fOff << 2) + <usize>load<i32>(sr + (<usize>k << 2)) * dBytes, w, d);
+      }
+    }
+    if (userIds > 0) {
+      const u = load<f32>(row + <usize>(S - 1) * 4);
+      if (u >= 0 && u < <f32>userIds) {
+        store<i32>(users + (<usize>r << 2), <i32>u);
+        addScaledExact(o + 4, head + (<usize>gOff << 2) + <usize>(<i32>u) * dBytes, 1.0, d);
+      } else {
+        store<i32>(users + (<usize>r << 2), -1);
+      }
+    }
+    const xf = row + (<usize>U << 2);
+    memory.copy(x + <usize>(r * f) * 4, xf, <usize>f << 2);
+    // psi(a) = e_a (or the prior) + P x_a, and <phi, psi> on top of V + b_a (or the prior's b).
+    let s: f64 = <f64>load<f32>(o) + (fresh ? priorB : <f64>load<f32>(head + (<usize>(bOff + a) << 2)));
+    const e = fresh ? priorE : head + <usize>a * dBytes;
+    const pr = psi + <usize>r * dBytes;
+    for (let k = 0; k < d; k++) {
+      let p: f64 = <f64>load<f32>(e + (<usize>k << 2));
+      const pk = head + (<usize>(pOff + k * f) << 2);
+      for (let j = 0; j < f; j++) p += <f64>load<f32>(pk + (<usize>j << 2)) * <f64>load<f32>(xf + (<usize>j << 2));
+      store<f32>(pr + (<usize>k << 2), <f32>p);
+      s += <f64>load<f32>(o + (<usize>(1 + k) << 2)) * p;
+    }
+    // g(s, a) from the sketch (the first entry for a), zero when a is not in it.
+    const gr = pair + <usize>(r * m) * 4;
+    memory.fill(gr, 0, <usize>m << 2);
+    for (let k = 0; k < K; k++) {
+      const en = sketch + <usize>(k * (1 + m)) * 4;
+      if (<f64>load<f32>(en) != <f64>a) continue;
+      for (let j = 0; j < m; j++) {
+        const gj = load<f32>(en + (<usize>(1 + j) << 2));
+        store<f32>(gr + (<usize>j << 2), gj);
+        s += <f64>load<f32>(o + (<usize>(1 + d + j) << 2)) * <f64>gj;
+      }
+      break;
+    }
+    store<f32>(q + (<usize>r << 2), <f32>s);
+  }
+}
+
+/**
+ * The gradient of the loss through featureChosenForward, as FeatureQFunction's TypeScript
+ * backwardChosen computes it: dOut rows (O floats: dV, dphi, dphi_g, for the trunk's backward) and
+ * the head's gradient hg (added to: the caller zeroes what it must), from the loss's gradient per
+ * row (grad) and what the forward pass left (phi, psi, pair, x, slots, users).
+ */
+export function featureChosenBackward(
+  grad: usize, actions: usize, batch: i32,
+  phi: usize, O: i32, psi: usize, pair: usize, x: usize, slots: usize, users: usize, dOut: usize,
+  hg: usize, d: i32, m: i32, f: i32, K: i32, bOff: i32, pOff: i32, fOff: i32, gOff: i32,
+  own: i32, history: i32, userIds: i32,
+): void {
+  const dBytes = <usize>d << 2;
+  for (let r = 0; r < batch; r++) {
+    const g: f64 = <f64>load<f32>(grad + (<usize>r << 2));
+    const a = load<i32>(actions + (<usize>r << 2));
+    const o = phi + <usize>(r * O) * 4, dr = dOut + <usize>(r * O) * 4;
+    const pr = psi + <usize>r * dBytes;
+    store<f32>(dr, <f32>g);
+    scaleExact(dr + 4, pr, g, d);
+    scaleExact(dr + 4 + dBytes, pair + <usize>(r * m) * 4, g, m);
+    if (own != 0) {
+      const bp = hg + (<usize>(bOff + a) << 2);
+      store<f32>(bp, <f32>(<f64>load<f32>(bp) + g));
+      // dQ/de_a = phi(s): e_a += g phi, each value as g phi[k] added in float64.
+      addScaledExact(hg + <usize>a * dBytes, o + 4, g, d);
+    }
+    // dQ/dP = phi(s) x_a^T: row k of P gets (g phi[k]) x_a.
+    const xr = x + <usize>(r * f) * 4;
+    for (let k = 0; k < d; k++) {
+      const gp: f64 = g * <f64>load<f32>(o + (<usize>(1 + k) << 2));
+      addScaledExact(hg + (<usize>(pOff + k * f) << 2), xr, gp, f);
+    }
+    if (history != 0) {
+      // dQ/dF_h = psi(a) / n for each of the n sketched streamers h.
+      const sr = slots + <usize>(r * K) * 4;
+      let n = 0;
+      while (n < K && load<i32>(sr + (<usize>n << 2)) >= 0) n++;
+      const nf: f64 = <f64>n;
+      for (let k = 0; k < n; k++) {
+        addScaledDividedExact(hg + (<usize>fOff << 2) + <usize>load<i32>(sr + (<usize>k << 2)) * dBytes, pr, g, nf, d);
+      }
+    }
+    if (userIds > 0) {
+      const u = load<i32>(users + (<usize>r << 2));
+      if (u >= 0) addScaledExact(hg + (<usize>gOff << 2) + <usize>u * dBytes, pr, g, d);
+    }
+  }
+}
+
+/** Where embedding row `id` of the head starts (floats): E's rows 0 .. A-1, then F's and G's from fOff. */
+@inline
+function rowStart(id: i32, A: i32, d: i32, fOff: i32): i32 {
+  return id < A ? id * d : fOff + (id - A) * d;
+}
+
+/**
+ * The sum of squares of g over [from, to) and then over the d floats of each listed embedding row
+ * (rows: int32 ids, see rowStart), in that order, one at a time in float64.
+ */
+export function headSquares(g: usize, from: i32, to: i32, rows: usize, count: i32, A: i32, d: i32, fOff: i32): f64 {
+  let s: f64 = 0;
+  for (let i = from; i < to; i++) {
+    const x = <f64>load<f32>(g + (<usize>i << 2));
+    s += x * x;
+  }
+  for (let r = 0; r < count; r++) {
+    const at = rowStart(load<i32>(rows + (<usize>r << 2)), A, d, fOff);
+    for (let i = at; i < at + d; i++) {
+      const x = <f64>load<f32>(g + (<usize>i << 2));
+      s += x * x;
+    }
+  }
+  return s;
+}
+
+/** One Adam(W) step on p[from, to), each value as the TypeScript loop computes it (float64, rounded at each store). */
+function adamExact(p: usize, g: usize, m: usize, v: usize, from: i32, to: i32, scale: f64, beta1: f64, c1: f64, beta2: f64, c2: f64, stepSize: f64, invSqrtBc2: f64, eps: f64, decay: f64): void {
+  let i = from;
+  const sc = f64x2.splat(scale), b1 = f64x2.splat(beta1), k1 = f64x2.splat(c1), b2 = f64x2.splat(beta2), k2 = f64x2.splat(c2);
+  const st = f64x2.splat(stepSize), ib = f64x2.splat(invSqrtBc2), ep = f64x2.splat(eps), dc = f64x2.splat(decay);
+  for (; i + 4 <= to; i += 4) {
+    const at = <usize>i << 2;
+    const gv = v128.load(g + at), mv = v128.load(m + at), vv = v128.load(v + at), pv = v128.load(p + at);
+    const g0 = f64x2.mul(sc, lowPair(gv)), g1 = f64x2.mul(sc, highPair(gv));
+    // m and v are rounded when stored, and the step reads them back: round them first.
+    const m32 = demotePairs(f64x2.add(f64x2.mul(b1, lowPair(mv)), f64x2.mul(k1, g0)), f64x2.add(f64x2.mul(b1, highPair(mv)), f64x2.mul(k1, g1)));
+    const v32 = demotePairs(
+      f64x2.add(f64x2.mul(b2, lowPair(vv)), f64x2.mul(f64x2.mul(k2, g0), g0)),
+      f64x2.add(f64x2.mul(b2, highPair(vv)), f64x2.mul(f64x2.mul(k2, g1), g1)),
+    );
+    v128.store(m + at, m32);
+    v128.store(v + at, v32);
+    const p0 = f64x2.sub(f64x2.mul(dc, lowPair(pv)), f64x2.div(f64x2.mul(st, lowPair(m32)), f64x2.add(f64x2.mul(f64x2.sqrt(lowPair(v32)), ib), ep)));
+    const p1 = f64x2.sub(f64x2.mul(dc, highPair(pv)), f64x2.div(f64x2.mul(st, highPair(m32)), f64x2.add(f64x2.mul(f64x2.sqrt(highPair(v32)), ib), ep)));
+    v128.store(p + at, demotePairs(p0, p1));
+  }
+  for (; i < to; i++) {
+    const at = <usize>i << 2;
+    const gi = scale * <f64>load<f32>(g + at);
+    const mi = <f32>(beta1 * <f64>load<f32>(m + at) + c1 * gi);
+    const vi = <f32>(beta2 * <f64>load<f32>(v + at) + c2 * gi * gi);
+    store<f32>(m + at, mi);
+    store<f32>(v + at, vi);
+    store<f32>(p + at, <f32>(decay * <f64>load<f32>(p + at) - (stepSize * <f64>mi) / (Math.sqrt(<f64>vi) * invSqrtBc2 + eps)));
+  }
+}
+
+/** The head's Adam(W) step: dense on [from, to) (b and P), lazy on the listed embedding rows. */
+export function headAdam(
+  p: usize, g: usize, m: usize, v: usize, from: i32, to: i32, rows: usize, count: i32, A: i32, d: i32, fOff: i32,
+  scale: f64, beta1: f64, c1: f64, beta2: f64, c2: f64, stepSize: f64, invSqrtBc2: f64, eps: f64, decay: f64,
+): void {
+  adamExact(p, g, m, v, from, to, scale, beta1, c1, beta2, c2, stepSize, invSqrtBc2, eps, decay);
+  for (let r = 0; r < count; r++) {
+    const at = rowStart(load<i32>(rows + (<usize>r << 2)), A, d, fOff);
+    adamExact(p, g, m, v, at, at + d, scale, beta1, c1, beta2, c2, stepSize, invSqrtBc2, eps, decay);
   }
 }

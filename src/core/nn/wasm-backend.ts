@@ -44,8 +44,14 @@ interface KernelExports {
   readonly adamStep: Backend["adamStep"];
   readonly lerp: Backend["lerp"];
   readonly matmulAddRow: MatmulAddRow;
+  readonly matmulAddRowMasked: MatmulAddRowMasked;
   readonly lerpExact: LerpExact;
   readonly addRowMeans: AddRowMeans;
+  readonly featureChosenForward: FeatureChosenForward;
+  readonly featureChosenBackward: FeatureChosenBackward;
+  readonly headSquares: HeadSquares;
+  readonly headAdam: HeadAdam;
+  readonly headPrior: HeadPrior;
 }
 
 /**
@@ -58,6 +64,13 @@ interface KernelExports {
 export type MatmulAddRow = (x: Ptr, ldx: number, m: Ptr, c: Ptr, y: Ptr, ldy: number, batch: number, nIn: number, nOut: number) => void;
 
 /**
+ * matmulAddRow for the columns whose byte in `mask` ([batch][nOut], rows nOut apart) is not 0,
+ * -inf in the others, each value bit for bit matmulAddRow's; `cols` is scratch for nOut int32.
+ * What it costs follows the available columns (the streams live now), not nOut (the catalogue).
+ */
+export type MatmulAddRowMasked = (x: Ptr, ldx: number, m: Ptr, c: Ptr, y: Ptr, ldy: number, batch: number, nIn: number, nOut: number, mask: Ptr, cols: Ptr) => void;
+
+/**
  * dst += tau (src - dst) over n floats, each in float64 rounded once to float32: bit for bit the
  * plain TypeScript loop (lerp is float32). Also of this backend only.
  */
@@ -68,6 +81,31 @@ export type LerpExact = (dst: Ptr, src: Ptr, n: number, tau: number) => void;
  * of idx that are >= 0 (x rows ldx floats apart). Also of this backend only.
  */
 export type AddRowMeans = (x: Ptr, ldx: number, table: Ptr, idx: Ptr, batch: number, K: number, d: number) => void;
+
+/**
+ * The feature head's training pass (Q of the chosen actions, its gradient, the head's Adam step and
+ * its gradient's sum of squares): the TypeScript loops of src/core/qfunction/feature-qfunction.ts
+ * bit for bit (see assembly/kernels.ts for what each reads and writes). Also of this backend only.
+ */
+export type FeatureChosenForward = (
+  obs: Ptr, S: number, U: number, f: number, m: number, K: number,
+  phi: Ptr, O: number, actions: Ptr, batch: number,
+  head: Ptr, A: number, d: number, bOff: number, pOff: number, fOff: number, gOff: number,
+  own: number, history: number, userIds: number, priorE: Ptr, priorB: number,
+  psi: Ptr, pair: Ptr, x: Ptr, slots: Ptr, users: Ptr, q: Ptr,
+) => void;
+export type FeatureChosenBackward = (
+  grad: Ptr, actions: Ptr, batch: number,
+  phi: Ptr, O: number, psi: Ptr, pair: Ptr, x: Ptr, slots: Ptr, users: Ptr, dOut: Ptr,
+  hg: Ptr, d: number, m: number, f: number, K: number, bOff: number, pOff: number, fOff: number, gOff: number,
+  own: number, history: number, userIds: number,
+) => void;
+export type HeadPrior = (head: Ptr, A: number, d: number, bOff: number, priorE: Ptr) => number;
+export type HeadSquares = (g: Ptr, from: number, to: number, rows: Ptr, count: number, A: number, d: number, fOff: number) => number;
+export type HeadAdam = (
+  p: Ptr, g: Ptr, m: Ptr, v: Ptr, from: number, to: number, rows: Ptr, count: number, A: number, d: number, fOff: number,
+  scale: number, beta1: number, c1: number, beta2: number, c2: number, stepSize: number, invSqrtBc2: number, eps: number, decay: number,
+) => void;
 
 let compiled: WasmModule | null = null;
 
@@ -114,8 +152,14 @@ export class WasmBackend implements Backend {
   readonly adamStep: Backend["adamStep"];
   readonly lerp: Backend["lerp"];
   readonly matmulAddRow: MatmulAddRow;
+  readonly matmulAddRowMasked: MatmulAddRowMasked;
   readonly lerpExact: LerpExact;
   readonly addRowMeans: AddRowMeans;
+  readonly featureChosenForward: FeatureChosenForward;
+  readonly featureChosenBackward: FeatureChosenBackward;
+  readonly headSquares: HeadSquares;
+  readonly headAdam: HeadAdam;
+  readonly headPrior: HeadPrior;
 
   constructor() {
     const instance = new WebAssembly.Instance(kernelModule(), {
@@ -146,8 +190,14 @@ export class WasmBackend implements Backend {
     this.adamStep = ex.adamStep;
     this.lerp = ex.lerp;
     this.matmulAddRow = ex.matmulAddRow;
+    this.matmulAddRowMasked = ex.matmulAddRowMasked;
     this.lerpExact = ex.lerpExact;
     this.addRowMeans = ex.addRowMeans;
+    this.featureChosenForward = ex.featureChosenForward;
+    this.featureChosenBackward = ex.featureChosenBackward;
+    this.headSquares = ex.headSquares;
+    this.headAdam = ex.headAdam;
+    this.headPrior = ex.headPrior;
   }
 
   memory(): ArrayBuffer {

@@ -90,6 +90,12 @@ export interface FeatureQOptions {
    * bootstrap target, is unchanged.
    */
   readonly coldStartBonus?: number;
+  /**
+   * With the wasm backend, run the training pass (forwardChosen, backwardChosen, the head's Adam
+   * step) in the kernels (default true). false runs the TypeScript loops instead, which give the
+   * same bits more slowly: the reference the kernels are tested against.
+   */
+  readonly trainInKernels?: boolean;
 }
 
 export class FeatureQFunction implements QFunction {
@@ -104,9 +110,27 @@ export class FeatureQFunction implements QFunction {
   readonly actionEmbeddings: boolean;
   readonly historyEmbeddings: boolean;
   readonly coldStartBonus: number;
-  /** Head parameters: E (A x d) | b (A) | P (d x f) | F (A x d, with historyEmbeddings) | G (userIds x d). */
-  readonly head: Float32Array;
-  readonly headGrad: Float32Array;
+  /**
+   * Head parameters: E (A x d) | b (A) | P (d x f) | F (A x d, with historyEmbeddings) | G (userIds x d).
+   * With the wasm backend a view of the kernels' memory (see `heads`): read it anew after a call
+   * that may grow that memory (any forward), as a view taken before would then be empty.
+   */
+  get head(): Float32Array {
+    return this.views().head;
+  }
+  /** The head's gradient (same layout and caveat as head). */
+  get headGrad(): Float32Array {
+    return this.views().grad;
+  }
+  /** The head's length in floats. */
+  private readonly headSize: number;
+  /**
+   * The head, its gradient and Adam's moments for it (head-sized each), and the list of touched
+   * embedding rows: plain arrays with the reference backend; with the wasm backend, views of the
+   * kernels' memory at the byte offsets in `heads` (the training kernels work on them in place).
+   */
+  private hv: { head: Float32Array; grad: Float32Array; m: Float32Array; v: Float32Array; rows: Int32Array };
+  private readonly heads = { head: 0, grad: 0, m: 0, v: 0, rows: 0, end: 0 };
   private readonly eOff = 0;
   private readonly bOff: number;
   private readonly pOff: number;
@@ -120,8 +144,7 @@ export class FeatureQFunction implements QFunction {
   private priorB = 0;
   /** P^T phi(s) of one row while acting. */
   private wRow = new Float32Array(0);
-  /** Rows of E, F and G the current gradient touches (row index in units of d), and a flag per row. */
-  private touchedRows = new Int32Array(0);
+  /** Rows of E, F and G the current gradient touches (their ids, in hv.rows), and a flag per row. */
   private touchedCount = 0;
   private readonly rowTouched: Uint8Array;
 
@@ -141,14 +164,22 @@ export class FeatureQFunction implements QFunction {
   private userChosen = new Int32Array(0);
   private lastBatch = 0;
   /**
-   * With the wasm backend, the kernels that score every action (forward) and their arena: byte
-   * offsets of the staging rows, M = [E' ; X^T ; 1], c = b' (A), a copy of P (d x f), zeros, the
-   * trained-actions vector t (A) and the prior's sums (d), a copy of F (A x d, with
-   * historyEmbeddings), x (capacity x nIn, nIn = d + f + 1), the sketched streamers of each row
-   * (capacity x K, int32, -1 = none) and y (capacity x A). The reference backend scores in TypeScript (null).
+   * With the wasm backend, the kernels that score every action (forward), train on the chosen ones
+   * (forwardChosen, backwardChosen, the head's Adam step) and their memory: the head's arrays
+   * (`heads`), then the arena, at byte offsets: the staging rows, M = [E' ; X^T ; 1], c = b' (A), a
+   * copy of P (d x f), zeros, the trained-actions vector t (A) and the prior's sums (d), a copy of F
+   * (A x d, with historyEmbeddings), x (capacity x nIn, nIn = d + f + 1), the sketched streamers of
+   * each row (capacity x K, int32, -1 = none), y (capacity x A), a row's available columns and the
+   * masks; then the training pass's buffers (see layOutArena). The reference backend does all of
+   * this in TypeScript (null).
    */
   private readonly kernels: WasmBackend | null;
-  private readonly arena = { nIn: 0, stage: 0, m: 0, c: 0, p: 0, zeros: 0, t: 0, prior: 0, hist: 0, x: 0, idx: 0, y: 0 };
+  /** Whether forwardChosen, backwardChosen and the head's Adam step run in the kernels. */
+  private readonly trainKernels: boolean;
+  private readonly arena = {
+    nIn: 0, stage: 0, m: 0, c: 0, p: 0, zeros: 0, t: 0, prior: 0, hist: 0, x: 0, idx: 0, y: 0, cols: 0, mask: 0,
+    obs: 0, phi: 0, psi: 0, pair: 0, xs: 0, slots: 0, users: 0, act: 0, grad: 0, dOut: 0, q: 0, priorE: 0, end: 0,
+  };
   private arenaF32 = new Float32Array(0);
   private arenaI32 = new Int32Array(0);
 
@@ -178,9 +209,29 @@ export class FeatureQFunction implements QFunction {
     this.gOff = this.fOff + (this.historyEmbeddings ? A * d : 0);
     this.userIds = l.userIds ?? 0;
     // G starts at 0 too: a user never trained on is described by their features and history alone.
-    this.head = new Float32Array(this.gOff + this.userIds * d);
-    this.headGrad = new Float32Array(this.head.length);
-    this.paramCount = this.trunk.paramCount + this.head.length;
+    const n = this.gOff + this.userIds * d;
+    this.headSize = n;
+    this.paramCount = this.trunk.paramCount + n;
+    this.rowTouched = new Uint8Array(A + (n - this.fOff) / d);
+    this.kernels = o.backend === "wasm" ? new WasmBackend() : null;
+    this.trainKernels = this.kernels !== null && (o.trainInKernels ?? true);
+    if (this.kernels !== null) {
+      // The head's arrays first in the kernels' memory, the scoring arena after them.
+      const at = (bytes: number): number => Math.ceil(bytes / 64) * 64, h = this.heads;
+      h.head = at(this.kernels.base);
+      h.grad = at(h.head + n * 4);
+      h.m = at(h.grad + n * 4);
+      h.v = at(h.m + n * 4);
+      h.rows = at(h.v + n * 4);
+      h.end = at(h.rows + this.rowTouched.length * 4);
+      this.kernels.reserve(h.end + 16);
+      this.hv = this.viewsOf(this.kernels.memory());
+    } else {
+      this.hv = {
+        head: new Float32Array(n), grad: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n),
+        rows: new Int32Array(this.rowTouched.length),
+      };
+    }
     this.actionEmbeddings = o.actionEmbeddings ?? true;
     this.coldStartBonus = o.coldStartBonus ?? 0;
     if (!(this.coldStartBonus >= 0 && Number.isFinite(this.coldStartBonus))) throw new RangeError(`FeatureQFunction: coldStartBonus must be a finite number >= 0, got ${o.coldStartBonus}`);
@@ -191,9 +242,6 @@ export class FeatureQFunction implements QFunction {
     this.phiRow = new Float32Array(d);
     this.priorE = new Float32Array(d);
     this.wRow = new Float32Array(f);
-    this.rowTouched = new Uint8Array(A + (this.head.length - this.fOff) / d);
-    this.touchedRows = new Int32Array(this.rowTouched.length);
-    this.kernels = o.backend === "wasm" ? new WasmBackend() : null;
     if (this.kernels !== null) this.layOutArena(0);
   }
 
@@ -201,17 +249,11 @@ export class FeatureQFunction implements QFunction {
     this.checkObs("forward", obs, batch);
     this.ensure(batch);
     const out = this.trunkForward(obs, batch);
-    if (this.kernels !== null) this.scoreAllKernel(obs, batch, out);
+    if (this.kernels !== null) this.scoreAllKernel(obs, batch, mask, out);
     else this.scoreAllReference(obs, batch, mask, out);
-    const A = this.actions, q = this.qBuf;
-    for (let r = 0; r < batch; r++) {
-      const qRow = r * A;
-      if (this.kernels !== null && mask !== null) {
-        for (let a = 0; a < A; a++) if (mask[qRow + a] === 0) q[qRow + a] = -Infinity;
-      }
-      this.addPairTerms(obs, r, mask, out, q);
-    }
-    return q.subarray(0, batch * A);
+    const q = this.qBuf;
+    for (let r = 0; r < batch; r++) this.addPairTerms(obs, r, mask, out, q);
+    return q.subarray(0, batch * this.actions);
   }
 
   /**
@@ -262,7 +304,7 @@ export class FeatureQFunction implements QFunction {
 
   /**
    * The wasm backend's scoring: every action of every row as one matrix product in the SIMD
-   * kernels (forward applies the masks after):
+   * kernels (masked actions at -infinity):
    *
    *   Q = [phi | P^T phi | V] x [E' ; X^T ; 1] + b'   (batch x A)
    *
@@ -270,9 +312,11 @@ export class FeatureQFunction implements QFunction {
    * exactly 0); without action embeddings, [P^T phi | V] x [X^T ; 1]. The prior (the mean over the
    * trained actions, t^T E / n with t the 0/1 "trained" vector) and the P^T phi column block are
    * products of the same kernel. The action side is laid out anew on every call: E, b and the
-   * table's features change between calls, and copying them is a small part of the product.
+   * table's features change between calls, and copying them is a small part of the product. With
+   * a mask, only the available actions are scored (the streams live now: a few dozen of hundreds),
+   * each to the same bits as the whole product gives.
    */
-  private scoreAllKernel(obs: Float32Array, batch: number, out: Float32Array): void {
+  private scoreAllKernel(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Float32Array): void {
     const k = this.kernels!, lay = this.arena, mem = this.arenaView();
     const A = this.actions, d = this.embedding, O = this.outSize, f = this.layout.actionFeatureSize;
     const head = this.head, bOff = this.bOff, own = this.actionEmbeddings;
@@ -341,8 +385,13 @@ export class FeatureQFunction implements QFunction {
       mem.set(head.subarray(this.pOff, this.pOff + d * f), lay.p >> 2);
       k.matmulAddRow(lay.x, L, lay.p, lay.zeros, lay.x + d * 4, L, batch, d, f);
     }
-    if (own) k.matmulAddRow(lay.x, L, lay.m, lay.c, lay.y, A, batch, L, A);
-    else k.matmulAddRow(lay.x + d * 4, L, lay.m, lay.c, lay.y, A, batch, f + 1, A);
+    // The columns of x to score with: all of [phi | P^T phi | V], or [P^T phi | V] without e_a.
+    const xFrom = own ? lay.x : lay.x + d * 4, nIn = own ? L : f + 1;
+    if (mask === null) k.matmulAddRow(xFrom, L, lay.m, lay.c, lay.y, A, batch, nIn, A);
+    else {
+      new Uint8Array(mem.buffer, lay.mask, batch * A).set(mask.subarray(0, batch * A));
+      k.matmulAddRowMasked(xFrom, L, lay.m, lay.c, lay.y, A, batch, nIn, A, lay.mask, lay.cols);
+    }
     this.qBuf.set(mem.subarray(lay.y >> 2, (lay.y >> 2) + batch * A));
   }
 
@@ -408,8 +457,16 @@ export class FeatureQFunction implements QFunction {
 
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {
     this.checkObs("forwardChosen", obs, batch);
+    for (let r = 0; r < batch; r++) {
+      const a = actions[r];
+      if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
+    }
     this.ensure(batch);
     const out = this.trunkForward(obs, batch);
+    if (this.trainKernels) {
+      this.forwardChosenKernel(obs, actions, batch, out, result);
+      return;
+    }
     const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
     const U = this.layout.userSize, K = this.layout.sketchSlots;
     this.outCopy.set(out.subarray(0, batch * O));
@@ -417,7 +474,6 @@ export class FeatureQFunction implements QFunction {
     if (own) this.prior();
     for (let r = 0; r < batch; r++) {
       const a = actions[r];
-      if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
       // An action never trained on is scored with the prior, as forward() does; its gradient goes to
       // its own e_a and b_a, which from then on are its own.
       const fresh = own && head[this.bOff + a] === 0;
@@ -461,12 +517,16 @@ export class FeatureQFunction implements QFunction {
     // Zero the dense part and the rows the last gradient touched (the other rows are still 0).
     hg.fill(0, this.bOff, this.fOff);
     for (let i = 0; i < this.touchedCount; i++) {
-      const at = this.rowOffset(this.touchedRows[i]);
+      const at = this.rowOffset(this.hv.rows[i]);
       hg.fill(0, at, at + d);
-      this.rowTouched[this.touchedRows[i]] = 0;
+      this.rowTouched[this.hv.rows[i]] = 0;
     }
     this.touchedCount = 0;
     const A = this.actions, fRows = this.historyEmbeddings ? A : 0;
+    if (this.trainKernels) {
+      this.backwardChosenKernel(actions, grad, batch);
+      return;
+    }
     for (let r = 0; r < batch; r++) {
       const g = grad[r];
       const a = actions[r];
@@ -508,6 +568,63 @@ export class FeatureQFunction implements QFunction {
     this.trunk.backward(dOut.subarray(0, batch * O));
   }
 
+  /**
+   * forwardChosen in the kernels, bit for bit the TypeScript loop: the rows, the trunk's outputs and
+   * the actions go into the arena, where the backward pass finds what it needs.
+   */
+  private forwardChosenKernel(obs: Float32Array, actions: Int32Array, batch: number, out: Float32Array, result: Float32Array): void {
+    const k = this.kernels!, lay = this.arena, l = this.layout, S = this.obsSize, O = this.outSize, d = this.embedding;
+    const mem = this.arenaView(), ints = this.arenaI32;
+    mem.set(obs.subarray(0, batch * S), lay.obs >> 2);
+    mem.set(out.subarray(0, batch * O), lay.phi >> 2);
+    ints.set(actions.subarray(0, batch), lay.act >> 2);
+    const own = this.actionEmbeddings;
+    if (own) {
+      // prior() in the kernels (startAtPrior reads what it leaves in priorE, priorB).
+      this.priorB = k.headPrior(this.heads.head, this.actions, d, this.bOff, lay.priorE);
+      this.priorE.set(mem.subarray(lay.priorE >> 2, (lay.priorE >> 2) + d));
+    }
+    k.featureChosenForward(
+      lay.obs, S, l.userSize, l.actionFeatureSize, l.pairSize, l.sketchSlots,
+      lay.phi, O, lay.act, batch,
+      this.heads.head, this.actions, d, this.bOff, this.pOff, this.fOff, this.gOff,
+      own ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds, lay.priorE, this.priorB,
+      lay.psi, lay.pair, lay.xs, lay.slots, lay.users, lay.q,
+    );
+    result.set(mem.subarray(lay.q >> 2, (lay.q >> 2) + batch));
+    this.lastBatch = batch;
+  }
+
+  /**
+   * backwardChosen in the kernels, bit for bit the TypeScript loop (the head's gradient was zeroed
+   * where it must be): the rows' actions, sketched streamers and users are marked as touched here,
+   * in the loop's order (the Adam step and the gradient's norm go through them in that order), and a
+   * never-trained action starts at the prior; the kernel then adds every row's gradient.
+   */
+  private backwardChosenKernel(actions: Int32Array, grad: Float32Array, batch: number): void {
+    const k = this.kernels!, lay = this.arena, l = this.layout, A = this.actions, K = l.sketchSlots;
+    const head = this.head, ints = this.arenaI32, fRows = this.historyEmbeddings ? A : 0;
+    const slots = lay.slots >> 2, users = lay.users >> 2;
+    for (let r = 0; r < batch; r++) {
+      const a = actions[r];
+      if (this.actionEmbeddings) {
+        if (head[this.bOff + a] === 0) this.startAtPrior(a);
+        this.touch(a);
+      }
+      if (this.historyEmbeddings) for (let j = 0; j < K && ints[slots + r * K + j] >= 0; j++) this.touch(A + ints[slots + r * K + j]);
+      if (this.userIds > 0 && ints[users + r] >= 0) this.touch(A + fRows + ints[users + r]);
+    }
+    const mem = this.arenaView();
+    mem.set(grad.subarray(0, batch), lay.grad >> 2);
+    ints.set(actions.subarray(0, batch), lay.act >> 2);
+    k.featureChosenBackward(
+      lay.grad, lay.act, batch, lay.phi, this.outSize, lay.psi, lay.pair, lay.xs, lay.slots, lay.users, lay.dOut,
+      this.heads.grad, this.embedding, l.pairSize, l.actionFeatureSize, K, this.bOff, this.pOff, this.fOff, this.gOff,
+      this.actionEmbeddings ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds,
+    );
+    this.trunk.backward(mem.subarray(lay.dOut >> 2, (lay.dOut >> 2) + batch * this.outSize));
+  }
+
   copyFrom(other: QFunction): void {
     const o = asFeature(other, this);
     this.trunk.copyFrom(o.trunk);
@@ -539,15 +656,13 @@ export class FeatureQFunction implements QFunction {
    * at every update and cost more than scoring a batch.
    */
   private lerpHeadKernel(other: Float32Array, tau: number): void {
-    const k = this.kernels!, lay = this.arena, n = this.head.length;
-    const dst = Math.ceil((lay.y + this.capacity * this.actions * 4 + 16) / 64) * 64;
-    const src = Math.ceil((dst + n * 4) / 64) * 64;
+    const k = this.kernels!, n = this.headSize;
+    // The other head (in its own kernels' memory) is copied in after everything else; this head is moved in place.
+    const src = Math.ceil((this.arena.end + 16) / 64) * 64;
     k.reserve(src + n * 4 + 16);
-    const mem = this.arenaView();
-    mem.set(this.head, dst >> 2);
-    mem.set(other, src >> 2);
-    k.lerpExact(dst, src, n, tau);
-    this.head.set(mem.subarray(dst >> 2, (dst >> 2) + n));
+    this.views();
+    this.arenaView().set(other, src >> 2);
+    k.lerpExact(this.heads.head, src, n, tau);
   }
 
   exportGradients(): Float32Array {
@@ -570,21 +685,29 @@ export class FeatureQFunction implements QFunction {
     this.head.set(p.subarray(this.trunk.paramCount));
   }
 
+  /**
+   * Adam(W) for the trunk and the head. The head's moments live with the head (hv.m, hv.v): one
+   * optimizer per Q-function (creating another starts them afresh).
+   */
   createOptimizer(o: OptimizerOptions): QOptimizer {
     const adam = new Adam(this.trunk, o);
-    const n = this.head.length;
-    const m = new Float32Array(n), v = new Float32Array(n);
+    this.views().m.fill(0);
+    this.hv.v.fill(0);
     let t = 0, lr = o.lr;
+    const k = this.trainKernels ? this.kernels : null, hp = this.heads;
     return {
       step: (maxGradNorm: number | null): number => {
         const nT = gradNorm(this.trunk);
         let sH = 0;
-        const g = this.headGrad, d = this.embedding;
+        const { grad: g, m, v, head: p } = this.views(), d = this.embedding;
         // Only b, P and the touched embedding rows can be non-zero.
-        for (let i = this.bOff; i < this.fOff; i++) sH += g[i] * g[i];
-        for (let r = 0; r < this.touchedCount; r++) {
-          const at = this.rowOffset(this.touchedRows[r]);
-          for (let i = at; i < at + d; i++) sH += g[i] * g[i];
+        if (k !== null) sH = k.headSquares(hp.grad, this.bOff, this.fOff, hp.rows, this.touchedCount, this.actions, d, this.fOff);
+        else {
+          for (let i = this.bOff; i < this.fOff; i++) sH += g[i] * g[i];
+          for (let r = 0; r < this.touchedCount; r++) {
+            const at = this.rowOffset(this.hv.rows[r]);
+            for (let i = at; i < at + d; i++) sH += g[i] * g[i];
+          }
         }
         const norm = Math.sqrt(nT * nT + sH);
         if (!Number.isFinite(norm)) throw new RangeError(`FeatureQFunction: the gradient norm is ${norm}; refusing to step`);
@@ -601,7 +724,14 @@ export class FeatureQFunction implements QFunction {
         const stepSize = lr / (1 - Math.pow(o.beta1, t));
         const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(o.beta2, t));
         const decay = 1 - lr * o.weightDecay;
-        const p = this.head;
+        if (k !== null) {
+          // The same steps in the kernels, bit for bit.
+          k.headAdam(
+            hp.head, hp.grad, hp.m, hp.v, this.bOff, this.fOff, hp.rows, this.touchedCount, this.actions, d, this.fOff,
+            scale, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, stepSize, invSqrtBc2, o.eps, decay,
+          );
+          return norm;
+        }
         const adamRange = (from: number, to: number): void => {
           for (let i = from; i < to; i++) {
             const gi = scale * g[i];
@@ -612,7 +742,7 @@ export class FeatureQFunction implements QFunction {
         };
         adamRange(this.bOff, this.fOff);
         for (let r = 0; r < this.touchedCount; r++) {
-          const at = this.rowOffset(this.touchedRows[r]);
+          const at = this.rowOffset(this.hv.rows[r]);
           adamRange(at, at + d);
         }
         return norm;
@@ -625,9 +755,9 @@ export class FeatureQFunction implements QFunction {
         const s = adam.getState();
         const mm = new Float32Array(this.paramCount), vv = new Float32Array(this.paramCount);
         mm.set(s.m);
-        mm.set(m, s.m.length);
+        mm.set(this.views().m, s.m.length);
         vv.set(s.v);
-        vv.set(v, s.v.length);
+        vv.set(this.hv.v, s.v.length);
         if (s.t !== t) throw new Error("FeatureQFunction: trunk and head optimizers are out of step");
         return { t, m: mm, v: vv };
       },
@@ -637,8 +767,8 @@ export class FeatureQFunction implements QFunction {
           throw new RangeError(`optimizer state: m and v must hold ${this.paramCount} values`);
         }
         adam.setState({ t: s.t, m: s.m.slice(0, nt), v: s.v.slice(0, nt) });
-        m.set(s.m.subarray(nt));
-        v.set(s.v.subarray(nt));
+        this.views().m.set(s.m.subarray(nt));
+        this.hv.v.set(s.v.subarray(nt));
         t = s.t;
       },
     };
@@ -713,7 +843,7 @@ export class FeatureQFunction implements QFunction {
   private touch(id: number): void {
     if (this.rowTouched[id]) return;
     this.rowTouched[id] = 1;
-    this.touchedRows[this.touchedCount++] = id;
+    this.hv.rows[this.touchedCount++] = id;
   }
 
   /** Adds G of row r's user to dst[at .. at + d) and returns the user's index (-1: none, nothing added). */
@@ -749,7 +879,7 @@ export class FeatureQFunction implements QFunction {
     const at = (bytes: number): number => Math.ceil(bytes / 64) * 64;
     const a = this.arena;
     a.nIn = d + f + 1;
-    a.stage = at(k.base);
+    a.stage = at(this.heads.end);
     a.m = at(a.stage + A * Math.max(dm, f) * 4);
     a.c = at(a.m + (dm + f + 1) * A * 4);
     a.p = at(a.c + A * 4);
@@ -760,8 +890,27 @@ export class FeatureQFunction implements QFunction {
     a.x = at(a.hist + (this.historyEmbeddings ? A * d * 4 : 0));
     a.idx = at(a.x + cap * a.nIn * 4);
     a.y = at(a.idx + cap * this.layout.sketchSlots * 4);
+    a.cols = at(a.y + cap * A * 4);
+    a.mask = at(a.cols + A * 4);
+    // The training pass (forwardChosen, backwardChosen): the batch's rows, the trunk's outputs
+    // (phi rows), and what the backward pass reads, per row.
+    const S = this.obsSize, O = this.outSize, l = this.layout;
+    a.obs = at(a.mask + cap * A);
+    a.phi = at(a.obs + cap * S * 4);
+    a.psi = at(a.phi + cap * O * 4);
+    a.pair = at(a.psi + cap * d * 4);
+    a.xs = at(a.pair + cap * l.pairSize * 4);
+    a.slots = at(a.xs + cap * f * 4);
+    a.users = at(a.slots + cap * l.sketchSlots * 4);
+    a.act = at(a.users + cap * 4);
+    a.grad = at(a.act + cap * 4);
+    a.dOut = at(a.grad + cap * 4);
+    a.q = at(a.dOut + cap * O * 4);
+    a.priorE = at(a.q + cap * 4);
+    a.end = at(a.priorE + d * 4);
     // The kernels may read 16 bytes past the end of a buffer (see assembly/kernels.ts).
-    k.reserve(a.y + cap * A * 4 + 16);
+    k.reserve(a.end + 16);
+    this.views();
     // The zero vector the kernel adds where there is nothing to add (nothing else writes there).
     new Float32Array(k.memory()).fill(0, a.zeros >> 2, (a.zeros >> 2) + Math.max(d, f));
   }
@@ -774,6 +923,20 @@ export class FeatureQFunction implements QFunction {
       this.arenaI32 = new Int32Array(buf);
     }
     return this.arenaF32;
+  }
+
+  /** The head's arrays, as views of the kernels' memory made anew if it grew since. */
+  private views(): FeatureQFunction["hv"] {
+    if (this.kernels !== null && this.hv.head.buffer !== this.kernels.memory()) this.hv = this.viewsOf(this.kernels.memory());
+    return this.hv;
+  }
+
+  private viewsOf(buf: ArrayBuffer): FeatureQFunction["hv"] {
+    const n = this.headSize, h = this.heads;
+    return {
+      head: new Float32Array(buf, h.head, n), grad: new Float32Array(buf, h.grad, n),
+      m: new Float32Array(buf, h.m, n), v: new Float32Array(buf, h.v, n), rows: new Int32Array(buf, h.rows, this.rowTouched.length),
+    };
   }
 
   private checkObs(where: string, obs: Float32Array, batch: number): void {

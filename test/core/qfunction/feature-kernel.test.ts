@@ -203,3 +203,80 @@ test("feature head, wasm backend: polyakFrom moves the head bit for bit as the r
     wTarget.forward(randomObs(c, rng, 33), 33, null);
   }
 });
+
+test("feature head scoring, wasm backend: with a mask only the available actions are scored, each to the same bits as without a mask", () => {
+  // A sparse mask (a few dozen streams live of a catalogue), a dense one, rows with nothing or
+  // everything available, and row counts of available actions that leave every remainder of four.
+  for (const [ci, c] of [[0, cases[0]], [4, cases[4]], [5, cases[5]]] as const) {
+    const rng = new Rng(2000 + ci);
+    const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
+    for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
+    table.touch();
+    const q = build(c, "wasm", table);
+    randomHead(q, rng);
+    const A = c.actions;
+    for (const [batch, density] of [[64, 0.1], [7, 0.9], [1, 0.3], [33, 0.5]] as const) {
+      const obs = randomObs(c, rng, batch);
+      const mask = Uint8Array.from({ length: batch * A }, () => (rng.float() < density ? 1 : 0));
+      mask.fill(0, 0, A); // row 0: nothing available
+      if (batch > 1) mask.fill(1, A, 2 * A); // row 1: everything
+      for (let r = 2; r < Math.min(batch, 6); r++) {
+        mask.fill(0, r * A, (r + 1) * A);
+        for (let j = 0; j < r + 1; j++) mask[r * A + rng.int(A)] = 1; // 1..r+1 available
+      }
+      const all = q.forward(obs, batch, null).slice();
+      const masked = q.forward(obs, batch, mask).slice();
+      for (let i = 0; i < batch * A; i++) {
+        if (mask[i] === 0) assert.equal(masked[i], -Infinity, `case ${ci} batch ${batch}: entry ${i} is masked`);
+        else assert.ok(Object.is(masked[i], all[i]), `case ${ci} batch ${batch}: entry ${i} is ${masked[i]} masked, ${all[i]} unmasked`);
+      }
+    }
+  }
+});
+
+test("feature head training pass, wasm backend: forwardChosen, backwardChosen and the Adam step in the kernels give the TypeScript loops' bits", () => {
+  // Every case's shapes (remainders of four in d, f and m; with and without e_a, F and G), actions
+  // never trained on (they start at the prior), sketches that name the chosen action or not,
+  // clipped and unclipped steps, weight decay; twelve updates each, compared bit for bit after each.
+  for (const [ci, c] of cases.entries()) {
+    const rng = new Rng(3000 + ci);
+    const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
+    for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
+    table.touch();
+    const make = (trainInKernels: boolean): FeatureQFunction => new FeatureQFunction({
+      layout: c.layout, actions: c.actions, hidden: [7], embedding: c.embedding, backend: "wasm", table, rng: new Rng(3),
+      actionEmbeddings: c.actionEmbeddings, historyEmbeddings: c.historyEmbeddings, trainInKernels,
+    });
+    const fast = make(true), slow = make(false);
+    randomHead(fast, rng);
+    slow.importParams(fast.exportParams());
+    const opts = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
+    const optFast = fast.createOptimizer(opts), optSlow = slow.createOptimizer(opts);
+    const same = (a: Float32Array, b: Float32Array, what: string): void => {
+      assert.equal(a.length, b.length, `${what}: length`);
+      for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `case ${ci} ${what}: entry ${i} is ${a[i]} in the kernels, ${b[i]} in TypeScript`);
+    };
+    for (let step = 0; step < 12; step++) {
+      const batch = [5, 1, 16, 3][step % 4];
+      const obs = randomObs(c, rng, batch);
+      const actions = Int32Array.from({ length: batch }, () => rng.int(c.actions));
+      // Some rows' sketch names the chosen action (its pair features count).
+      const S = fast.obsSize, l = c.layout;
+      for (let r = 0; r < batch; r += 2) if (l.sketchSlots > 0) obs[r * S + l.userSize + l.actionFeatureSize] = actions[r];
+      const qf = new Float32Array(batch), qs = new Float32Array(batch);
+      fast.forwardChosen(obs, actions, batch, qf);
+      slow.forwardChosen(obs, actions, batch, qs);
+      same(qf, qs, `step ${step} Q(s, a)`);
+      const grad = Float32Array.from(qf, (q) => (q - 1) / batch);
+      fast.backwardChosen(actions, grad);
+      slow.backwardChosen(actions, grad);
+      same(fast.exportGradients(), slow.exportGradients(), `step ${step} gradient`);
+      const clip = step % 3 === 0 ? 1e-3 : null;
+      assert.ok(Object.is(optFast.step(clip), optSlow.step(clip)), `case ${ci} step ${step}: gradient norms differ`);
+      same(fast.exportParams(), slow.exportParams(), `step ${step} parameters`);
+      const sf = optFast.getState(), ss = optSlow.getState();
+      same(sf.m, ss.m, `step ${step} Adam m`);
+      same(sf.v, ss.v, `step ${step} Adam v`);
+    }
+  }
+});
