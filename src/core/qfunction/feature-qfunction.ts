@@ -166,18 +166,17 @@ export class FeatureQFunction implements QFunction {
   /**
    * With the wasm backend, the kernels that score every action (forward), train on the chosen ones
    * (forwardChosen, backwardChosen, the head's Adam step) and their memory: the head's arrays
-   * (`heads`), then the arena, at byte offsets: the staging rows, M = [E' ; X^T ; 1], c = b' (A), a
-   * copy of P (d x f), zeros, the trained-actions vector t (A) and the prior's sums (d), a copy of F
-   * (A x d, with historyEmbeddings), x (capacity x nIn, nIn = d + f + 1), the sketched streamers of
-   * each row (capacity x K, int32, -1 = none), y (capacity x A), a row's available columns and the
-   * masks; then the training pass's buffers (see layOutArena). The reference backend does all of
+   * (`heads`), then the arena, at byte offsets: the staging rows of X, M = [E' ; X^T ; 1], c = b'
+   * (A), zeros, the prior (d), x (capacity x nIn, nIn = d + f + 1), the sketched streamers of each
+   * row (capacity x K, int32, -1 = none), y (capacity x A), a row's available columns and the masks;
+   * then the training pass's buffers (see layOutArena). The reference backend does all of
    * this in TypeScript (null).
    */
   private readonly kernels: WasmBackend | null;
   /** Whether forwardChosen, backwardChosen and the head's Adam step run in the kernels. */
   private readonly trainKernels: boolean;
   private readonly arena = {
-    nIn: 0, stage: 0, m: 0, c: 0, p: 0, zeros: 0, t: 0, prior: 0, hist: 0, x: 0, idx: 0, y: 0, cols: 0, mask: 0,
+    nIn: 0, stage: 0, m: 0, c: 0, zeros: 0, prior: 0, x: 0, idx: 0, y: 0, cols: 0, mask: 0,
     obs: 0, phi: 0, psi: 0, pair: 0, xs: 0, slots: 0, users: 0, act: 0, grad: 0, dOut: 0, q: 0, priorE: 0, end: 0,
   };
   private arenaF32 = new Float32Array(0);
@@ -319,36 +318,25 @@ export class FeatureQFunction implements QFunction {
   private scoreAllKernel(obs: Float32Array, batch: number, mask: Uint8Array | null, out: Float32Array): void {
     const k = this.kernels!, lay = this.arena, mem = this.arenaView();
     const A = this.actions, d = this.embedding, O = this.outSize, f = this.layout.actionFeatureSize;
-    const head = this.head, bOff = this.bOff, own = this.actionEmbeddings;
+    const head = this.head, bOff = this.bOff, own = this.actionEmbeddings, hp = this.heads.head;
     const stage = lay.stage >> 2, c = lay.c >> 2, L = lay.nIn;
-    // The action side: M = [E' ; X^T ; 1] (its rows are columns of x) and c = b'.
+    // The action side: M = [E' ; X^T ; 1] (its rows are columns of x) and c = b'. E and b are read
+    // where they live (the head is in the kernels' memory), the prior written over the columns of
+    // the actions never trained on.
     let mRow = 0;
     if (own) {
-      mem.set(head.subarray(0, A * d), stage);
       mem.set(head.subarray(bOff, bOff + A), c);
-      const t = lay.t >> 2;
-      let n = 0, sumB = 0;
-      for (let a = 0; a < A; a++) {
-        const trained = head[bOff + a] !== 0;
-        mem[t + a] = trained ? 1 : 0;
-        if (trained) {
-          n++;
-          sumB += head[bOff + a];
-        }
-      }
-      // The same sums, in the same order and precision, as prior() (what forwardChosen uses).
-      k.matmulAddRow(lay.t, A, lay.stage, lay.zeros, lay.prior, d, 1, A, d);
+      // prior() in the kernels: the same sums in the same order and precision.
+      this.priorB = k.headPrior(hp, A, d, bOff, lay.prior);
       const pe = this.priorE, pr = lay.prior >> 2;
-      for (let j = 0; j < d; j++) pe[j] = n > 0 ? mem[pr + j] / n : 0;
-      this.priorB = n > 0 ? sumB / n : 0;
-      if (n < A) {
-        for (let a = 0; a < A; a++) {
-          if (head[bOff + a] !== 0) continue;
-          mem.set(pe, stage + a * d);
-          mem[c + a] = this.priorB;
-        }
+      pe.set(mem.subarray(pr, pr + d));
+      k.transpose(hp, lay.m, d, A);
+      const mf = lay.m >> 2;
+      for (let a = 0; a < A; a++) {
+        if (head[bOff + a] !== 0) continue;
+        for (let j = 0; j < d; j++) mem[mf + j * A + a] = pe[j];
+        mem[c + a] = this.priorB;
       }
-      k.transpose(lay.stage, lay.m, d, A);
       mRow = d;
     } else {
       mem.fill(0, c, c + A);
@@ -377,14 +365,8 @@ export class FeatureQFunction implements QFunction {
         }
       }
     }
-    if (this.historyEmbeddings) {
-      mem.set(head.subarray(this.fOff, this.fOff + A * d), lay.hist >> 2);
-      k.addRowMeans(lay.x, L, lay.hist, lay.idx, batch, K, d);
-    }
-    if (f > 0) {
-      mem.set(head.subarray(this.pOff, this.pOff + d * f), lay.p >> 2);
-      k.matmulAddRow(lay.x, L, lay.p, lay.zeros, lay.x + d * 4, L, batch, d, f);
-    }
+    if (this.historyEmbeddings) k.addRowMeans(lay.x, L, hp + this.fOff * 4, lay.idx, batch, K, d);
+    if (f > 0) k.matmulAddRow(lay.x, L, hp + this.pOff * 4, lay.zeros, lay.x + d * 4, L, batch, d, f);
     // The columns of x to score with: all of [phi | P^T phi | V], or [P^T phi | V] without e_a.
     const xFrom = own ? lay.x : lay.x + d * 4, nIn = own ? L : f + 1;
     if (mask === null) k.matmulAddRow(xFrom, L, lay.m, lay.c, lay.y, A, batch, nIn, A);
@@ -880,14 +862,11 @@ export class FeatureQFunction implements QFunction {
     const a = this.arena;
     a.nIn = d + f + 1;
     a.stage = at(this.heads.end);
-    a.m = at(a.stage + A * Math.max(dm, f) * 4);
+    a.m = at(a.stage + A * f * 4);
     a.c = at(a.m + (dm + f + 1) * A * 4);
-    a.p = at(a.c + A * 4);
-    a.zeros = at(a.p + d * f * 4);
-    a.t = at(a.zeros + Math.max(d, f) * 4);
-    a.prior = at(a.t + A * 4);
-    a.hist = at(a.prior + d * 4);
-    a.x = at(a.hist + (this.historyEmbeddings ? A * d * 4 : 0));
+    a.zeros = at(a.c + A * 4);
+    a.prior = at(a.zeros + Math.max(d, f) * 4);
+    a.x = at(a.prior + d * 4);
     a.idx = at(a.x + cap * a.nIn * 4);
     a.y = at(a.idx + cap * this.layout.sketchSlots * 4);
     a.cols = at(a.y + cap * A * 4);
