@@ -27,7 +27,10 @@
  * Training: the embedding tables (E, F, G) get a row-sparse ("lazy") Adam step: only the rows a
  * batch touched move, and only their moments decay (as TensorFlow's LazyAdam and PyTorch's
  * SparseAdam do); b and P take the dense step. A dense step over every user's row at every update
- * would cost more than the rest of the update together, for rows whose gradient is zero.
+ * would cost more than the rest of the update together, for rows whose gradient is zero. With the
+ * wasm backend the head lives in the kernels' memory and the training pass (forwardChosen,
+ * backwardChosen, the Adam step) runs in the kernels, bit for bit the TypeScript loops below
+ * (which the reference backend runs, and `trainInKernels: false` for the tests).
  *
  * Observation row layout (see featureObsSize):
  *   [ user features (U) | features of the action taken, when it was taken (f) |
@@ -246,6 +249,9 @@ export class FeatureQFunction implements QFunction {
 
   forward(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
     this.checkObs("forward", obs, batch);
+    if (mask !== null && !(mask instanceof Uint8Array && mask.length >= batch * this.actions)) {
+      throw new RangeError(`forward: mask must hold batch * actions = ${batch * this.actions} bytes, got ${mask?.length}`);
+    }
     this.ensure(batch);
     const out = this.trunkForward(obs, batch);
     if (this.kernels !== null) this.scoreAllKernel(obs, batch, mask, out);

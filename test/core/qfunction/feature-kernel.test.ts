@@ -226,6 +226,7 @@ test("feature head scoring, wasm backend: with a mask only the available actions
       }
       const all = q.forward(obs, batch, null).slice();
       const masked = q.forward(obs, batch, mask).slice();
+      assert.throws(() => q.forward(obs, batch, mask.subarray(0, batch * A - 1)), /mask must hold batch \* actions/);
       for (let i = 0; i < batch * A; i++) {
         if (mask[i] === 0) assert.equal(masked[i], -Infinity, `case ${ci} batch ${batch}: entry ${i} is masked`);
         else assert.ok(Object.is(masked[i], all[i]), `case ${ci} batch ${batch}: entry ${i} is ${masked[i]} masked, ${all[i]} unmasked`);
