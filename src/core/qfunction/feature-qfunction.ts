@@ -445,6 +445,8 @@ export class FeatureQFunction implements QFunction {
 
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {
     this.checkObs("forwardChosen", obs, batch);
+    if (!(actions instanceof Int32Array) || actions.length < batch) throw new RangeError(`forwardChosen: actions must hold batch = ${batch} values, got ${actions?.length}`);
+    if (!(result instanceof Float32Array) || result.length < batch) throw new RangeError(`forwardChosen: result must hold batch = ${batch} values, got ${result?.length}`);
     for (let r = 0; r < batch; r++) {
       const a = actions[r];
       if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
@@ -500,6 +502,12 @@ export class FeatureQFunction implements QFunction {
   backwardChosen(actions: Int32Array, grad: Float32Array): void {
     const batch = this.lastBatch;
     if (batch === 0) throw new Error("backwardChosen: call forwardChosen first");
+    if (!(grad instanceof Float32Array) || grad.length < batch) throw new RangeError(`backwardChosen: grad must hold the ${batch} rows of the last forwardChosen, got ${grad?.length}`);
+    if (!(actions instanceof Int32Array) || actions.length < batch) throw new RangeError(`backwardChosen: actions must hold the ${batch} rows of the last forwardChosen, got ${actions?.length}`);
+    for (let r = 0; r < batch; r++) {
+      const a = actions[r];
+      if (!(a >= 0 && a < this.actions)) throw new RangeError(`backwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
+    }
     const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
     const dOut = this.dOut, hg = this.headGrad, phi = this.outCopy;
     // Zero the dense part and the rows the last gradient touched (the other rows are still 0).
@@ -591,7 +599,7 @@ export class FeatureQFunction implements QFunction {
    */
   private backwardChosenKernel(actions: Int32Array, grad: Float32Array, batch: number): void {
     const k = this.kernels!, lay = this.arena, l = this.layout, A = this.actions, K = l.sketchSlots;
-    const head = this.head, ints = this.arenaI32, fRows = this.historyEmbeddings ? A : 0;
+    const mem = this.arenaView(), head = this.head, ints = this.arenaI32, fRows = this.historyEmbeddings ? A : 0;
     const slots = lay.slots >> 2, users = lay.users >> 2;
     for (let r = 0; r < batch; r++) {
       const a = actions[r];
@@ -602,7 +610,6 @@ export class FeatureQFunction implements QFunction {
       if (this.historyEmbeddings) for (let j = 0; j < K && ints[slots + r * K + j] >= 0; j++) this.touch(A + ints[slots + r * K + j]);
       if (this.userIds > 0 && ints[users + r] >= 0) this.touch(A + fRows + ints[users + r]);
     }
-    const mem = this.arenaView();
     mem.set(grad.subarray(0, batch), lay.grad >> 2);
     ints.set(actions.subarray(0, batch), lay.act >> 2);
     k.featureChosenBackward(

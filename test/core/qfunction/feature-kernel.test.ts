@@ -269,6 +269,11 @@ test("feature head training pass, wasm backend: forwardChosen, backwardChosen an
       slow.forwardChosen(obs, actions, batch, qs);
       same(qf, qs, `step ${step} Q(s, a)`);
       const grad = Float32Array.from(qf, (q) => (q - 1) / batch);
+      // Refused before anything moves: an action outside the catalogue, a gradient too short.
+      const bad = actions.slice();
+      bad[batch - 1] = c.actions;
+      assert.throws(() => fast.backwardChosen(bad, grad), /outside \[0, /);
+      if (batch > 1) assert.throws(() => fast.backwardChosen(actions, grad.subarray(0, batch - 1)), /grad must hold/);
       fast.backwardChosen(actions, grad);
       slow.backwardChosen(actions, grad);
       same(fast.exportGradients(), slow.exportGradients(), `step ${step} gradient`);
