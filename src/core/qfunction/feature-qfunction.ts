@@ -936,6 +936,21 @@ export class FeatureQFunction implements QFunction {
     if (!(obs instanceof Float32Array) || obs.length < batch * this.obsSize) {
       throw new RangeError(`${where}: obs must hold batch * obsSize = ${batch * this.obsSize} values, got ${obs?.length}`);
     }
+    // The ids in a row (sketched streamers, the user) index the head: a fraction would index
+    // nothing (the TypeScript loops) or be truncated (the kernels). Outside the range (-1) or NaN
+    // means "none".
+    const { userSize: U, actionFeatureSize: f, pairSize: m, sketchSlots: K } = this.layout, S = this.obsSize;
+    for (let r = 0; r < batch; r++) {
+      const base = r * S + U + f;
+      for (let k = 0; k < K; k++) {
+        const h = obs[base + k * (1 + m)];
+        if (h >= 0 && h < this.actions && !Number.isInteger(h)) throw new RangeError(`${where}: row ${r}, sketch entry ${k}: streamer slot ${h} is not a whole number`);
+      }
+      if (this.userIds > 0) {
+        const u = obs[(r + 1) * S - 1];
+        if (u >= 0 && u < this.userIds && !Number.isInteger(u)) throw new RangeError(`${where}: row ${r}: user index ${u} is not a whole number`);
+      }
+    }
   }
 }
 

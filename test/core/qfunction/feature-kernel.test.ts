@@ -227,6 +227,10 @@ test("feature head scoring, wasm backend: with a mask only the available actions
       const all = q.forward(obs, batch, null).slice();
       const masked = q.forward(obs, batch, mask).slice();
       assert.throws(() => q.forward(obs, batch, mask.subarray(0, batch * A - 1)), /mask must hold batch \* actions/);
+      const l = c.layout, at = (batch - 1) * q.obsSize + l.userSize + l.actionFeatureSize, kept = obs[at];
+      obs[at] = 1.5;
+      assert.throws(() => q.forward(obs, batch, mask), /sketch entry 0: streamer slot 1.5 is not a whole number/);
+      obs[at] = kept;
       for (let i = 0; i < batch * A; i++) {
         if (mask[i] === 0) assert.equal(masked[i], -Infinity, `case ${ci} batch ${batch}: entry ${i} is masked`);
         else assert.ok(Object.is(masked[i], all[i]), `case ${ci} batch ${batch}: entry ${i} is ${masked[i]} masked, ${all[i]} unmasked`);
