@@ -4,7 +4,7 @@
  * head's cold-start bonus). Averaging independently trained Q-functions cancels much of what each
  * got wrong by chance (Averaged-DQN, Anschel et al. 2017; the heads of Bootstrapped DQN, Osband et
  * al. 2016): on validation weeks two agents served as one earned 4-5% more than either alone,
- * and four (the default since session 8) 1-2% more than two.
+ * and four 1-2% more than two.
  *
  * Each member keeps its own encoder (its users' past is its own) and, when it goes on learning
  * from feedback ("train" mode, greedy), its own transitions: every member learns from the actions
