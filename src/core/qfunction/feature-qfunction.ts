@@ -180,7 +180,7 @@ export class FeatureQFunction implements QFunction {
   private readonly trainKernels: boolean;
   private readonly arena = {
     nIn: 0, stage: 0, m: 0, c: 0, zeros: 0, prior: 0, x: 0, idx: 0, y: 0, cols: 0, mask: 0,
-    obs: 0, phi: 0, psi: 0, pair: 0, xs: 0, slots: 0, users: 0, act: 0, grad: 0, dOut: 0, q: 0, priorE: 0, end: 0,
+    obs: 0, phi: 0, psi: 0, pair: 0, xs: 0, slots: 0, users: 0, act: 0, grad: 0, dOut: 0, q: 0, end: 0,
   };
   private arenaF32 = new Float32Array(0);
   private arenaI32 = new Int32Array(0);
@@ -315,8 +315,8 @@ export class FeatureQFunction implements QFunction {
    *
    * where E' and b' are E and b with the prior in the rows of actions never trained on (b_a
    * exactly 0); without action embeddings, [P^T phi | V] x [X^T ; 1]. The prior (the mean over the
-   * trained actions, t^T E / n with t the 0/1 "trained" vector) and the P^T phi column block are
-   * products of the same kernel. The action side is laid out anew on every call: E, b and the
+   * trained actions) comes from headPrior, the P^T phi column block from the same product kernel,
+   * reading P where it lives. The action side is laid out anew on every call: E, b and the
    * table's features change between calls, and copying them is a small part of the product. With
    * a mask, only the available actions are scored (the streams live now: a few dozen of hundreds),
    * each to the same bits as the whole product gives.
@@ -332,10 +332,8 @@ export class FeatureQFunction implements QFunction {
     let mRow = 0;
     if (own) {
       mem.set(head.subarray(bOff, bOff + A), c);
-      // prior() in the kernels: the same sums in the same order and precision.
-      this.priorB = k.headPrior(hp, A, d, bOff, lay.prior);
-      const pe = this.priorE, pr = lay.prior >> 2;
-      pe.set(mem.subarray(pr, pr + d));
+      this.priorInKernels();
+      const pe = this.priorE;
       k.transpose(hp, lay.m, d, A);
       const mf = lay.m >> 2;
       for (let a = 0; a < A; a++) {
@@ -445,12 +443,8 @@ export class FeatureQFunction implements QFunction {
 
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {
     this.checkObs("forwardChosen", obs, batch);
-    if (!(actions instanceof Int32Array) || actions.length < batch) throw new RangeError(`forwardChosen: actions must hold batch = ${batch} values, got ${actions?.length}`);
+    this.checkActions("forwardChosen", actions, batch);
     if (!(result instanceof Float32Array) || result.length < batch) throw new RangeError(`forwardChosen: result must hold batch = ${batch} values, got ${result?.length}`);
-    for (let r = 0; r < batch; r++) {
-      const a = actions[r];
-      if (!(a >= 0 && a < this.actions)) throw new RangeError(`forwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
-    }
     this.ensure(batch);
     const out = this.trunkForward(obs, batch);
     if (this.trainKernels) {
@@ -503,11 +497,7 @@ export class FeatureQFunction implements QFunction {
     const batch = this.lastBatch;
     if (batch === 0) throw new Error("backwardChosen: call forwardChosen first");
     if (!(grad instanceof Float32Array) || grad.length < batch) throw new RangeError(`backwardChosen: grad must hold the ${batch} rows of the last forwardChosen, got ${grad?.length}`);
-    if (!(actions instanceof Int32Array) || actions.length < batch) throw new RangeError(`backwardChosen: actions must hold the ${batch} rows of the last forwardChosen, got ${actions?.length}`);
-    for (let r = 0; r < batch; r++) {
-      const a = actions[r];
-      if (!(a >= 0 && a < this.actions)) throw new RangeError(`backwardChosen: actions[${r}] = ${a} is outside [0, ${this.actions})`);
-    }
+    this.checkActions("backwardChosen", actions, batch);
     const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
     const dOut = this.dOut, hg = this.headGrad, phi = this.outCopy;
     // Zero the dense part and the rows the last gradient touched (the other rows are still 0).
@@ -575,16 +565,13 @@ export class FeatureQFunction implements QFunction {
     mem.set(out.subarray(0, batch * O), lay.phi >> 2);
     ints.set(actions.subarray(0, batch), lay.act >> 2);
     const own = this.actionEmbeddings;
-    if (own) {
-      // prior() in the kernels (startAtPrior reads what it leaves in priorE, priorB).
-      this.priorB = k.headPrior(this.heads.head, this.actions, d, this.bOff, lay.priorE);
-      this.priorE.set(mem.subarray(lay.priorE >> 2, (lay.priorE >> 2) + d));
-    }
+    // The prior in the arena too (startAtPrior reads what it leaves in priorE, priorB).
+    if (own) this.priorInKernels();
     k.featureChosenForward(
       lay.obs, S, l.userSize, l.actionFeatureSize, l.pairSize, l.sketchSlots,
       lay.phi, O, lay.act, batch,
       this.heads.head, this.actions, d, this.bOff, this.pOff, this.fOff, this.gOff,
-      own ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds, lay.priorE, this.priorB,
+      own ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds, lay.prior, this.priorB,
       lay.psi, lay.pair, lay.xs, lay.slots, lay.users, lay.q,
     );
     result.set(mem.subarray(lay.q >> 2, (lay.q >> 2) + batch));
@@ -823,6 +810,13 @@ export class FeatureQFunction implements QFunction {
     this.priorB = n > 0 ? b / n : 0;
   }
 
+  /** prior() in the kernels, the same sums in the same order and precision: into priorE, priorB and the arena's prior (d). */
+  private priorInKernels(): void {
+    const pr = this.arena.prior;
+    this.priorB = this.kernels!.headPrior(this.heads.head, this.actions, this.embedding, this.bOff, pr);
+    this.priorE.set(this.arenaView().subarray(pr >> 2, (pr >> 2) + this.embedding));
+  }
+
   /** Gives action a (never trained on) the prior's e and b as its own. */
   private startAtPrior(a: number): void {
     const d = this.embedding, head = this.head;
@@ -856,13 +850,16 @@ export class FeatureQFunction implements QFunction {
     const { userSize: U, actionFeatureSize: f, pairSize: m } = this.layout;
     this.userBuf = new Float32Array(cap * U);
     this.qBuf = new Float32Array(cap * this.actions);
-    this.outCopy = new Float32Array(cap * this.outSize);
-    this.psiChosen = new Float32Array(cap * this.embedding);
-    this.gChosen = new Float32Array(cap * m);
-    this.xChosen = new Float32Array(cap * f);
-    this.dOut = new Float32Array(cap * this.outSize);
-    this.slotsChosen = new Int32Array(cap * this.layout.sketchSlots);
-    this.userChosen = new Int32Array(cap);
+    if (!this.trainKernels) {
+      // The TypeScript training loops' buffers (the kernels keep theirs in the arena).
+      this.outCopy = new Float32Array(cap * this.outSize);
+      this.psiChosen = new Float32Array(cap * this.embedding);
+      this.gChosen = new Float32Array(cap * m);
+      this.xChosen = new Float32Array(cap * f);
+      this.dOut = new Float32Array(cap * this.outSize);
+      this.slotsChosen = new Int32Array(cap * this.layout.sketchSlots);
+      this.userChosen = new Int32Array(cap);
+    }
     this.capacity = cap;
     if (this.kernels !== null) this.layOutArena(cap);
   }
@@ -898,8 +895,7 @@ export class FeatureQFunction implements QFunction {
     a.grad = at(a.act + cap * 4);
     a.dOut = at(a.grad + cap * 4);
     a.q = at(a.dOut + cap * O * 4);
-    a.priorE = at(a.q + cap * 4);
-    a.end = at(a.priorE + d * 4);
+    a.end = at(a.q + cap * 4);
     // The kernels may read 16 bytes past the end of a buffer (see assembly/kernels.ts).
     k.reserve(a.end + 16);
     this.views();
@@ -929,6 +925,15 @@ export class FeatureQFunction implements QFunction {
       head: new Float32Array(buf, h.head, n), grad: new Float32Array(buf, h.grad, n),
       m: new Float32Array(buf, h.m, n), v: new Float32Array(buf, h.v, n), rows: new Int32Array(buf, h.rows, this.rowTouched.length),
     };
+  }
+
+  /** `batch` actions, each a slot of the catalogue (a kernel indexes the head with them). */
+  private checkActions(where: string, actions: Int32Array, batch: number): void {
+    if (!(actions instanceof Int32Array) || actions.length < batch) throw new RangeError(`${where}: actions must hold batch = ${batch} values, got ${actions?.length}`);
+    for (let r = 0; r < batch; r++) {
+      const a = actions[r];
+      if (!(a >= 0 && a < this.actions)) throw new RangeError(`${where}: actions[${r}] = ${a} is outside [0, ${this.actions})`);
+    }
   }
 
   private checkObs(where: string, obs: Float32Array, batch: number): void {
