@@ -317,10 +317,15 @@ export function denseGradWeights(x: usize, dy: usize, dw: usize, db: usize, batc
       store<f32>(d0 + (<usize>i << 2), s0);
     }
   }
-  // db: column sums of dY, four columns at a time.
-  o = 0;
+  columnSums(dy, db, batch, nOut);
+}
+
+/** db = column sums of dY ([batch][nOut]), each summed over the rows in order; four columns at a time. */
+function columnSums(dy: usize, db: usize, batch: i32, nOut: i32): void {
+  const outBytes = <usize>nOut << 2;
+  let o = 0;
   for (; o + 4 <= nOut; o += 4) {
-    let a = zero;
+    let a = f32x4.splat(0);
     let gp = dy + (<usize>o << 2);
     for (let r = 0; r < batch; r++) {
       a = f32x4.add(a, v128.load(gp));
@@ -493,6 +498,141 @@ export function chosenGradInput(actions: usize, g: usize, w: usize, x: usize, dx
       store<f32>(dr + k, mask && !(load<f32>(xr + k) > 0) ? 0 : gr * load<f32>(wr + k));
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sparse inputs: a first layer whose input is mostly zeros (the classic head's input: a user's few
+// history streamers among the whole catalogue) costs its non-zero inputs only. The rows are
+// compressed once (compressRows); the forward pass and the weight gradient then skip the zeros and
+// give the same values as denseForward and denseGradWeights: the same products added in the same
+// order, less terms that are exactly zero.
+
+/**
+ * The non-zero entries of x ([batch][nIn]) row by row: row r's are cols/vals[starts[r] ..
+ * starts[r + 1]) in column order (starts: batch + 1 int32). Returns how many, or -1 as soon as
+ * there are more than `limit` (the caller then takes the dense path).
+ */
+export function compressRows(x: usize, batch: i32, nIn: i32, limit: i32, cols: usize, vals: usize, starts: usize): i32 {
+  let n = 0;
+  const inBytes = <usize>nIn << 2;
+  const end = <usize>(nIn & ~3) << 2;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < batch; r++) {
+    store<i32>(starts + (<usize>r << 2), n);
+    const row = x + <usize>r * inBytes;
+    let c: usize = 0;
+    for (; c < end; c += 16) {
+      const v = v128.load(row + c);
+      // Four zeros (either sign) at once: the common case.
+      if (!v128.any_true(f32x4.ne(v, zero))) continue;
+      for (let q: usize = 0; q < 16; q += 4) {
+        const e = load<f32>(row + c + q);
+        if (e == 0) continue;
+        if (n == limit) return -1;
+        store<i32>(cols + (<usize>n << 2), <i32>((c + q) >> 2));
+        store<f32>(vals + (<usize>n << 2), e);
+        n++;
+      }
+    }
+    for (; c < inBytes; c += 4) {
+      const e = load<f32>(row + c);
+      if (e == 0) continue;
+      if (n == limit) return -1;
+      store<i32>(cols + (<usize>n << 2), <i32>(c >> 2));
+      store<f32>(vals + (<usize>n << 2), e);
+      n++;
+    }
+  }
+  store<i32>(starts + (<usize>batch << 2), n);
+  return n;
+}
+
+/**
+ * denseForward on compressed rows, to its bits: rows in pairs as there (outer-product form on W^T,
+ * accumulators started at the bias), the last row of an odd batch as denseForwardRow (dot-product
+ * form on W: four lanes by column mod 4, summed as its hsum does, then the bias).
+ */
+export function sparseForward(cols: usize, vals: usize, starts: usize, w: usize, wt: usize, b: usize, y: usize, batch: i32, nIn: i32, nOut: i32, relu: i32): void {
+  const floor = relu ? f32x4.splat(0) : f32x4.splat(-Infinity);
+  const outBytes = <usize>nOut << 2;
+  const pairs = batch & ~1;
+  for (let r = 0; r < pairs; r++) {
+    const e0 = load<i32>(starts + (<usize>r << 2)), e1 = load<i32>(starts + (<usize>(r + 1) << 2));
+    const yr = y + <usize>r * outBytes;
+    let o = 0;
+    for (; o + 16 <= nOut; o += 16) {
+      const bo = b + (<usize>o << 2);
+      let a0 = v128.load(bo), a1 = v128.load(bo, 16), a2 = v128.load(bo, 32), a3 = v128.load(bo, 48);
+      for (let e = e0; e < e1; e++) {
+        const s = v128.load32_splat(vals + (<usize>e << 2));
+        const wp = wt + <usize>load<i32>(cols + (<usize>e << 2)) * outBytes + (<usize>o << 2);
+        a0 = madd(a0, s, v128.load(wp)); a1 = madd(a1, s, v128.load(wp, 16));
+        a2 = madd(a2, s, v128.load(wp, 32)); a3 = madd(a3, s, v128.load(wp, 48));
+      }
+      const yo = yr + (<usize>o << 2);
+      v128.store(yo, activate(a0, floor)); v128.store(yo, activate(a1, floor), 16);
+      v128.store(yo, activate(a2, floor), 32); v128.store(yo, activate(a3, floor), 48);
+    }
+    for (; o + 4 <= nOut; o += 4) {
+      let a0 = v128.load(b + (<usize>o << 2));
+      for (let e = e0; e < e1; e++) {
+        const wp = wt + <usize>load<i32>(cols + (<usize>e << 2)) * outBytes + (<usize>o << 2);
+        a0 = madd(a0, v128.load32_splat(vals + (<usize>e << 2)), v128.load(wp));
+      }
+      v128.store(yr + (<usize>o << 2), activate(a0, floor));
+    }
+    for (; o < nOut; o++) {
+      let s = load<f32>(b + (<usize>o << 2));
+      for (let e = e0; e < e1; e++) {
+        s += load<f32>(vals + (<usize>e << 2)) * load<f32>(wt + <usize>load<i32>(cols + (<usize>e << 2)) * outBytes + (<usize>o << 2));
+      }
+      store<f32>(yr + (<usize>o << 2), f32x4.extract_lane(activate(f32x4.splat(s), floor), 0));
+    }
+  }
+  if (batch & 1) {
+    const r = pairs;
+    const e0 = load<i32>(starts + (<usize>r << 2)), e1 = load<i32>(starts + (<usize>(r + 1) << 2));
+    const yr = y + <usize>r * outBytes;
+    const inBytes = <usize>nIn << 2;
+    const lanes = i32x4(0, 1, 2, 3);
+    for (let o = 0; o < nOut; o++) {
+      // Lane c & 3 gets each product, the others +0 (which changes no sum).
+      let a = f32x4.splat(0);
+      const wo = w + <usize>o * inBytes;
+      for (let e = e0; e < e1; e++) {
+        const c = load<i32>(cols + (<usize>e << 2));
+        const p = load<f32>(vals + (<usize>e << 2)) * load<f32>(wo + (<usize>c << 2));
+        a = f32x4.add(a, v128.and(f32x4.splat(p), i32x4.eq(lanes, i32x4.splat(c & 3))));
+      }
+      const s = hsum(a) + load<f32>(b + (<usize>o << 2));
+      store<f32>(yr + (<usize>o << 2), f32x4.extract_lane(activate(f32x4.splat(s), floor), 0));
+    }
+  }
+}
+
+/**
+ * denseGradWeights on compressed rows of x, to its bits: dW[o][i] = the sum over rows in order of
+ * dY[r][o] x[r][i], accumulated as W^T in `scratch` (nIn x nOut floats; a row of it per input, so
+ * each entry adds one vectorised row) and transposed into dw; db as there.
+ */
+export function sparseGradWeights(cols: usize, vals: usize, starts: usize, dy: usize, dw: usize, db: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32): void {
+  const outBytes = <usize>nOut << 2;
+  const end = <usize>(nOut & ~3) << 2;
+  memory.fill(scratch, 0, <usize>nIn * outBytes);
+  for (let r = 0; r < batch; r++) {
+    const g = dy + <usize>r * outBytes;
+    const e0 = load<i32>(starts + (<usize>r << 2)), e1 = load<i32>(starts + (<usize>(r + 1) << 2));
+    for (let e = e0; e < e1; e++) {
+      const xv = load<f32>(vals + (<usize>e << 2));
+      const s = f32x4.splat(xv);
+      const t = scratch + <usize>load<i32>(cols + (<usize>e << 2)) * outBytes;
+      let c: usize = 0;
+      for (; c < end; c += 16) v128.store(t + c, madd(v128.load(t + c), v128.load(g + c), s));
+      for (; c < outBytes; c += 4) store<f32>(t + c, load<f32>(t + c) + load<f32>(g + c) * xv);
+    }
+  }
+  transpose(scratch, dw, nOut, nIn);
+  columnSums(dy, db, batch, nOut);
 }
 
 // ---------------------------------------------------------------------------------------------

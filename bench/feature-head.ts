@@ -19,23 +19,13 @@
  * Last line: one JSON object with update_us, update_ts_us, update_ratio, score_masked_us,
  * score_all_us, score_ratio, same_bits.
  */
-import { parseArgs } from "node:util";
 import { Rng } from "../src/core/random/rng.js";
 import { FeatureQFunction, featureObsSize, type FeatureLayout } from "../src/core/qfunction/feature-qfunction.js";
 import { ActionTable } from "../src/core/qfunction/action-table.js";
 import type { QOptimizer } from "../src/core/qfunction/types.js";
+import { median, microsPerCall, pairedBenchFlags } from "./paired-timing.js";
 
-const { values } = parseArgs({
-  options: {
-    json: { type: "boolean", default: false },
-    seconds: { type: "string", default: "1" },
-    rounds: { type: "string", default: "5" },
-  },
-});
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
-if (!(seconds > 0)) throw new RangeError(`--seconds must be > 0, got ${values.seconds}`);
-if (!(Number.isInteger(rounds) && rounds > 0)) throw new RangeError(`--rounds must be a positive integer, got ${values.rounds}`);
+const { json, seconds, rounds } = pairedBenchFlags(1);
 const log = (s: string): void => void process.stderr.write(s + "\n");
 
 const layout: FeatureLayout = { userSize: 30, actionFeatureSize: 13, pairSize: 4, sketchSlots: 16, userIds: 2422 };
@@ -95,19 +85,8 @@ function score(masked: boolean): void {
   }
 }
 
-/** Microseconds per call of fn over `seconds` (after a short warm-up). */
-function time(fn: () => void): number {
-  for (let i = 0; i < 20; i++) fn();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000) {
-    for (let i = 0; i < 10; i++) fn();
-    n += 10;
-  }
-  return ((performance.now() - t0) * 1000) / n;
-}
+const time = (fn: () => void): number => microsPerCall(fn, seconds);
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const u: number[] = [], uts: number[] = [], sm: number[] = [], sa: number[] = [];
 for (let r = 0; r < rounds; r++) {
   u.push(time(() => update("fast")));
@@ -134,7 +113,7 @@ const out = {
   score_masked_us: median(sm), score_all_us: median(sa), score_ratio: median(sa) / median(sm),
   same_bits: sameBits, updates_compared: step.fast, rounds, seconds,
 };
-if (!values.json) {
+if (!json) {
   log(`update of the head: ${out.update_us.toFixed(0)} us in the kernels, ${out.update_ts_us.toFixed(0)} us in TypeScript loops: ${out.update_ratio.toFixed(2)}x`);
   log(`scoring 64 rows, 9% available: ${out.score_masked_us.toFixed(0)} us masked in the kernels, ${out.score_all_us.toFixed(0)} us scoring all: ${out.score_ratio.toFixed(2)}x`);
   log(`same bits: ${sameBits} (${step.fast} updates each)`);

@@ -51,6 +51,20 @@ export interface Backend {
   /** dX[r] = g[r] * W[actions[r]] (masked by x > 0 when `mask` is 1), for that sparse dY. */
   chosenGradInput(actions: Ptr, g: Ptr, w: Ptr, x: Ptr, dx: Ptr, batch: number, nIn: number, mask: number): void;
 
+  /**
+   * Compresses x ([batch][nIn]) to its non-zero entries, row by row: row r's are cols/vals[starts[r]
+   * .. starts[r + 1]) in column order (cols int32, vals float32, starts batch + 1 int32). Returns how
+   * many, or -1 when there are more than `limit` (then cols and vals hold no useful content).
+   */
+  compressRows(x: Ptr, batch: number, nIn: number, limit: number, cols: Ptr, vals: Ptr, starts: Ptr): number;
+  /**
+   * denseForward on rows compressed by compressRows, to the same values (the zero inputs add
+   * nothing): what a mostly-zero input costs is its non-zero entries. `wt` as for denseForward.
+   */
+  sparseForward(cols: Ptr, vals: Ptr, starts: Ptr, w: Ptr, wt: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void;
+  /** denseGradWeights on rows compressed by compressRows, to the same values; `scratch` holds nIn x nOut floats. */
+  sparseGradWeights(cols: Ptr, vals: Ptr, starts: Ptr, dy: Ptr, dw: Ptr, db: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
+
   /** Dueling combination: z [batch][1 + actions] = (V, A...) -> q[r][a] = V + A[a] - mean(A). */
   duelingForward(z: Ptr, q: Ptr, batch: number, actions: number): void;
   /** Gradient of duelingForward: dz[r][0] = sum_a dq[r][a]; dz[r][1 + a] = dq[r][a] - mean(dq[r]). */

@@ -13,6 +13,11 @@ export interface CreateQNetworkOptions {
   readonly backend?: BackendKind;
   /** Source of the initial weights: the same seed gives the same network, bit for bit. */
   readonly rng: Rng;
+  /**
+   * Let a mostly-zero input take the sparse first layer (default true; same values either way).
+   * false keeps the dense kernels, the reference a benchmark or a test compares with.
+   */
+  readonly sparseInput?: boolean;
 }
 
 /** Builds a Q-network for `spec`. Throws a RangeError naming the bad field of an invalid spec. */
@@ -25,5 +30,5 @@ export function createQNetwork(spec: QNetworkSpec, options: CreateQNetworkOption
   if (kind === "wasm") kernels = new WasmBackend();
   else if (kind === "reference") kernels = new ReferenceBackend();
   else throw new RangeError(`createQNetwork: options.backend must be "wasm" or "reference", got ${String(kind)}`);
-  return new MlpQNetwork(spec, kernels, options.rng);
+  return new MlpQNetwork(spec, kernels, options.rng, options.sparseInput ?? true);
 }

@@ -14,6 +14,11 @@
  * runs fastest on. It is refreshed lazily before a batched forward pass after anything that may
  * have changed the parameters: an optimizer step, copyFrom, polyakFrom, or a call of params()
  * (whose view the caller may write into).
+ *
+ * A mostly-zero input (at most one value in four non-zero: the classic platform head's, a user's
+ * few history streamers among the whole catalogue) is compressed to its non-zero entries in the
+ * batch part, and the first layer's forward pass and weight gradient then cost those entries only,
+ * to the same values as the dense kernels (see Backend.sparseForward).
  */
 import type { Backend, Ptr } from "./backend.js";
 import type { Rng } from "../random/rng.js";
@@ -76,6 +81,12 @@ export class MlpQNetwork implements QNetwork {
   private rowsPtr: Ptr = 0;
   /** Rows of the last forward pass, 0 when there is none to differentiate. */
   private lastBatch = 0;
+  /** The input compressed to its non-zero entries (see Backend.compressRows), room for a quarter of it. */
+  private colsPtr: Ptr = 0;
+  private valsPtr: Ptr = 0;
+  private startsPtr: Ptr = 0;
+  /** Whether the last forward pass's input is compressed there (sparse enough). */
+  private sparseInput = false;
 
   // Typed-array views over the arena, rebuilt whenever the arena's buffer changes.
   private viewBuffer: ArrayBuffer | null = null;
@@ -87,7 +98,7 @@ export class MlpQNetwork implements QNetwork {
   private qViewBatch = -1;
 
   /** Build with createQNetwork(); the backend must be fresh (this network owns its arena). */
-  constructor(spec: QNetworkSpec, kernels: Backend, rng: Rng) {
+  constructor(spec: QNetworkSpec, kernels: Backend, rng: Rng, private readonly sparseInputs = true) {
     validateSpec(spec);
     this.spec = { inputSize: spec.inputSize, hidden: [...spec.hidden], actions: spec.actions, head: spec.head };
     this.backend = kernels.kind;
@@ -193,9 +204,14 @@ export class MlpQNetwork implements QNetwork {
       for (const L of layers) k.transpose(L.w, L.wt, L.nIn, L.nOut);
       this.transposedFresh = true;
     }
+    this.sparseInput = this.sparseInputs && k.compressRows(x, batch, inputSize, sparseLimit(batch, inputSize), this.colsPtr, this.valsPtr, this.startsPtr) >= 0;
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l];
-      k.denseForward(this.acts[l], L.w, L.wt, L.b, this.acts[l + 1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
+      if (l === 0 && this.sparseInput) {
+        k.sparseForward(this.colsPtr, this.valsPtr, this.startsPtr, L.w, L.wt, L.b, this.acts[1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
+      } else {
+        k.denseForward(this.acts[l], L.w, L.wt, L.b, this.acts[l + 1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
+      }
     }
     if (this.dueling) k.duelingForward(this.acts[layers.length], this.qPtr, batch, this.spec.actions);
     this.lastBatch = batch;
@@ -292,7 +308,12 @@ export class MlpQNetwork implements QNetwork {
     const k = this.kernels;
     for (let l = from; l >= 0; l--) {
       const L = this.layers[l];
-      k.denseGradWeights(this.acts[l], dy, L.dw, L.db, batch, L.nIn, L.nOut);
+      if (l === 0 && this.sparseInput) {
+        // The optimizer's scratch is free here (only polyakFrom uses it, within the call).
+        k.sparseGradWeights(this.colsPtr, this.valsPtr, this.startsPtr, dy, L.dw, L.db, this.scratchPtr, batch, L.nIn, L.nOut);
+      } else {
+        k.denseGradWeights(this.acts[l], dy, L.dw, L.db, batch, L.nIn, L.nOut);
+      }
       if (l === 0) break; // nobody needs the gradient of the input
       const dx = this.hiddenGrad[l & 1];
       k.denseGradInput(dy, L.w, this.acts[l], dx, batch, L.nIn, L.nOut, 1);
@@ -334,6 +355,10 @@ export class MlpQNetwork implements QNetwork {
     this.actionsPtr = take(cap);
     this.gPtr = take(cap);
     this.rowsPtr = take(cap);
+    const room = sparseLimit(cap, this.spec.inputSize);
+    this.colsPtr = take(room);
+    this.valsPtr = take(room);
+    this.startsPtr = take(cap + 1);
     // 16 spare bytes: kernels may read (and mask) one vector past the end of a row.
     this.kernels.reserve(p + ALIGN);
     this.capacity = cap;
@@ -372,6 +397,11 @@ export class MlpQNetwork implements QNetwork {
       for (let i = 0; i < L.nOut; i++) p[L.bOffset + i] = rng.uniform(-bound, bound);
     }
   }
+}
+
+/** The most non-zero inputs a batch may have to take the sparse path: a quarter of its values. */
+function sparseLimit(batch: number, inputSize: number): number {
+  return Math.floor((batch * inputSize) / 4);
 }
 
 function checkBatch(batch: number, where: string): void {

@@ -116,6 +116,56 @@ export class ReferenceBackend implements Backend {
     }
   }
 
+  compressRows(x: Ptr, batch: number, nIn: number, limit: number, cols: Ptr, vals: Ptr, starts: Ptr): number {
+    const f = this.f, a32 = this.i32;
+    const X = x >> 2, C = cols >> 2, V = vals >> 2, S = starts >> 2;
+    let n = 0;
+    for (let r = 0; r < batch; r++) {
+      a32[S + r] = n;
+      for (let i = 0; i < nIn; i++) {
+        const e = f[X + r * nIn + i];
+        if (e === 0) continue;
+        if (n === limit) return -1;
+        a32[C + n] = i;
+        f[V + n] = e;
+        n++;
+      }
+    }
+    a32[S + batch] = n;
+    return n;
+  }
+
+  sparseForward(cols: Ptr, vals: Ptr, starts: Ptr, w: Ptr, _wt: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void {
+    const f = this.f, a32 = this.i32;
+    const C = cols >> 2, V = vals >> 2, S = starts >> 2, W = w >> 2, B = b >> 2, Y = y >> 2;
+    for (let r = 0; r < batch; r++) {
+      for (let o = 0; o < nOut; o++) {
+        let s = f[B + o];
+        for (let e = a32[S + r]; e < a32[S + r + 1]; e++) s += f[V + e] * f[W + o * nIn + a32[C + e]];
+        f[Y + r * nOut + o] = relu && s < 0 ? 0 : s;
+      }
+    }
+  }
+
+  sparseGradWeights(cols: Ptr, vals: Ptr, starts: Ptr, dy: Ptr, dw: Ptr, db: Ptr, _scratch: Ptr, batch: number, nIn: number, nOut: number): void {
+    const f = this.f, a32 = this.i32;
+    const C = cols >> 2, V = vals >> 2, S = starts >> 2, DY = dy >> 2, DW = dw >> 2, DB = db >> 2;
+    // Accumulate in float64, like denseGradWeights, so both agree closely.
+    if (this.rowAcc.length < nIn) this.rowAcc = new Float64Array(nIn);
+    const acc = this.rowAcc;
+    for (let o = 0; o < nOut; o++) {
+      let sb = 0;
+      acc.fill(0, 0, nIn);
+      for (let r = 0; r < batch; r++) {
+        const g = f[DY + r * nOut + o];
+        sb += g;
+        for (let e = a32[S + r]; e < a32[S + r + 1]; e++) acc[a32[C + e]] += g * f[V + e];
+      }
+      f[DB + o] = sb;
+      for (let i = 0; i < nIn; i++) f[DW + o * nIn + i] = acc[i];
+    }
+  }
+
   duelingForward(z: Ptr, q: Ptr, batch: number, actions: number): void {
     const f = this.f;
     const Z = z >> 2, Q = q >> 2;

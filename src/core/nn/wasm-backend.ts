@@ -7,34 +7,19 @@
  * networks independent (growing one never moves another's memory).
  */
 import type { Backend, Ptr } from "./backend.js";
+import { EmbeddedModule, growMemory, type BaseExports } from "../wasm/embedded-module.js";
 import { KERNELS_WASM_BASE64 } from "./wasm/kernels.generated.js";
 
-const PAGE_BYTES = 65536;
-
-// Node's global WebAssembly object is in neither the ES lib nor @types/node 20: declare the part
-// used here (module-scoped, so it cannot clash with a global declaration elsewhere).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmModule {
-  readonly __brand: "WebAssembly.Module";
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
-};
-
-interface KernelExports {
-  readonly memory: WasmMemory;
-  readonly _initialize: () => void;
-  readonly heapBase: () => number;
+interface KernelExports extends BaseExports {
   readonly transpose: Backend["transpose"];
   readonly denseForward: Backend["denseForward"];
   readonly denseGradWeights: Backend["denseGradWeights"];
   readonly denseGradInput: Backend["denseGradInput"];
   readonly chosenGradWeights: Backend["chosenGradWeights"];
   readonly chosenGradInput: Backend["chosenGradInput"];
+  readonly compressRows: Backend["compressRows"];
+  readonly sparseForward: Backend["sparseForward"];
+  readonly sparseGradWeights: Backend["sparseGradWeights"];
   readonly duelingForward: Backend["duelingForward"];
   readonly duelingBackward: Backend["duelingBackward"];
   readonly rowMax: Backend["rowMax"];
@@ -107,35 +92,17 @@ export type HeadAdam = (
   scale: number, beta1: number, c1: number, beta2: number, c2: number, stepSize: number, invSqrtBc2: number, eps: number, decay: number,
 ) => void;
 
-let compiled: WasmModule | null = null;
-
-function kernelModule(): WasmModule {
-  if (compiled === null) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
-    } catch (e) {
-      throw new Error(
-        `wasm backend: cannot compile the SIMD kernels (does this runtime support WebAssembly SIMD?): ${(e as Error).message}`,
-      );
-    }
-  }
-  return compiled;
-}
+const kernels = new EmbeddedModule<KernelExports>(KERNELS_WASM_BASE64, "wasm backend: the SIMD kernels");
 
 /** Whether this runtime can run the WebAssembly SIMD backend. */
 export function wasmSimdAvailable(): boolean {
-  try {
-    kernelModule();
-    return true;
-  } catch {
-    return false;
-  }
+  return kernels.available();
 }
 
 export class WasmBackend implements Backend {
   readonly kind = "wasm" as const;
   readonly base: Ptr;
-  private readonly mem: WasmMemory;
+  private readonly mem: KernelExports["memory"];
 
   readonly transpose: Backend["transpose"];
   readonly denseForward: Backend["denseForward"];
@@ -143,6 +110,9 @@ export class WasmBackend implements Backend {
   readonly denseGradInput: Backend["denseGradInput"];
   readonly chosenGradWeights: Backend["chosenGradWeights"];
   readonly chosenGradInput: Backend["chosenGradInput"];
+  readonly compressRows: Backend["compressRows"];
+  readonly sparseForward: Backend["sparseForward"];
+  readonly sparseGradWeights: Backend["sparseGradWeights"];
   readonly duelingForward: Backend["duelingForward"];
   readonly duelingBackward: Backend["duelingBackward"];
   readonly rowMax: Backend["rowMax"];
@@ -162,15 +132,7 @@ export class WasmBackend implements Backend {
   readonly headPrior: HeadPrior;
 
   constructor() {
-    const instance = new WebAssembly.Instance(kernelModule(), {
-      env: {
-        abort: () => {
-          throw new Error("wasm backend: kernel aborted");
-        },
-      },
-    });
-    const ex = instance.exports as KernelExports;
-    ex._initialize();
+    const ex = kernels.instantiate();
     this.mem = ex.memory;
     this.base = Math.ceil(ex.heapBase() / 64) * 64;
     // The exports are plain functions over this instance's memory: keep them as own properties so
@@ -181,6 +143,9 @@ export class WasmBackend implements Backend {
     this.denseGradInput = ex.denseGradInput;
     this.chosenGradWeights = ex.chosenGradWeights;
     this.chosenGradInput = ex.chosenGradInput;
+    this.compressRows = ex.compressRows;
+    this.sparseForward = ex.sparseForward;
+    this.sparseGradWeights = ex.sparseGradWeights;
     this.duelingForward = ex.duelingForward;
     this.duelingBackward = ex.duelingBackward;
     this.rowMax = ex.rowMax;
@@ -205,10 +170,6 @@ export class WasmBackend implements Backend {
   }
 
   reserve(bytes: number): void {
-    const have = this.mem.buffer.byteLength;
-    if (bytes <= have) return;
-    // Grow at least geometrically so repeated small growth stays cheap.
-    const want = Math.max(bytes, Math.floor(have * 1.5));
-    this.mem.grow(Math.ceil((want - have) / PAGE_BYTES));
+    growMemory(this.mem, bytes);
   }
 }

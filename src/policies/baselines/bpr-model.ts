@@ -10,13 +10,27 @@
  * recorded with it: the only streams the user could have been shown, as LiveRec samples them),
  * or, for a viewing without a live set, among every streamer seen so far. Written by hand: the loop
  * is a dozen lines, and no npm package fits factorisation to a log that grows during a run.
+ *
+ * The steps run in WebAssembly (bpr-kernels.ts: nearly all of a BPR-MF run is these steps) to the
+ * same bits as the TypeScript step kept here as their reference; the shuffles and the negatives are
+ * drawn here, from the same generator in the same order either way.
  */
 import { Rng } from "../../core/random/rng.js";
+import { BprKernels, bprKernelsAvailable } from "./bpr-kernels.js";
 
 export interface BprHyperParams {
   readonly factors: number;
   readonly regularization: number;
   readonly learningRate: number;
+}
+
+export interface BprModelOptions {
+  /**
+   * Run the SGD steps in the WebAssembly kernels (bpr-kernels.ts; default: where the runtime has
+   * WebAssembly SIMD). false keeps the TypeScript step, the reference the kernels are tested
+   * against: both give the same bits.
+   */
+  readonly kernels?: boolean;
 }
 
 /** A growable Int32Array column. */
@@ -35,9 +49,11 @@ class Column {
 
 export class BprModel {
   readonly factors: number;
-  private readonly P: Float32Array;
-  private readonly Q: Float32Array;
-  private readonly B: Float32Array;
+  // The factors: plain arrays, or views of the kernels' memory (re-read after it grows).
+  private P: Float32Array;
+  private Q: Float32Array;
+  private B: Float32Array;
+  private readonly kernels: BprKernels | null;
   private readonly rng: Rng;
   private readonly knownUser: Uint8Array;
   private readonly knownStreamer: Uint8Array;
@@ -49,6 +65,8 @@ export class BprModel {
   private readonly liveSetStart = new Column();
   private readonly seenList = new Column();
   private readonly seen: Uint8Array;
+  /** Scratch marks of addLiveSet's duplicate check (all 0 between calls). */
+  private readonly liveMark: Uint8Array;
   private order = new Int32Array(0);
 
   constructor(
@@ -56,18 +74,21 @@ export class BprModel {
     readonly streamers: number,
     private readonly hyper: BprHyperParams,
     seed: number,
+    options: BprModelOptions = {},
   ) {
     this.factors = hyper.factors;
     this.rng = Rng.derive(seed, 0xb92);
     const k = hyper.factors;
-    this.P = new Float32Array(users * k);
-    this.Q = new Float32Array(streamers * k);
-    this.B = new Float32Array(streamers);
+    this.kernels = (options.kernels ?? bprKernelsAvailable()) ? new BprKernels(users, streamers, k) : null;
+    this.P = this.kernels?.P ?? new Float32Array(users * k);
+    this.Q = this.kernels?.Q ?? new Float32Array(streamers * k);
+    this.B = this.kernels?.B ?? new Float32Array(streamers);
     for (let x = 0; x < this.P.length; x++) this.P[x] = 0.1 * this.rng.normal();
     for (let x = 0; x < this.Q.length; x++) this.Q[x] = 0.1 * this.rng.normal();
     this.knownUser = new Uint8Array(users);
     this.knownStreamer = new Uint8Array(streamers);
     this.seen = new Uint8Array(streamers);
+    this.liveMark = new Uint8Array(streamers);
   }
 
   /** Viewings logged. */
@@ -85,8 +106,21 @@ export class BprModel {
     return this.knownStreamer[s] === 1;
   }
 
-  /** Records the streams live at one moment; returns the live set's id for log(). */
+  /**
+   * Records the streams live at one moment (distinct streamer indices: a negative is drawn among
+   * them until one differs from the viewing's); returns the live set's id for log().
+   */
   addLiveSet(live: ArrayLike<number>): number {
+    const mark = this.liveMark;
+    let bad = "";
+    for (let j = 0; j < live.length && bad === ""; j++) {
+      const s = live[j];
+      if (!this.isStreamer(s)) bad = `entry ${j} is ${s}, not a streamer index in [0, ${this.streamers})`;
+      else if (mark[s] === 1) bad = `streamer ${s} is listed twice`;
+      else mark[s] = 1;
+    }
+    for (let j = 0; j < live.length; j++) if (this.isStreamer(live[j])) mark[live[j]] = 0;
+    if (bad !== "") throw new RangeError(`BprModel.addLiveSet: ${bad}`);
     this.liveSetStart.push(this.liveSets.n);
     for (let j = 0; j < live.length; j++) {
       this.liveSets.push(live[j]);
@@ -97,6 +131,12 @@ export class BprModel {
 
   /** Logs a viewing of streamer s by user u (liveSet: from addLiveSet, or -1); returns its row. */
   log(u: number, s: number, liveSet: number): number {
+    // Checked here: the kernels would write outside a factor matrix for an index out of range.
+    if (!(Number.isInteger(u) && u >= 0 && u < this.users)) throw new RangeError(`BprModel.log: user ${u} is not in [0, ${this.users})`);
+    if (!this.isStreamer(s)) throw new RangeError(`BprModel.log: streamer ${s} is not in [0, ${this.streamers})`);
+    if (!(Number.isInteger(liveSet) && liveSet >= -1 && liveSet < this.liveSetStart.n)) {
+      throw new RangeError(`BprModel.log: live set ${liveSet} is neither -1 nor one of the ${this.liveSetStart.n} recorded`);
+    }
     this.user.push(u);
     this.streamer.push(s);
     this.liveSetOf.push(liveSet);
@@ -106,7 +146,13 @@ export class BprModel {
 
   /** `steps` SGD steps on logged row r at once (online fold-in of a new viewing). */
   fold(r: number, steps: number): void {
-    for (let q = 0; q < steps; q++) this.sgdStep(r);
+    if (this.kernels !== null) {
+      const kn = this.prepareSteps(steps);
+      for (let q = 0; q < steps; q++) this.drawStep(r, q, kn);
+      kn.run(steps, this.hyper.learningRate, this.hyper.regularization);
+    } else {
+      for (let q = 0; q < steps; q++) this.sgdStep(r);
+    }
     this.knownUser[this.user.data[r]] = 1;
   }
 
@@ -117,12 +163,24 @@ export class BprModel {
     if (this.order.length < n) this.order = new Int32Array(Math.max(n, 2 * this.order.length));
     const order = this.order.subarray(0, n);
     for (let r = 0; r < n; r++) order[r] = r;
+    const kn = this.kernels === null ? null : this.prepareSteps(n);
     for (let e = 0; e < epochs; e++) {
       this.rng.shuffle(order);
-      for (let q = 0; q < n; q++) this.sgdStep(order[q]);
+      if (kn === null) {
+        for (let q = 0; q < n; q++) this.sgdStep(order[q]);
+      } else {
+        // The negatives do not depend on the factors: drawn first, in the order the steps take them.
+        for (let q = 0; q < n; q++) this.drawStep(order[q], q, kn);
+        kn.run(n, this.hyper.learningRate, this.hyper.regularization);
+      }
     }
     const users = this.user.data;
     for (let r = 0; r < n; r++) this.knownUser[users[r]] = 1;
+  }
+
+  /** The factors as they are now (views: read, do not keep across training). */
+  get parameters(): { readonly P: Float32Array; readonly Q: Float32Array; readonly B: Float32Array } {
+    return { P: this.P, Q: this.Q, B: this.B };
   }
 
   /** b_s + p_u . q_s. */
@@ -133,6 +191,29 @@ export class BprModel {
     return v;
   }
 
+  /** The kernels with room for n steps (and the factors' views re-read: the memory may have moved). */
+  private prepareSteps(n: number): BprKernels {
+    const kn = this.kernels!;
+    kn.ensureSteps(n);
+    this.P = kn.P;
+    this.Q = kn.Q;
+    this.B = kn.B;
+    return kn;
+  }
+
+  /** Writes step q of a kernel call: logged row r with a negative drawn now (-1: none, skipped). */
+  private drawStep(r: number, q: number, kn: BprKernels): void {
+    const i = this.streamer.data[r];
+    const j = this.negative(i, this.liveSetOf.data[r]);
+    kn.us[q] = this.user.data[r];
+    kn.is[q] = i;
+    kn.js[q] = j;
+    if (j < 0) return;
+    this.knownStreamer[i] = 1;
+    this.knownStreamer[j] = 1;
+  }
+
+  /** One SGD step on logged row r, in TypeScript (the reference of assembly/bpr.ts). */
   private sgdStep(r: number): void {
     const u = this.user.data[r], i = this.streamer.data[r];
     const j = this.negative(i, this.liveSetOf.data[r]);
@@ -173,6 +254,10 @@ export class BprModel {
       const j = this.seenList.data[this.rng.int(m)];
       if (j !== i) return j;
     }
+  }
+
+  private isStreamer(s: number): boolean {
+    return Number.isInteger(s) && s >= 0 && s < this.streamers;
   }
 
   private see(s: number): void {

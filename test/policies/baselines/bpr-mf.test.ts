@@ -107,3 +107,44 @@ test("BPR-MF refuses bad settings with the setting's name", () => {
   assert.throws(() => new BprMfPolicy({ learningRate: -1 }), /learningRate must be a positive number/);
   assert.throws(() => new BprMfPolicy({ retrainHours: 0 }), /retrainHours must be a positive number/);
 });
+
+// The factors are float32: a mistake at that precision (a rounding too many, a wrong term) shows;
+// a float64 reordering inside the kernel mostly survives the rounding and would not.
+test("BPR's SGD steps in the WebAssembly kernels give the TypeScript step's bits", () => {
+  /** A log of viewings with live sets (and some without), folds as they come, nightly epochs. */
+  const train = (kernels: boolean, k: number) => {
+    const model = new BprModel(150, 45, { factors: k, regularization: 0.01, learningRate: 0.05 }, 7, { kernels });
+    const rng = new Rng(3);
+    for (let night = 0; night < 4; night++) {
+      // Live sets of 1 to 9 distinct streamers.
+      const sets = Array.from({ length: 12 }, () => model.addLiveSet(rng.shuffle(Array.from({ length: 45 }, (_, s) => s)).slice(0, 1 + rng.int(9))));
+      for (let v = 0; v < 600; v++) {
+        const r = model.log(rng.int(150), rng.int(45), rng.bernoulli(0.8) ? sets[rng.int(sets.length)] : -1);
+        if (v % 5 === 0) model.fold(r, 3);
+      }
+      model.train(3);
+    }
+    const { P, Q, B } = model.parameters;
+    return [P, Q, B].map((a) => Buffer.from(Float32Array.from(a).buffer));
+  };
+  for (const k of [1, 2, 7, 16, 32]) {
+    const viaKernels = train(true, k), viaTypeScript = train(false, k);
+    for (const [n, name] of ["P", "Q", "B"].entries()) assert.ok(viaKernels[n].equals(viaTypeScript[n]), `k = ${k}: ${name} differs`);
+  }
+});
+
+test("BprModel refuses indices that would land outside its factors, and live sets with a streamer twice", () => {
+  const model = new BprModel(3, 4, { factors: 2, regularization: 0, learningRate: 0.1 }, 1);
+  const set = model.addLiveSet([0, 2]);
+  assert.throws(() => model.log(3, 0, set), /user 3 is not in \[0, 3\)/);
+  assert.throws(() => model.log(-1, 0, set), /user -1/);
+  assert.throws(() => model.log(0, 4, set), /streamer 4 is not in \[0, 4\)/);
+  assert.throws(() => model.log(0, 1.5, set), /streamer 1.5/);
+  assert.throws(() => model.log(0, 1, 1), /live set 1 is neither -1 nor one of the 1 recorded/);
+  assert.throws(() => model.addLiveSet([1, 3, 1]), /streamer 1 is listed twice/);
+  assert.throws(() => model.addLiveSet([1, 7]), /entry 1 is 7/);
+  // Nothing refused was recorded, and the marks of a refused set do not stick.
+  assert.equal(model.logged, 0);
+  assert.equal(model.addLiveSet([1, 3]), 1);
+  assert.equal(model.log(0, 1, 1), 0);
+});
