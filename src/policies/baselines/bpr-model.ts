@@ -11,9 +11,9 @@
  * or, for a viewing without a live set, among every streamer seen so far. Written by hand: the loop
  * is a dozen lines, and no npm package fits factorisation to a log that grows during a run.
  *
- * The steps run in WebAssembly (bpr-kernels.ts: nearly all of a BPR-MF run is these steps) to the
- * same bits as the TypeScript step kept here as their reference; the shuffles and the negatives are
- * drawn here, from the same generator in the same order either way.
+ * Training runs in WebAssembly (bpr-kernels.ts: nearly all of a BPR-MF run is training), shuffles,
+ * negatives and steps, to the same bits as the TypeScript kept here as its reference (the same
+ * generator, handed over and back, drawn in the same order).
  */
 import { Rng } from "../../core/random/rng.js";
 import { BprKernels, bprKernelsAvailable } from "./bpr-kernels.js";
@@ -68,6 +68,7 @@ export class BprModel {
   /** Scratch marks of addLiveSet's duplicate check (all 0 between calls). */
   private readonly liveMark: Uint8Array;
   private order = new Int32Array(0);
+  private negatives = new Int32Array(0);
 
   constructor(
     readonly users: number,
@@ -146,10 +147,18 @@ export class BprModel {
 
   /** `steps` SGD steps on logged row r at once (online fold-in of a new viewing). */
   fold(r: number, steps: number): void {
-    if (this.kernels !== null) {
-      const kn = this.prepareSteps(steps);
-      for (let q = 0; q < steps; q++) this.drawStep(r, q, kn);
-      kn.run(steps, this.hyper.learningRate, this.hyper.regularization);
+    const kn = this.kernels;
+    if (kn !== null) {
+      const i = this.streamer.data[r], set = this.liveSetOf.data[r];
+      if (this.negatives.length < steps) this.negatives = new Int32Array(steps);
+      for (let q = 0; q < steps; q++) {
+        const j = (this.negatives[q] = this.negative(i, set));
+        if (j < 0) continue;
+        this.knownStreamer[i] = 1;
+        this.knownStreamer[j] = 1;
+      }
+      kn.steps(this.user.data[r], i, this.negatives, steps, this.hyper.learningRate, this.hyper.regularization);
+      this.readFactors(kn);
     } else {
       for (let q = 0; q < steps; q++) this.sgdStep(r);
     }
@@ -160,18 +169,21 @@ export class BprModel {
   train(epochs: number): void {
     const n = this.user.n;
     if (n === 0 || epochs === 0) return;
-    if (this.order.length < n) this.order = new Int32Array(Math.max(n, 2 * this.order.length));
-    const order = this.order.subarray(0, n);
-    for (let r = 0; r < n; r++) order[r] = r;
-    const kn = this.kernels === null ? null : this.prepareSteps(n);
-    for (let e = 0; e < epochs; e++) {
-      this.rng.shuffle(order);
-      if (kn === null) {
+    const kn = this.kernels;
+    if (kn !== null) {
+      kn.train({
+        user: this.user.data, streamer: this.streamer.data, liveSetOf: this.liveSetOf.data, n,
+        liveSets: this.liveSets.data, nLive: this.liveSets.n, liveSetStart: this.liveSetStart.data, nSets: this.liveSetStart.n,
+        seenList: this.seenList.data, nSeen: this.seenList.n,
+      }, this.knownStreamer, this.rng, epochs, this.hyper.learningRate, this.hyper.regularization);
+      this.readFactors(kn);
+    } else {
+      if (this.order.length < n) this.order = new Int32Array(Math.max(n, 2 * this.order.length));
+      const order = this.order.subarray(0, n);
+      for (let r = 0; r < n; r++) order[r] = r;
+      for (let e = 0; e < epochs; e++) {
+        this.rng.shuffle(order);
         for (let q = 0; q < n; q++) this.sgdStep(order[q]);
-      } else {
-        // The negatives do not depend on the factors: drawn first, in the order the steps take them.
-        for (let q = 0; q < n; q++) this.drawStep(order[q], q, kn);
-        kn.run(n, this.hyper.learningRate, this.hyper.regularization);
       }
     }
     const users = this.user.data;
@@ -191,26 +203,11 @@ export class BprModel {
     return v;
   }
 
-  /** The kernels with room for n steps (and the factors' views re-read: the memory may have moved). */
-  private prepareSteps(n: number): BprKernels {
-    const kn = this.kernels!;
-    kn.ensureSteps(n);
+  /** The factors' views, re-read after a kernel call (the kernels' memory may have moved). */
+  private readFactors(kn: BprKernels): void {
     this.P = kn.P;
     this.Q = kn.Q;
     this.B = kn.B;
-    return kn;
-  }
-
-  /** Writes step q of a kernel call: logged row r with a negative drawn now (-1: none, skipped). */
-  private drawStep(r: number, q: number, kn: BprKernels): void {
-    const i = this.streamer.data[r];
-    const j = this.negative(i, this.liveSetOf.data[r]);
-    kn.us[q] = this.user.data[r];
-    kn.is[q] = i;
-    kn.js[q] = j;
-    if (j < 0) return;
-    this.knownStreamer[i] = 1;
-    this.knownStreamer[j] = 1;
   }
 
   /** One SGD step on logged row r, in TypeScript (the reference of assembly/bpr.ts). */
