@@ -71,11 +71,11 @@ export const trainingSchema = z
      * and `liveq demo`: agent seeds agentSeed, agentSeed + 1, ...; the ensemble recommends by the
      * mean of their scores (src/policies/dqn/ensemble.ts). On validation weeks two agents earned
      * 4.7% more than one (6.30 against 6.10 and 5.93), and four 1.0% more than two (6.36; on the
-     * evaluation weeks +3.3%, README, session 8), but with four the demo took 8 min 43 s to 9 min
-     * 29 s of its 10: two stay the default until the rest of the demo is cheaper. The classic head
-     * and `liveq train` train one agent (agentSeed).
+     * evaluation weeks +3.3%, README, session 8). Four are the default since session 9 made the
+     * rest of the demo cheap enough for them (BPR-MF's training and the classic head's sparse
+     * input in the kernels). The classic head and `liveq train` train one agent (agentSeed).
      */
-    ensemble: z.number().int().min(1).max(16).default(2),
+    ensemble: z.number().int().min(1).max(16).default(4),
   })
   .strict();
 

@@ -31,12 +31,12 @@ test("compare: every policy on the same evaluation seeds, mean and interval per 
   const json = toCompareJson(r) as { policies: Record<string, Record<string, { mean: number; ci95: number }>>; dqn_vs_best_baseline: number };
   assert.ok(json.policies.dqn.reward_per_user_day.ci95 >= 0);
   assert.equal(json.dqn_vs_best_baseline, r.headline.dqnVsBestBaseline);
-  // The feature head is an ensemble of training.ensemble (2 by default) agents: seeds 1 and 2, one curve each; the classic head one agent.
-  assert.deepEqual(r.curves.map((c) => `${c.head} ${c.agentSeed}`), ["feature 1", "feature 2", "classic 1"]);
+  // The feature head is an ensemble of training.ensemble (4 by default) agents: seeds 1 to 4, one curve each; the classic head one agent.
+  assert.deepEqual(r.curves.map((c) => `${c.head} ${c.agentSeed}`), ["feature 1", "feature 2", "feature 3", "feature 4", "classic 1"]);
   for (const c of r.curves) assert.ok(c.points.length > 0);
   const report = toReportData(r);
   validateComparisonReportData(report);
-  assert.deepEqual([...new Set(report.curves.map((c) => c.run))], ["DQN (feature head) seed 1", "DQN (feature head) seed 2", "DQN (classic head)"]);
+  assert.deepEqual([...new Set(report.curves.map((c) => c.run))], [1, 2, 3, 4].map((k) => `DQN (feature head) seed ${k}`).concat("DQN (classic head)"));
   assert.ok(stages.some((s) => s.startsWith("training")));
   await assert.rejects(compareOnPlatform({ exp, evalSeeds: [1], heads: ["feature"], baselines: ["random"] }), /also a training seed/);
 });
