@@ -86,7 +86,7 @@ export class MlpQNetwork implements QNetwork {
   private valsPtr: Ptr = 0;
   private startsPtr: Ptr = 0;
   /** Whether the last forward pass's input is compressed there (sparse enough). */
-  private sparseInput = false;
+  private inputCompressed = false;
 
   // Typed-array views over the arena, rebuilt whenever the arena's buffer changes.
   private viewBuffer: ArrayBuffer | null = null;
@@ -98,7 +98,7 @@ export class MlpQNetwork implements QNetwork {
   private qViewBatch = -1;
 
   /** Build with createQNetwork(); the backend must be fresh (this network owns its arena). */
-  constructor(spec: QNetworkSpec, kernels: Backend, rng: Rng, private readonly sparseInputs = true) {
+  constructor(spec: QNetworkSpec, kernels: Backend, rng: Rng, private readonly allowSparse = true) {
     validateSpec(spec);
     this.spec = { inputSize: spec.inputSize, hidden: [...spec.hidden], actions: spec.actions, head: spec.head };
     this.backend = kernels.kind;
@@ -204,10 +204,10 @@ export class MlpQNetwork implements QNetwork {
       for (const L of layers) k.transpose(L.w, L.wt, L.nIn, L.nOut);
       this.transposedFresh = true;
     }
-    this.sparseInput = this.sparseInputs && k.compressRows(x, batch, inputSize, sparseLimit(batch, inputSize), this.colsPtr, this.valsPtr, this.startsPtr) >= 0;
+    this.inputCompressed = this.allowSparse && k.compressRows(x, batch, inputSize, sparseLimit(batch, inputSize), this.colsPtr, this.valsPtr, this.startsPtr) >= 0;
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l];
-      if (l === 0 && this.sparseInput) {
+      if (l === 0 && this.inputCompressed) {
         k.sparseForward(this.colsPtr, this.valsPtr, this.startsPtr, L.w, L.wt, L.b, this.acts[1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
       } else {
         k.denseForward(this.acts[l], L.w, L.wt, L.b, this.acts[l + 1], batch, L.nIn, L.nOut, L.relu ? 1 : 0);
@@ -308,7 +308,7 @@ export class MlpQNetwork implements QNetwork {
     const k = this.kernels;
     for (let l = from; l >= 0; l--) {
       const L = this.layers[l];
-      if (l === 0 && this.sparseInput) {
+      if (l === 0 && this.inputCompressed) {
         // The optimizer's scratch is free here (only polyakFrom uses it, within the call).
         k.sparseGradWeights(this.colsPtr, this.valsPtr, this.startsPtr, dy, L.dw, L.db, this.scratchPtr, batch, L.nIn, L.nOut);
       } else {

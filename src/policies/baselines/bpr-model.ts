@@ -26,9 +26,9 @@ export interface BprHyperParams {
 
 export interface BprModelOptions {
   /**
-   * Run the SGD steps in the WebAssembly kernels (bpr-kernels.ts; default: where the runtime has
-   * WebAssembly SIMD). false keeps the TypeScript step, the reference the kernels are tested
-   * against: both give the same bits.
+   * Train in the WebAssembly kernels (bpr-kernels.ts; default: where the runtime has WebAssembly
+   * SIMD). false keeps the TypeScript, the reference the kernels are tested against: both give
+   * the same bits.
    */
   readonly kernels?: boolean;
 }
@@ -147,6 +147,8 @@ export class BprModel {
 
   /** `steps` SGD steps on logged row r at once (online fold-in of a new viewing). */
   fold(r: number, steps: number): void {
+    if (!(Number.isInteger(r) && r >= 0 && r < this.user.n)) throw new RangeError(`BprModel.fold: row ${r} is not one of the ${this.user.n} logged`);
+    if (!(Number.isInteger(steps) && steps >= 0)) throw new RangeError(`BprModel.fold: steps must be a whole number >= 0, got ${steps}`);
     const kn = this.kernels;
     if (kn !== null) {
       const i = this.streamer.data[r], set = this.liveSetOf.data[r];

@@ -143,8 +143,11 @@ test("BprModel refuses indices that would land outside its factors, and live set
   assert.throws(() => model.log(0, 1, 1), /live set 1 is neither -1 nor one of the 1 recorded/);
   assert.throws(() => model.addLiveSet([1, 3, 1]), /streamer 1 is listed twice/);
   assert.throws(() => model.addLiveSet([1, 7]), /entry 1 is 7/);
+  assert.throws(() => model.fold(0, 1), /row 0 is not one of the 0 logged/);
   // Nothing refused was recorded, and the marks of a refused set do not stick.
   assert.equal(model.logged, 0);
   assert.equal(model.addLiveSet([1, 3]), 1);
   assert.equal(model.log(0, 1, 1), 0);
+  assert.throws(() => model.fold(1, 1), /row 1 is not one of the 1 logged/);
+  assert.throws(() => model.fold(0, -1), /steps/);
 });
