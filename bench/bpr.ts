@@ -1,6 +1,6 @@
 /**
- * BPR-MF's training epoch with the SGD steps in the WebAssembly kernels against the TypeScript step
- * (BprModelOptions.kernels false): alternating rounds in one run, medians and their ratio.
+ * BPR-MF's training in the WebAssembly kernels against its TypeScript reference (BprModelOptions
+ * .kernels false): alternating rounds in one run, medians and their ratio.
  *
  *   npm run --silent bench:bpr -- [--json] [--seconds S] [--rounds R]
  *
@@ -49,7 +49,7 @@ const k: number[] = [], t: number[] = [];
 for (let r = 0; r < rounds; r++) {
   k.push(microsPerCall(() => retrain("kernels"), seconds, 1) / 1000 / EPOCHS);
   t.push(microsPerCall(() => retrain("ts"), seconds, 1) / 1000 / EPOCHS);
-  log(`round ${r + 1}/${rounds}: an epoch ${k[r].toFixed(1)} ms in the kernels, ${t[r].toFixed(1)} ms with the TypeScript step`);
+  log(`round ${r + 1}/${rounds}: an epoch ${k[r].toFixed(1)} ms in the kernels, ${t[r].toFixed(1)} ms in TypeScript`);
 }
 while (epochs.kernels < epochs.ts) retrain("kernels");
 while (epochs.ts < epochs.kernels) retrain("ts");
@@ -62,7 +62,7 @@ const out = {
   same_bits: sameBits, epochs_compared: epochs.kernels, rounds, seconds,
 };
 if (!json) {
-  log(`an epoch over ${VIEWINGS} viewings: ${out.epoch_ms.toFixed(1)} ms in the kernels, ${out.epoch_ts_ms.toFixed(1)} ms with the TypeScript step: ${out.ratio.toFixed(2)}x`);
+  log(`an epoch over ${VIEWINGS} viewings: ${out.epoch_ms.toFixed(1)} ms in the kernels, ${out.epoch_ts_ms.toFixed(1)} ms in TypeScript: ${out.ratio.toFixed(2)}x`);
   log(`same bits: ${sameBits} (${epochs.kernels} epochs each)`);
 }
 console.log(JSON.stringify(out));

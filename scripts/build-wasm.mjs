@@ -1,7 +1,7 @@
 // Compiles the AssemblyScript kernels to WebAssembly with SIMD and embeds each binary as base64 in
 // a generated TypeScript module, so the library loads them without touching files and works the
 // same from src/ (tsx) and dist/ (compiled). Only npm packages are used: no system compiler, no
-// download. Two modules: the neural-network kernels (assembly/kernels.ts) and BPR-MF's SGD steps
+// download. Two modules: the neural-network kernels (assembly/kernels.ts) and BPR-MF's training
 // (assembly/bpr.ts).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";

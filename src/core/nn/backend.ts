@@ -58,11 +58,12 @@ export interface Backend {
    */
   compressRows(x: Ptr, batch: number, nIn: number, limit: number, cols: Ptr, vals: Ptr, starts: Ptr): number;
   /**
-   * denseForward on rows compressed by compressRows, to the same values (the zero inputs add
-   * nothing): what a mostly-zero input costs is its non-zero entries. `wt` as for denseForward.
+   * denseForward on rows compressed by compressRows, to the same values for finite weights (the
+   * zero inputs add nothing; 0 x infinity would be NaN in the dense pass): what a mostly-zero input
+   * costs is its non-zero entries. `wt` as for denseForward.
    */
   sparseForward(cols: Ptr, vals: Ptr, starts: Ptr, w: Ptr, wt: Ptr, b: Ptr, y: Ptr, batch: number, nIn: number, nOut: number, relu: number): void;
-  /** denseGradWeights on rows compressed by compressRows, to the same values; `scratch` holds nIn x nOut floats. */
+  /** denseGradWeights on rows compressed by compressRows, to the same values (finite gradients); `scratch` holds nIn x nOut floats. */
   sparseGradWeights(cols: Ptr, vals: Ptr, starts: Ptr, dy: Ptr, dw: Ptr, db: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
 
   /** Dueling combination: z [batch][1 + actions] = (V, A...) -> q[r][a] = V + A[a] - mean(A). */

@@ -18,7 +18,7 @@
  * A mostly-zero input (at most one value in four non-zero: the classic platform head's, a user's
  * few history streamers among the whole catalogue) is compressed to its non-zero entries in the
  * batch part, and the first layer's forward pass and weight gradient then cost those entries only,
- * to the same values as the dense kernels (see Backend.sparseForward).
+ * to the same values as the dense kernels for finite weights (see Backend.sparseForward).
  */
 import type { Backend, Ptr } from "./backend.js";
 import type { Rng } from "../random/rng.js";

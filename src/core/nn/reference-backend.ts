@@ -150,7 +150,7 @@ export class ReferenceBackend implements Backend {
   sparseGradWeights(cols: Ptr, vals: Ptr, starts: Ptr, dy: Ptr, dw: Ptr, db: Ptr, _scratch: Ptr, batch: number, nIn: number, nOut: number): void {
     const f = this.f, a32 = this.i32;
     const C = cols >> 2, V = vals >> 2, S = starts >> 2, DY = dy >> 2, DW = dw >> 2, DB = db >> 2;
-    // Accumulate in float64, like denseGradWeights, so both agree closely.
+    // Accumulate in float64 in denseGradWeights' order: the same values exactly (zeros add nothing).
     if (this.rowAcc.length < nIn) this.rowAcc = new Float64Array(nIn);
     const acc = this.rowAcc;
     for (let o = 0; o < nOut; o++) {

@@ -169,6 +169,7 @@ export class BprModel {
 
   /** `epochs` passes over the whole log, each in a fresh random order. */
   train(epochs: number): void {
+    if (!(Number.isInteger(epochs) && epochs >= 0)) throw new RangeError(`BprModel.train: epochs must be a whole number >= 0, got ${epochs}`);
     const n = this.user.n;
     if (n === 0 || epochs === 0) return;
     const kn = this.kernels;
