@@ -548,9 +548,10 @@ export function compressRows(x: usize, batch: i32, nIn: i32, limit: i32, cols: u
 }
 
 /**
- * denseForward on compressed rows, to its bits: rows in pairs as there (outer-product form on W^T,
- * accumulators started at the bias), the last row of an odd batch as denseForwardRow (dot-product
- * form on W: four lanes by column mod 4, summed as its hsum does, then the bias).
+ * denseForward on compressed rows, to its bits: the rows it takes in pairs in the outer-product
+ * form on W^T (here one at a time, each value summed in the same order from the bias on), the last
+ * row of an odd batch as denseForwardRow (dot-product form on W: four lanes by column mod 4,
+ * summed as its hsum does, then the bias).
  */
 export function sparseForward(cols: usize, vals: usize, starts: usize, w: usize, wt: usize, b: usize, y: usize, batch: i32, nIn: i32, nOut: i32, relu: i32): void {
   const floor = relu ? f32x4.splat(0) : f32x4.splat(-Infinity);
