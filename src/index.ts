@@ -16,6 +16,7 @@ export { greedyActions, epsilonGreedyActions, randomAvailableAction } from "./co
 export { HardTargetUpdate, PolyakTargetUpdate, createTargetUpdate, type TargetUpdate, type TargetUpdateConfig } from "./core/target/target-update.js";
 export { CheckpointError, type CheckpointBundle, type StoredArray } from "./core/checkpoint/bundle.js";
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic } from "./io/checkpoint-dir.js";
+export { loadPlatformModel, saveAgentCheckpoint, agentCheckpointDir, hasPlatformModel, readTrainingLog, type StoredAgent } from "./io/platform-model-dir.js";
 export { CartPole } from "./envs/cartpole.js";
 export type { QFunction, QOptimizer, OptimizerState, OptimizerOptions } from "./core/qfunction/types.js";
 export { MlpQFunction } from "./core/qfunction/mlp-qfunction.js";
@@ -76,10 +77,10 @@ export { platformBounds, type PlatformBounds } from "./train/platform-bounds.js"
 export { createPlatformDqn, settleExploration, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
 export { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "./train/experiment-config.js";
 export { trainOnPlatforms, type TrainingPoint, type TrainOptions, type TrainResult } from "./train/platform-trainer.js";
-export { trainInWorker, type TrainedDqn } from "./train/parallel-training.js";
+export { trainInWorker, type TrainJob, type TrainedInWorker, type WorkerTrainingHooks } from "./train/parallel-training.js";
 export { PlatformDqnPolicy, type PlatformDqnOptions } from "./policies/dqn/platform-dqn.js";
 export { PlatformDqnEnsemblePolicy } from "./policies/dqn/ensemble.js";
-export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric } from "./eval/platform/compare.js";
+export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric, type TrainedAgent } from "./eval/platform/compare.js";
 export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
 export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";
 export { evaluationRun, type EvaluationRun } from "./eval/platform/evaluation-run.js";

@@ -73,7 +73,8 @@ export const trainingSchema = z
      * 4.7% more than one (6.30 against 6.10 and 5.93), and four 1.0% more than two (6.36; on the
      * evaluation weeks +3.3%, README, session 8). Four are the default since session 9 made the
      * rest of the demo cheap enough for them (BPR-MF's training and the classic head's sparse
-     * input in the kernels). The classic head and `liveq train` train one agent (agentSeed).
+     * input in the kernels). `liveq train` trains them too (one checkpoint each); the classic head
+     * is one agent (agentSeed).
      */
     ensemble: z.number().int().min(1).max(16).default(4),
   })

@@ -1,24 +1,44 @@
 /**
- * Trains several platform DQNs at once, one worker thread each (the machine's cores are the
- * limit; the comparison trains two heads). Each worker trains exactly as trainOnPlatforms would in
- * this thread, so the result does not depend on running in parallel.
+ * Training platform DQNs in worker threads, one agent each, side by side (the machine's cores are
+ * the limit; a comparison trains several agents and heads at once). Each worker trains exactly as
+ * trainOnPlatforms would in this thread, so the result does not depend on running in parallel.
  */
 import { startWorker, workerJob } from "../io/start-worker.js";
-import { restorePlatformDqn, type PlatformDqn } from "./platform-dqn-config.js";
-import type { TrainJob, TrainMessage } from "./train-worker.js";
+import type { CheckpointBundle } from "../core/checkpoint/bundle.js";
+import type { TrainControl, TrainJob, TrainMessage } from "./train-worker.js";
 import type { TrainingPoint } from "./platform-trainer.js";
 
-export interface TrainedDqn {
-  pd: PlatformDqn;
-  points: TrainingPoint[];
+export type { TrainJob } from "./train-worker.js";
+
+export interface WorkerTrainingHooks {
+  /** Each point of the training log, as the worker reaches it. */
+  readonly onPoint?: (p: TrainingPoint) => void;
+  /** The whole agent after an episode (see TrainJob.checkpointEveryMs), with the episodes done. */
+  readonly onCheckpoint?: (bundle: CheckpointBundle, episodes: number) => void;
+  /** Aborting it stops the training between two ticks; the agent comes back as it is then. */
+  readonly signal?: AbortSignal;
 }
 
-export function trainInWorker(job: TrainJob, onPoint?: (p: TrainingPoint) => void): Promise<TrainedDqn> {
+export interface TrainedInWorker {
+  /** The whole agent (platformDqnCheckpoint: weights, target, optimizer, replay, the users' past): restorePlatformDqn rebuilds it. */
+  bundle: CheckpointBundle;
+  points: TrainingPoint[];
+  /** Episodes done (those before a resume included); an interrupted one is not counted. */
+  episodes: number;
+  stopped: boolean;
+}
+
+export function trainInWorker(job: TrainJob, hooks: WorkerTrainingHooks = {}): Promise<TrainedInWorker> {
   const worker = startWorker("train-worker", import.meta.url, { liveqTrainJob: job });
   const points: TrainingPoint[] = [];
-  // The worker's agent, whole: the same weights, target, optimizer state and replay.
-  return workerJob<TrainMessage, TrainedDqn>(worker, `training the ${job.head} head`, (m) => ({ pd: restorePlatformDqn(m.bundle), points }), (m) => {
-    points.push(m.point);
-    onPoint?.(m.point);
-  });
+  const stop = () => worker.postMessage({ type: "stop" } satisfies TrainControl);
+  if (hooks.signal?.aborted) stop();
+  hooks.signal?.addEventListener("abort", stop, { once: true });
+  const what = `training the ${job.head} head (agent seed ${job.agentSeed})`;
+  return workerJob<TrainMessage, TrainedInWorker>(worker, what, (m) => ({ bundle: m.bundle, points, episodes: m.episodes, stopped: m.stopped }), (m) => {
+    if (m.type === "point") {
+      points.push(m.point);
+      hooks.onPoint?.(m.point);
+    } else hooks.onCheckpoint?.(m.bundle, m.episodes);
+  }).finally(() => hooks.signal?.removeEventListener("abort", stop));
 }

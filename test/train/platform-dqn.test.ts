@@ -162,7 +162,7 @@ test("a worker thread trains exactly as this thread does and hands back the whol
   const job = { sim, head: "feature" as const, hyper, agentSeed: 3, world: 0, seeds: [1], episodes: 1 };
   const here = createPlatformDqn(sim, "feature", hyper, 3);
   await trainOnPlatforms(here, { world: 0, seeds: [1], episodes: 1 });
-  const { pd: there } = await trainInWorker(job);
+  const there = restorePlatformDqn((await trainInWorker(job)).bundle);
   const a = platformDqnCheckpoint(here), b = platformDqnCheckpoint(there);
   assert.ok(here.agent.replay.size > 0 && here.agent.updates > 0);
   assert.deepEqual(Object.keys(b.arrays).sort(), Object.keys(a.arrays).sort());

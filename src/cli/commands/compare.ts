@@ -16,7 +16,10 @@ import { renderComparisonReport } from "../../report/render.js";
 import { renderMetricsTable } from "../../report/metricsTable.js";
 import { baselineNames } from "../../policies/baselines/registry.js";
 import type { ExperimentConfig } from "../../train/experiment-config.js";
-import type { PlatformHead } from "../../train/platform-dqn-config.js";
+import { restorePlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
+import type { TrainedAgent } from "../../eval/platform/compare.js";
+import type { SimConfig } from "../../sim/config.js";
+import { loadPlatformModel, readTrainingLog } from "../../io/platform-model-dir.js";
 
 export interface CompareFlags {
   config?: string;
@@ -31,6 +34,7 @@ export interface CompareFlags {
   policies?: string;
   json?: boolean;
   report?: string;
+  model?: string;
   progress: boolean;
 }
 
@@ -51,6 +55,7 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
   exp.sim = withOverrides(exp.sim, overrides);
   const heads = flags.heads.split(",").map((h) => h.trim());
   for (const h of heads) if (h !== "feature" && h !== "classic") throw new Error(`--heads: "${h}" is not a head (feature, classic)`);
+  const trained = flags.model !== undefined ? trainedModel(flags, exp, heads as PlatformHead[]) : undefined;
   const known = baselineNames();
   const policies = flags.policies ? flags.policies.split(",").map((p) => p.trim()) : known.filter((n) => !OPT_IN.includes(n));
   for (const p of policies) if (!known.includes(p)) throw new Error(`--policies: unknown policy "${p}"; known: ${known.join(", ")}`);
@@ -70,6 +75,7 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
     baselines: policies,
     episodes: flags.episodes,
     dqnEval,
+    trained,
     onStage(s) {
       stage = s;
       if (!showBar) process.stderr.write(`${s}\n`);
@@ -107,6 +113,7 @@ export function register(program: Command): void {
     .option("--dqn-eval <mode>", "frozen: the DQN serves what it learned in training; online: it also learns from each evaluation run's feedback, as the service does", "frozen")
     .option("--heads <list>", "DQN heads to train and compare", "feature,classic")
     .option("--policies <list>", "baselines and oracles to compare (default: all but the lookahead oracle)")
+    .option("--model <dir>", "evaluate this trained DQN (liveq train --out DIR: its agents, served as one) instead of training its head; the platform and the training weeks are the model's")
     .option("--report <dir>", "write the HTML report and its SVG plots here")
     .option("--json", "print the results as one JSON object on the last line")
     .option("--no-progress", "no progress bar")
@@ -118,4 +125,42 @@ export function register(program: Command): void {
       }
       if (flags.json) console.log(JSON.stringify({ ...toCompareJson(result), report: reportPath }));
     });
+}
+
+/**
+ * The agents of --model (liveq train's output), ready to compare. The platform is the model's: a
+ * flag that says otherwise is refused, and so is a --config. The training weeks (world, seeds, episodes
+ * done) become the experiment's, so the baselines learn from the weeks the DQN learned from.
+ */
+function trainedModel(flags: CompareFlags, exp: ExperimentConfig, heads: PlatformHead[]): TrainedAgent[] {
+  const dir = flags.model!;
+  const stored = loadPlatformModel(dir);
+  const agents = stored.map((a) => ({ agentSeed: a.agentSeed, pd: restorePlatformDqn(a.bundle) }));
+  const { head, sim } = agents[0].pd;
+  if (!heads.includes(head)) throw new Error(`--model ${dir} holds the ${head} head, which --heads (${heads.join(",")}) leaves out`);
+  if (flags.config !== undefined) throw new Error(`--model and --config do not go together: the model in ${dir} carries its own platform, hyper-parameters and training weeks`);
+  const differ = Object.keys(flagsSaying(flags)).filter((k) => JSON.stringify(exp.sim[k as keyof SimConfig]) !== JSON.stringify(sim[k as keyof SimConfig]));
+  if (differ.length > 0) {
+    const what = differ.map((k) => `${k} ${JSON.stringify(sim[k as keyof SimConfig])} (asked: ${JSON.stringify(exp.sim[k as keyof SimConfig])})`).join(", ");
+    throw new Error(`--model ${dir} was trained on another platform: ${what}; leave out the flags or config keys that differ`);
+  }
+  exp.sim = sim;
+  const meta = stored[0].bundle.meta;
+  const world = meta.world, seeds = meta.seeds, episodes = meta.episodes;
+  if (!Number.isInteger(world) || !Array.isArray(seeds) || !seeds.every((x) => Number.isInteger(x)) || !Number.isInteger(episodes) || (episodes as number) < 1) {
+    throw new Error(`--model ${dir}: its checkpoints do not say which weeks it trained on (meta.world, meta.seeds, meta.episodes of liveq train); got ${JSON.stringify({ world, seeds, episodes })}`);
+  }
+  // The weeks it trained on: the first `episodes` of its seeds (taken in turn when fewer).
+  const runs = seeds as number[], done = episodes as number;
+  exp.training = { ...exp.training, world: world as number, seeds: done < runs.length ? runs.slice(0, done) : runs, episodes: done, agentSeed: agents[0].agentSeed, ensemble: agents.length };
+  const log = readTrainingLog(dir, agents.length === 1 ? agents[0].agentSeed : undefined);
+  process.stderr.write(`evaluating the model in ${dir}: ${agents.length === 1 ? "one agent" : `${agents.length} agents`} of the ${head} head, trained ${episodes} episodes on world ${world as number}; the baselines learn from the same weeks\n`);
+  return agents.map((a) => ({ head, agentSeed: a.agentSeed, pd: a.pd, points: log.get(a.agentSeed) ?? [] }));
+}
+
+/** The simulator keys the flags set. */
+function flagsSaying(flags: CompareFlags): Partial<Record<"users" | "streamers" | "days", number>> {
+  const out: Partial<Record<"users" | "streamers" | "days", number>> = {};
+  for (const k of ["users", "streamers", "days"] as const) if (flags[k] !== undefined) out[k] = flags[k];
+  return out;
 }

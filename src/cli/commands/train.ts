@@ -1,8 +1,12 @@
 /**
  * `liveq train --config FILE --out DIR [--resume DIR]`: trains the shared multi-agent DQN on
- * simulated platforms. Progress on stderr; every point of the training log appended to
- * DIR/metrics.jsonl; a checkpoint (the trained model, with everything needed to resume) in
- * DIR/checkpoint after every episode and on Ctrl-C.
+ * simulated platforms: the feature head as the `training.ensemble` agents that `liveq compare`
+ * serves as one (agent seeds agentSeed, agentSeed + 1, ...), the classic head as one agent, each
+ * in its own worker thread. Progress on stderr; every point of the training log appended to
+ * DIR/metrics.jsonl (with its agent's seed); each agent's checkpoint (the trained model, with
+ * everything needed to resume) in DIR/checkpoint/agent-<seed>/ (src/io/platform-model-dir.ts)
+ * every --checkpoint-every seconds of training, at the end and on Ctrl-C. `liveq compare --model
+ * DIR` evaluates what it trained.
  */
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -10,11 +14,13 @@ import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { integer, readJsonFile } from "../flags.js";
 import { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
-import { withOverrides } from "../../sim/config.js";
-import { createPlatformDqn, settleExploration, platformDqnCheckpoint, restorePlatformDqn, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
-import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
-import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from "../../io/checkpoint-dir.js";
-import { CheckpointError } from "../../core/checkpoint/bundle.js";
+import { withOverrides, type SimConfig } from "../../sim/config.js";
+import { settleExploration, type PlatformDqnHyper, type PlatformHead } from "../../train/platform-dqn-config.js";
+import type { TrainingPoint } from "../../train/platform-trainer.js";
+import { trainInWorker, type TrainJob } from "../../train/parallel-training.js";
+import { writeFileAtomic } from "../../io/checkpoint-dir.js";
+import { agentCheckpointDir, hasPlatformModel, loadPlatformModel, saveAgentCheckpoint } from "../../io/platform-model-dir.js";
+import { CheckpointError, type CheckpointBundle } from "../../core/checkpoint/bundle.js";
 
 interface TrainFlags {
   config?: string;
@@ -25,6 +31,7 @@ interface TrainFlags {
   users?: number;
   streamers?: number;
   days?: number;
+  checkpointEvery: number;
   progress: boolean;
   json?: boolean;
 }
@@ -68,6 +75,7 @@ export function register(program: Command): void {
     .option("--users <n>", "override the config's users", integer("--users", 1))
     .option("--streamers <n>", "override the config's streamers", integer("--streamers", 1))
     .option("--days <n>", "override the config's days", integer("--days", 1))
+    .option("--checkpoint-every <seconds>", "save each agent's checkpoint after an episode once this long has passed since its last (and always at the end and on Ctrl-C)", integer("--checkpoint-every", 0), 60)
     .option("--no-progress", "no progress bar")
     .option("--json", "print a JSON summary as the last line")
     .action((flags: TrainFlags) => runTrain(flags));
@@ -79,71 +87,112 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const overrides: Record<string, number> = {};
   for (const k of ["users", "streamers", "days"] as const) if (flags[k] !== undefined) overrides[k] = flags[k]!;
   exp.sim = withOverrides(exp.sim, overrides);
-  // The training runs: from the config, or, when resuming, those the checkpoint was training on.
+  // The agents and their training runs: from the config, or, when resuming, those the checkpoints
+  // were training on (each agent from the episodes it had done).
   let world = exp.training.world;
   let { seeds, episodes } = trainingRuns(exp);
-  const bundle = flags.resume ? loadCheckpoint(join(flags.resume, "checkpoint")) : null;
-  if (bundle) ({ world, seeds, episodes } = plannedRuns(bundle.meta));
-  if (flags.episodes !== undefined) episodes = flags.episodes;
-  let pd: PlatformDqn;
-  let startEpisode = 0;
-  if (bundle) {
-    pd = restorePlatformDqn(bundle);
-    startEpisode = Number(bundle.meta.episodes ?? 0);
-    process.stderr.write(`resuming from ${flags.resume}: ${startEpisode} episodes, ${pd.agent.decisions} decisions, ${pd.agent.updates} updates done\n`);
+  let agents: { agentSeed: number; resume?: { bundle: CheckpointBundle; episodes: number } }[];
+  let head = flags.head as PlatformHead;
+  let hyper: PlatformDqnHyper;
+  if (flags.resume) {
+    const stored = loadPlatformModel(flags.resume);
+    ({ world, seeds, episodes } = plannedRuns(stored[0].bundle.meta));
+    const platform = stored[0].bundle.meta.platform as { sim: SimConfig; head: PlatformHead; hyper: PlatformDqnHyper };
+    ({ head, hyper } = platform);
+    exp.sim = platform.sim;
+    agents = stored.map((a) => ({ agentSeed: a.agentSeed, resume: { bundle: a.bundle, episodes: checkpointEpisodes(a.bundle.meta, a.dir) } }));
+    const done = [...new Set(agents.map((a) => a.resume!.episodes))].join(", ");
+    process.stderr.write(`resuming ${agents.length === 1 ? "one agent" : `${agents.length} agents`} from ${flags.resume}: ${done} of ${episodes} episodes done\n`);
   } else {
-    const hyper = settleExploration(exp.sim, exp.dqn, world, seeds, episodes);
-    pd = createPlatformDqn(exp.sim, flags.head as PlatformHead, hyper, exp.training.agentSeed);
+    hyper = settleExploration(exp.sim, exp.dqn, world, seeds, episodes);
+    // The feature head is trained as the ensemble liveq compare serves; the classic head as one agent.
+    const count = head === "feature" ? exp.training.ensemble : 1;
+    agents = Array.from({ length: count }, (_, k) => ({ agentSeed: exp.training.agentSeed + k }));
   }
-  mkdirSync(flags.out, { recursive: true });
+  if (flags.episodes !== undefined) episodes = flags.episodes;
   const logPath = join(flags.out, "metrics.jsonl");
   if (!flags.resume && existsSync(logPath)) throw new Error(`${logPath} exists: use another --out, or --resume ${flags.out}`);
+  if (!flags.resume && hasPlatformModel(flags.out)) throw new Error(`${flags.out} holds a trained model: use another --out, or --resume ${flags.out}`);
+  mkdirSync(flags.out, { recursive: true });
 
-  let stop = false;
+  const stop = new AbortController();
   const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    process.stderr.write("\nstopping: saving a checkpoint (Ctrl-C again to quit without it)\n");
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+    process.stderr.write("\nstopping: saving the checkpoints (Ctrl-C again to quit without them)\n");
   };
   process.on("SIGINT", onSigint);
-  const ticksPerEpisode = pd.sim.days * 144;
-  const bar = trainingBar(`train ${pd.head}`, episodes * ticksPerEpisode, flags.progress);
-  const save = (done: number) => saveCheckpoint(join(flags.out, "checkpoint"), platformDqnCheckpoint(pd, { episodes: done, plannedEpisodes: episodes, world, seeds }));
+  const ticksPerEpisode = exp.sim.days * 144;
+  const label = `train ${head}${agents.length > 1 ? ` x${agents.length}` : ""}`;
+  const bar = trainingBar(label, agents.length * episodes * ticksPerEpisode, flags.progress);
+  const progress = agents.map((a) => ({ done: (a.resume?.episodes ?? 0) * ticksPerEpisode, last: null as TrainingPoint | null }));
+  const save = (agentSeed: number, bundle: CheckpointBundle, done: number) =>
+    saveAgentCheckpoint(flags.out, agentSeed, { ...bundle, meta: { ...bundle.meta, episodes: done, plannedEpisodes: episodes, world, seeds } });
   const t0 = performance.now();
-  const result = await trainOnPlatforms(pd, {
-    world,
-    seeds,
-    episodes,
-    startEpisode,
-    onPoint(p) {
-      appendFileSync(logPath, JSON.stringify(p) + "\n");
-      bar.update(p.episode * ticksPerEpisode + p.tick, p);
-    },
-    onEpisode: save,
-    shouldStop: () => stop,
-  });
+  // One worker thread per agent: they train side by side on the machine's cores. When one fails,
+  // the others stop (and save) before the error is reported.
+  const settled = await Promise.allSettled(agents.map(async (a, k) => {
+    const job: TrainJob = { sim: exp.sim, head, hyper, agentSeed: a.agentSeed, world, seeds, episodes, resume: a.resume, checkpointEveryMs: flags.checkpointEvery * 1000 };
+    try {
+      const r = await trainInWorker(job, {
+        signal: stop.signal,
+        onPoint(p) {
+          appendFileSync(logPath, JSON.stringify({ agent_seed: a.agentSeed, ...p }) + "\n");
+          progress[k] = { done: p.episode * ticksPerEpisode + p.tick, last: p };
+          bar.update(progress.reduce((s, x) => s + x.done, 0), combinedPoint(progress.map((x) => x.last)));
+        },
+        onCheckpoint: (bundle, done) => save(a.agentSeed, bundle, done),
+      });
+      save(a.agentSeed, r.bundle, r.episodes);
+      return { agentSeed: a.agentSeed, episodes: r.episodes, stopped: r.stopped, decisions: Number(r.bundle.meta.decisions), updates: Number(r.bundle.meta.updates) };
+    } catch (err) {
+      stop.abort();
+      throw err;
+    }
+  }));
   bar.stop();
   process.off("SIGINT", onSigint);
-  if (result.stopped) save(result.episodes);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<{ agentSeed: number; episodes: number; stopped: boolean; decisions: number; updates: number }>).value);
+  const stopped = results.some((r) => r.stopped);
+  const episodesDone = Math.min(...results.map((r) => r.episodes));
   const summary = {
     out: flags.out,
-    head: pd.head,
-    episodes_done: result.episodes,
-    stopped: result.stopped,
-    decisions: pd.agent.decisions,
-    updates: pd.agent.updates,
+    head,
+    agents: results.map((r) => ({ agent_seed: r.agentSeed, episodes_done: r.episodes, checkpoint: agentCheckpointDir(flags.out, r.agentSeed) })),
+    episodes_done: episodesDone,
+    episodes_planned: episodes,
+    stopped,
+    decisions: results.reduce((s, r) => s + r.decisions, 0),
+    updates: results.reduce((s, r) => s + r.updates, 0),
     seconds: (performance.now() - t0) / 1000,
-    checkpoint: join(flags.out, "checkpoint"),
+    model: flags.out,
   };
   writeFileAtomic(join(flags.out, "summary.json"), JSON.stringify(summary, null, 2));
   if (!flags.json) {
+    const who = results.length === 1 ? "one agent" : `${results.length} agents`;
     process.stderr.write(
-      result.stopped
-        ? `stopped after ${result.episodes} episodes; resume with: liveq train --out ${flags.out} --resume ${flags.out}\n`
-        : `trained ${result.episodes} episodes (${summary.decisions} decisions, ${summary.updates} updates) in ${summary.seconds.toFixed(0)} s; model in ${summary.checkpoint}\n`,
+      stopped
+        ? `stopped after ${episodesDone} episodes; resume with: liveq train --out ${flags.out} --resume ${flags.out}\n`
+        : `trained ${who} for ${episodesDone} episodes (${summary.decisions} decisions, ${summary.updates} updates) in ${summary.seconds.toFixed(0)} s; evaluate it with: liveq compare --model ${flags.out}\n`,
     );
   }
   console.log(JSON.stringify(summary));
+}
+
+/** The progress bar's figures over the agents: decisions/s summed, the rest averaged. */
+function combinedPoint(points: (TrainingPoint | null)[]): TrainingPoint {
+  const known = points.filter((p): p is TrainingPoint => p !== null);
+  const mean = (f: (p: TrainingPoint) => number) => known.reduce((s, p) => s + f(p), 0) / known.length;
+  return { ...known[0], decisions_per_s: known.reduce((s, p) => s + p.decisions_per_s, 0), epsilon: mean((p) => p.epsilon), reward: mean((p) => p.reward), td_loss: mean((p) => p.td_loss) };
+}
+
+/** Episodes an agent's checkpoint had done. */
+function checkpointEpisodes(meta: Record<string, unknown>, dir: string): number {
+  const e = meta.episodes ?? 0;
+  if (!Number.isInteger(e) || (e as number) < 0) throw new CheckpointError(`checkpoint ${dir}: meta.episodes must be a whole number, got ${JSON.stringify(e)}`);
+  return e as number;
 }
 
 /** The world, seeds and planned episodes a checkpoint was training on (see save in runTrain). */

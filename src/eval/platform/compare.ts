@@ -6,7 +6,8 @@
  * - DQN: the feature head is `training.ensemble` agents trained on the training seeds from their
  *   own agent seeds and served as one (argmax of their mean score); the classic head, a comparison
  *   arm that costs twice as much to train, is one agent. Both serve greedy and frozen (no learning
- *   on evaluation seeds unless dqnEval is "online").
+ *   on evaluation seeds unless dqnEval is "online"). A head given already trained (`trained`: the
+ *   model `liveq train` wrote, say) is evaluated as it is, not trained again.
  * - Baselines: tuned on the training seeds (src/policies/baselines/tuning.ts); the learning ones
  *   (BPR-MF, LinUCB) go on learning during evaluation, as they would in production.
  * - Oracles read the hidden truth: a bar, never "the best baseline".
@@ -69,6 +70,20 @@ export interface CompareOptions {
    * evaluation seed).
    */
   readonly dqnEval?: "frozen" | "online";
+  /**
+   * Agents already trained (on this platform's config and on the experiment's training runs), by
+   * head: a head found here is evaluated with these agents (served as one when several) instead
+   * of being trained.
+   */
+  readonly trained?: readonly TrainedAgent[];
+}
+
+/** A trained agent of a head, with its training log. */
+export interface TrainedAgent {
+  head: PlatformHead;
+  agentSeed: number;
+  pd: PlatformDqn;
+  points: TrainingPoint[];
 }
 
 export interface PolicyResult {
@@ -103,8 +118,15 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   }
   const ticks = exp.sim.days * 144;
   const evalRuns = o.evalSeeds.length * (o.heads.length + o.baselines.length);
+  const given = (head: PlatformHead) => (o.trained ?? []).filter((t) => t.head === head);
+  for (const t of o.trained ?? []) {
+    if (!o.heads.includes(t.head)) throw new RangeError(`compare: a trained agent of the ${t.head} head was given, but the heads compared are ${o.heads.join(", ")}`);
+    const differ = Object.keys(exp.sim).filter((k) => JSON.stringify(exp.sim[k as keyof typeof exp.sim]) !== JSON.stringify(t.pd.sim[k as keyof typeof t.pd.sim]));
+    if (differ.length > 0) throw new RangeError(`compare: the trained agent of seed ${t.agentSeed} (${t.head} head) was trained on another platform config (${differ.map((k) => `${k}: ${JSON.stringify(t.pd.sim[k as keyof typeof t.pd.sim])}, here ${JSON.stringify(exp.sim[k as keyof typeof exp.sim])}`).join("; ")})`);
+  }
+  // Agents to train: none for a head given trained.
   const agentSeedsOf = (head: PlatformHead) =>
-    Array.from({ length: head === "feature" ? exp.training.ensemble : 1 }, (_, k) => exp.training.agentSeed + k);
+    given(head).length > 0 ? [] : Array.from({ length: head === "feature" ? exp.training.ensemble : 1 }, (_, k) => exp.training.agentSeed + k);
   const agentCount = o.heads.reduce((a, h) => a + agentSeedsOf(h).length, 0);
   const total = agentCount * episodes * ticks + evalRuns * ticks;
   // Progress: training ticks of every head plus evaluation ticks, which run side by side.
@@ -160,21 +182,22 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
 
   // 1. Train the DQN heads; 2. tune the baselines; 3. evaluate everything on the evaluation seeds.
   // With worker threads, the baselines are tuned and evaluated here while the heads train.
-  type Trained = { head: PlatformHead; agentSeed: number; pd: PlatformDqn; points: TrainingPoint[] };
-  const trained: Trained[] = [];
+  const trained: TrainedAgent[] = [];
   let prepared: ReturnType<typeof prepareBaselines>;
   let baselineResults: PolicyResult[];
   const headResults: PolicyResult[] = [];
-  const ensemble = exp.training.ensemble > 1 ? ` (${exp.training.ensemble} agents served as one)` : "";
   const evaluateHead = (head: PlatformHead) => {
-    o.onStage?.(`evaluating ${HEAD_LABEL[head]}${head === "feature" ? ensemble : ""} ${evaluating}`);
-    headResults.push(evaluate(headEntry(head, trained.filter((t) => t.head === head).map((t) => t.pd))));
+    const agents = trained.filter((t) => t.head === head);
+    const ensemble = agents.length > 1 ? ` (${agents.length} agents served as one)` : "";
+    o.onStage?.(`evaluating ${HEAD_LABEL[head]}${ensemble} ${evaluating}`);
+    headResults.push(evaluate(headEntry(head, agents.map((t) => t.pd))));
   };
   const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
   if (o.parallel ?? true) {
-    o.onStage?.(`training ${o.heads.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines`);
-    const pending = o.heads.map((head) => Promise.all(agentSeedsOf(head).map((agentSeed) =>
-      trainInWorker(job(head, agentSeed), (p) => onPoint(head, agentSeed, p)).then((t): Trained => ({ head, agentSeed, ...t })))));
+    const training = o.heads.filter((h) => agentSeedsOf(h).length > 0);
+    o.onStage?.(training.length > 0 ? `training ${training.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines` : "tuning the baselines");
+    const pending = o.heads.map((head) => given(head).length > 0 ? Promise.resolve(given(head)) : Promise.all(agentSeedsOf(head).map((agentSeed) =>
+      trainInWorker(job(head, agentSeed), { onPoint: (p) => onPoint(head, agentSeed, p) }).then((t): TrainedAgent => ({ head, agentSeed, pd: restorePlatformDqn(t.bundle), points: t.points })))));
     // The baselines that learn on the training seeds and keep plain data (POP and BPR-MF: their
     // setting and log) are tuned in workers too; the others here.
     const tuning = { config: exp.sim, world: exp.training.world, trainSeeds };
@@ -185,7 +208,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     // Let the workers start before the main thread gets busy with tuning.
     await new Promise((r) => setTimeout(r, 50));
     const here = prepareBaselines(o.baselines.filter((n) => !away.includes(n)), tuning);
-    o.onStage?.(`evaluating ${here.length} baselines ${evaluating} while the DQN trains`);
+    o.onStage?.(`evaluating ${here.length} baselines ${evaluating}${training.length > 0 ? " while the DQN trains" : ""}`);
     const results = new Map<string, { prepared: PreparedBaseline; result: PolicyResult }>();
     for (const [k, e] of baselineEntries(here).entries()) results.set(here[k].name, { prepared: here[k], result: evaluate(e) });
     for (const [i, pending] of tunedAway.entries()) {
@@ -203,6 +226,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     }
   } else {
     for (const head of o.heads) {
+      trained.push(...given(head));
       for (const agentSeed of agentSeedsOf(head)) {
         o.onStage?.(`training ${HEAD_LABEL[head]}${agentSeedsOf(head).length > 1 ? `, agent seed ${agentSeed}` : ""}`);
         const pd = createPlatformDqn(exp.sim, head, hyper, agentSeed);

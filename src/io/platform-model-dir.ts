@@ -1,0 +1,113 @@
+/**
+ * A trained platform DQN on disk: what `liveq train --out DIR` writes and `liveq train --resume DIR`
+ * and `liveq compare --model DIR` read. One checkpoint per agent (the ensemble's agents, or one),
+ * each whole (weights, target, optimizer, replay, the users' past, and in its meta the training
+ * runs: world, seeds, episodes done and planned):
+ *
+ *   DIR/checkpoint/agent-<seed>/manifest.json, data-*.bin
+ *
+ * Each agent's checkpoint is written atomically on its own (src/io/checkpoint-dir.ts). Reading
+ * also takes one agent's checkpoint directory itself (DIR/manifest.json), such as one agent of a
+ * model, or a model written before ensembles were trained (its DIR/checkpoint).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CheckpointError, type CheckpointBundle } from "../core/checkpoint/bundle.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint-dir.js";
+import type { TrainingPoint } from "../train/platform-trainer.js";
+
+export interface StoredAgent {
+  readonly agentSeed: number;
+  readonly dir: string;
+  readonly bundle: CheckpointBundle;
+}
+
+const AGENT_DIR = /^agent-(-?\d+)$/;
+
+/** Where the checkpoint of the agent with this seed goes. */
+export function agentCheckpointDir(modelDir: string, agentSeed: number): string {
+  return join(modelDir, "checkpoint", `agent-${agentSeed}`);
+}
+
+export function saveAgentCheckpoint(modelDir: string, agentSeed: number, bundle: CheckpointBundle): void {
+  saveCheckpoint(agentCheckpointDir(modelDir, agentSeed), bundle);
+}
+
+/** Whether DIR holds a trained model's agents. */
+export function hasPlatformModel(modelDir: string): boolean {
+  const root = join(modelDir, "checkpoint");
+  return existsSync(root) && readdirSync(root).some((f) => AGENT_DIR.test(f) && existsSync(join(root, f, "manifest.json")));
+}
+
+/**
+ * Loads every agent's checkpoint, by agent seed. Throws CheckpointError naming the directory when
+ * there is none, when one fails its checks, or when the agents were not trained alike (head,
+ * platform, hyper-parameters, world and training seeds must agree: they are served as one).
+ */
+export function loadPlatformModel(modelDir: string): StoredAgent[] {
+  const root = join(modelDir, "checkpoint");
+  let agents: StoredAgent[];
+  if (existsSync(join(modelDir, "manifest.json"))) {
+    const bundle = loadCheckpoint(modelDir);
+    agents = [{ agentSeed: seedOf(bundle, modelDir), dir: modelDir, bundle }];
+  } else {
+    const names = existsSync(root) ? readdirSync(root).filter((f) => AGENT_DIR.test(f)) : [];
+    if (names.length === 0) throw new CheckpointError(`${modelDir}: no trained model there (neither ${join("checkpoint", "agent-<seed>")} checkpoints nor a checkpoint's manifest.json; train one with liveq train --out ${modelDir})`);
+    agents = names.map((name) => {
+      const dir = join(root, name);
+      const bundle = loadCheckpoint(dir);
+      const agentSeed = Number(AGENT_DIR.exec(name)![1]);
+      if (seedOf(bundle, dir) !== agentSeed) throw new CheckpointError(`checkpoint ${dir}: holds the agent of seed ${seedOf(bundle, dir)}, not ${agentSeed}`);
+      return { agentSeed, dir, bundle };
+    });
+    agents.sort((a, b) => a.agentSeed - b.agentSeed);
+  }
+  const first = agents[0];
+  for (const a of agents) {
+    if (!a.bundle.meta.platform) throw new CheckpointError(`checkpoint ${a.dir}: not a platform DQN (meta.platform is missing)`);
+    for (const key of ["platform", "world", "seeds"] as const) {
+      if (JSON.stringify(a.bundle.meta[key]) !== JSON.stringify(first.bundle.meta[key])) {
+        throw new CheckpointError(`${modelDir}: the agents of seeds ${first.agentSeed} and ${a.agentSeed} differ in meta.${key} (they were not trained alike and cannot be served as one)`);
+      }
+    }
+  }
+  return agents;
+}
+
+function seedOf(bundle: CheckpointBundle, dir: string): number {
+  const seed = (bundle.meta.config as { seed?: unknown } | undefined)?.seed;
+  if (!Number.isInteger(seed)) throw new CheckpointError(`checkpoint ${dir}: meta.config.seed must be an integer, got ${JSON.stringify(seed)}`);
+  return seed as number;
+}
+
+/**
+ * The training log liveq train appended to DIR/metrics.jsonl, by agent seed (a line without
+ * agent_seed, from before ensembles were trained, is the only agent's: `soleSeed`). Empty when
+ * there is no log. A line cut short by a crash at the end is left out; any other unreadable line
+ * is an error naming the file and the line.
+ */
+export function readTrainingLog(modelDir: string, soleSeed?: number): Map<number, TrainingPoint[]> {
+  const path = join(modelDir, "metrics.jsonl");
+  const log = new Map<number, TrainingPoint[]>();
+  if (!existsSync(path)) return log;
+  const lines = readFileSync(path, "utf8").split("\n");
+  while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
+  for (const [i, line] of lines.entries()) {
+    let row: (TrainingPoint & { agent_seed?: number }) | null = null;
+    try {
+      row = JSON.parse(line) as TrainingPoint & { agent_seed?: number };
+    } catch {
+      if (i === lines.length - 1) break;
+    }
+    if (row === null || typeof row !== "object" || !Number.isFinite(row.tick) || !Number.isFinite(row.episode)) {
+      throw new Error(`${path}:${i + 1}: not a training point of liveq train`);
+    }
+    const { agent_seed, ...point } = row;
+    const seed = agent_seed ?? soleSeed;
+    if (seed === undefined) throw new Error(`${path}:${i + 1}: the line names no agent_seed`);
+    let points = log.get(seed);
+    if (!points) log.set(seed, (points = []));
+    points.push(point);
+  }
+  return log;
+}
