@@ -1184,18 +1184,21 @@ export function headPrior(head: usize, A: i32, d: i32, bOff: i32, priorE: usize)
  * the history and user parts added, psi (batch x d), the pair features of the chosen action
  * (batch x m, 0 when not sketched), the action features (batch x f), the sketched streamers
  * (batch x K int32, -1 after the last), the user indices (int32, -1: none) and Q (batch floats).
+ * `drop` (int32 per row, or 0 for none): a row marked there scores its action with the prior, as
+ * one never trained on (FeatureQOptions: action dropout).
  */
 export function featureChosenForward(
   obs: usize, S: i32, U: i32, f: i32, m: i32, K: i32,
   phi: usize, O: i32, actions: usize, batch: i32,
   head: usize, A: i32, d: i32, bOff: i32, pOff: i32, fOff: i32, gOff: i32,
   own: i32, history: i32, userIds: i32, priorE: usize, priorB: f64,
-  psi: usize, pair: usize, x: usize, slots: usize, users: usize, q: usize,
+  psi: usize, pair: usize, x: usize, slots: usize, users: usize, q: usize, drop: usize,
 ): void {
   const dBytes = <usize>d << 2;
   for (let r = 0; r < batch; r++) {
     const a = load<i32>(actions + (<usize>r << 2));
-    const fresh = own != 0 && load<f32>(head + (<usize>(bOff + a) << 2)) == 0;
+    const dropped = drop != 0 && load<i32>(drop + (<usize>r << 2)) != 0;
+    const fresh = own != 0 && (dropped || load<f32>(head + (<usize>(bOff + a) << 2)) == 0);
     const row = obs + <usize>(r * S) * 4;
     const o = phi + <usize>(r * O) * 4;
     const sketch = row + <usize>(U + f) * 4;
@@ -1258,13 +1261,14 @@ export function featureChosenForward(
  * The gradient of the loss through featureChosenForward, as FeatureQFunction's TypeScript
  * backwardChosen computes it: dOut rows (O floats: dV, dphi, dphi_g, for the trunk's backward) and
  * the head's gradient hg (added to: the caller zeroes what it must), from the loss's gradient per
- * row (grad) and what the forward pass left (phi, psi, pair, x, slots, users).
+ * row (grad) and what the forward pass left (phi, psi, pair, x, slots, users). A row marked in
+ * `drop` (as in the forward pass) leaves its action's own e_a, b_a alone.
  */
 export function featureChosenBackward(
   grad: usize, actions: usize, batch: i32,
   phi: usize, O: i32, psi: usize, pair: usize, x: usize, slots: usize, users: usize, dOut: usize,
   hg: usize, d: i32, m: i32, f: i32, K: i32, bOff: i32, pOff: i32, fOff: i32, gOff: i32,
-  own: i32, history: i32, userIds: i32,
+  own: i32, history: i32, userIds: i32, drop: usize,
 ): void {
   const dBytes = <usize>d << 2;
   for (let r = 0; r < batch; r++) {
@@ -1275,7 +1279,7 @@ export function featureChosenBackward(
     store<f32>(dr, <f32>g);
     scaleExact(dr + 4, pr, g, d);
     scaleExact(dr + 4 + dBytes, pair + <usize>(r * m) * 4, g, m);
-    if (own != 0) {
+    if (own != 0 && (drop == 0 || load<i32>(drop + (<usize>r << 2)) == 0)) {
       const bp = hg + (<usize>(bOff + a) << 2);
       store<f32>(bp, <f32>(<f64>load<f32>(bp) + g));
       // dQ/de_a = phi(s): e_a += g phi, each value as g phi[k] added in float64.

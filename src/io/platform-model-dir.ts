@@ -7,8 +7,9 @@
  *   DIR/checkpoint/agent-<seed>/manifest.json, data-*.bin
  *
  * Each agent's checkpoint is written atomically on its own (src/io/checkpoint-dir.ts). Reading
- * also takes one agent's checkpoint directory itself (DIR/manifest.json), such as one agent of a
- * model, or a model written before ensembles were trained (its DIR/checkpoint).
+ * also takes one agent's checkpoint directory itself (DIR/manifest.json), and a model written
+ * before ensembles were trained (one agent in DIR/checkpoint/ itself; once resumed, its agent
+ * directory beside it is read instead).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -50,6 +51,9 @@ export function loadPlatformModel(modelDir: string): StoredAgent[] {
   if (existsSync(join(modelDir, "manifest.json"))) {
     const bundle = loadCheckpoint(modelDir);
     agents = [{ agentSeed: seedOf(bundle, modelDir), dir: modelDir, bundle }];
+  } else if (!hasPlatformModel(modelDir) && existsSync(join(root, "manifest.json"))) {
+    const bundle = loadCheckpoint(root);
+    agents = [{ agentSeed: seedOf(bundle, root), dir: root, bundle }];
   } else {
     const names = existsSync(root) ? readdirSync(root).filter((f) => AGENT_DIR.test(f)) : [];
     if (names.length === 0) throw new CheckpointError(`${modelDir}: no trained model there (neither ${join("checkpoint", "agent-<seed>")} checkpoints nor a checkpoint's manifest.json; train one with liveq train --out ${modelDir})`);
@@ -83,8 +87,10 @@ function seedOf(bundle: CheckpointBundle, dir: string): number {
 /**
  * The training log liveq train appended to DIR/metrics.jsonl, by agent seed (a line without
  * agent_seed, from before ensembles were trained, is the only agent's: `soleSeed`). Empty when
- * there is no log. A line cut short by a crash at the end is left out; any other unreadable line
- * is an error naming the file and the line.
+ * there is no log. A resumed run logs again the episode that was interrupted (and any trained
+ * after the last checkpoint): a point at or before an agent's previous one replaces the points it
+ * repeats, so each curve runs forward once. A line cut short by a crash at the end is left out;
+ * any other unreadable line is an error naming the file and the line.
  */
 export function readTrainingLog(modelDir: string, soleSeed?: number): Map<number, TrainingPoint[]> {
   const path = join(modelDir, "metrics.jsonl");
@@ -107,6 +113,8 @@ export function readTrainingLog(modelDir: string, soleSeed?: number): Map<number
     if (seed === undefined) throw new Error(`${path}:${i + 1}: the line names no agent_seed`);
     let points = log.get(seed);
     if (!points) log.set(seed, (points = []));
+    const before = (p: TrainingPoint) => p.episode < point.episode || (p.episode === point.episode && p.tick < point.tick);
+    while (points.length > 0 && !before(points[points.length - 1])) points.pop();
     points.push(point);
   }
   return log;

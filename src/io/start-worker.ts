@@ -23,7 +23,8 @@ export function startWorker(name: string, callerUrl: string, workerData?: unknow
  * Waits for a one-job worker (the comparison's training and tuning workers): resolves with
  * `done(m)` of its "done" message, rejects on its "error" message (`what` says what failed), an
  * error event or an exit before either; any other message goes to `onMessage`. The worker is
- * terminated once the job is settled.
+ * terminated once the job is settled (also when `done` or `onMessage` throws: the job then rejects
+ * with that error).
  */
 export function workerJob<M extends { type: string }, T>(
   worker: Worker, what: string,
@@ -39,9 +40,17 @@ export function workerJob<M extends { type: string }, T>(
       f();
     };
     worker.on("message", (m: M) => {
-      if (m.type === "done") settle(() => resolve(done(m as Extract<M, { type: "done" }>)));
-      else if (m.type === "error") settle(() => reject(new Error(`${what} failed in its worker: ${(m as { message?: unknown }).message}`)));
-      else onMessage?.(m as Exclude<M, { type: "done" | "error" }>);
+      // What `done` or `onMessage` throws (the caller's own failure, a full disk say) ends the job
+      // with that error: thrown from this listener it would take the whole process down.
+      try {
+        if (m.type === "done") {
+          const result = done(m as Extract<M, { type: "done" }>);
+          settle(() => resolve(result));
+        } else if (m.type === "error") settle(() => reject(new Error(`${what} failed in its worker: ${(m as { message?: unknown }).message}`)));
+        else if (!settled) onMessage?.(m as Exclude<M, { type: "done" | "error" }>);
+      } catch (err) {
+        settle(() => reject(err));
+      }
     });
     worker.on("error", (err) => settle(() => reject(err)));
     worker.on("exit", (code) => settle(() => reject(new Error(`the worker for ${what} exited with code ${code}`))));

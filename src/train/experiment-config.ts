@@ -18,6 +18,7 @@ export const dqnHyperSchema = z
     userPast: z.boolean(),
     sketchSlots: z.number().int().min(0).max(256),
     coldStartBonus: z.number().min(0).max(10),
+    actionDropout: z.number().min(0).lt(1),
     gamma: z.number().min(0).max(1),
     gammaPerHour: z.number().min(0).max(1),
     loss: z.enum(["huber", "mse"]),

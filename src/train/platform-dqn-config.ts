@@ -40,6 +40,13 @@ export interface PlatformDqnHyper {
    */
   readonly coldStartBonus: number;
   /**
+   * Feature head, training: the share of each batch's rows whose streamer is scored as one never
+   * trained on (the prior e, b), its own e_a, b_a left alone (action dropout, src/core/qfunction/
+   * feature-qfunction.ts): the stream features learn to score a streamer without its own part, as
+   * a newcomer is scored. 0 = none.
+   */
+  readonly actionDropout: number;
+  /**
    * Discount per decision of a user. 0 by default: on validation weeks (README, "How the defaults
    * were chosen", session 5) 0 earned 6% more than 0.9 on both agent seeds and 4% more than 0.5 on
    * one (measured with 40 training weeks): the bootstrapped lookahead adds more noise to the ranking
@@ -107,6 +114,7 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   userPast: true,
   sketchSlots: 16,
   coldStartBonus: 0.5,
+  actionDropout: 0,
   gamma: 0,
   gammaPerHour: 0,
   loss: "huber",
@@ -172,6 +180,9 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   if (hyper.gammaPerHour > 0 && (hyper.gamma > 0 || hyper.nStep > 1)) {
     throw new RangeError(`createPlatformDqn: gammaPerHour (${hyper.gammaPerHour}) replaces gamma per decision and needs nStep 1; got gamma ${hyper.gamma}, nStep ${hyper.nStep}`);
   }
+  if (head === "feature" && hyper.actionDropout > 0 && !hyper.actionEmbeddings) {
+    throw new RangeError(`createPlatformDqn: dqn.actionDropout (${hyper.actionDropout}) drops the learned per-streamer part, which dqn.actionEmbeddings false leaves out`);
+  }
   if (!(hyper.trainEvery > 0)) {
     throw new RangeError("createPlatformDqn: trainEvery is 0 (from updatesPerDay): settle it first with settleExploration");
   }
@@ -195,7 +206,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     maxAgents: bounds.agents,
     network:
       head === "feature"
-        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, layout: probeEncoder.layout }
+        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, actionDropout: hyper.actionDropout, layout: probeEncoder.layout }
         : { hidden: hyper.hidden, head: "dueling" },
     // With a discount per hour, gamma is per hour and each step comes with its hours (stepDiscounts).
     gamma: hyper.gammaPerHour > 0 ? hyper.gammaPerHour : hyper.gamma,

@@ -46,7 +46,12 @@ test("Ctrl-C saves every agent's checkpoint; --resume continues from them", asyn
     // The feature head trains training.ensemble agents, seeds agentSeed, agentSeed + 1: a checkpoint and log lines each.
     assert.deepEqual(summary.agents.map((a: { agent_seed: number }) => a.agent_seed), [7, 8]);
     assert.deepEqual(readdirSync(join(dir, "checkpoint")).sort(), ["agent-7", "agent-8"]);
-    for (const a of ["agent-7", "agent-8"]) assert.ok(existsSync(join(dir, "checkpoint", a, "manifest.json")));
+    // Each agent's checkpoint is the one Ctrl-C saved: the episodes that agent had done.
+    for (const a of summary.agents as { agent_seed: number; episodes_done: number }[]) {
+      const manifest = JSON.parse(readFileSync(join(dir, "checkpoint", `agent-${a.agent_seed}`, "manifest.json"), "utf8"));
+      assert.equal(manifest.meta.episodes, a.episodes_done);
+      assert.equal(manifest.meta.plannedEpisodes, 1000);
+    }
     const seeds = new Set(readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).agent_seed));
     assert.deepEqual([...seeds].sort(), [7, 8]);
     assert.match(first.stderr, /stopping: saving the checkpoints/);
@@ -59,6 +64,10 @@ test("Ctrl-C saves every agent's checkpoint; --resume continues from them", asyn
     assert.equal(resumed.episodes_done, target);
     assert.ok(resumed.decisions > summary.decisions);
     assert.match(second.stderr, /resuming 2 agents from .*episodes done/);
+    // A resumed run keeps the model's own config.
+    const mixed = await run(["train", "--out", dir, "--resume", dir, "--users", "99", "--no-progress"]);
+    assert.notEqual(mixed.code, 0);
+    assert.match(mixed.stderr, /--resume continues the model in .* with its own config: leave out --users/);
     // A fresh run into a directory holding a model is refused (it would mix two trainings).
     rmSync(log);
     const again = await run(["train", "--config", config, "--out", dir, "--episodes", "1", "--no-progress"]);
@@ -90,6 +99,18 @@ test("compare --model evaluates what liveq train trained: the same results as tr
     // Every policy's every figure the same: the model on disk is the agents the comparison trains.
     assert.deepEqual(a.policies, b.policies);
     assert.equal(a.dqn_vs_best_baseline, b.dqn_vs_best_baseline);
+    // Fewer episodes than training seeds: the model saw week 1 only, and so do the baselines, as
+    // when the comparison trains in place with --episodes 1.
+    const short = join(dir, "short");
+    const one = await run(["train", "--config", config, "--out", short, "--episodes", "1", "--json", "--no-progress"]);
+    assert.equal(one.code, 0, one.stderr);
+    const [shortModel, shortInPlace] = await Promise.all([run(["compare", "--model", short, ...args]), run(["compare", "--config", config, "--episodes", "1", ...args])]);
+    assert.equal(shortModel.code, 0, shortModel.stderr);
+    assert.equal(shortInPlace.code, 0, shortInPlace.stderr);
+    const c = JSON.parse(shortModel.stdout.trim().split("\n").pop()!), d = JSON.parse(shortInPlace.stdout.trim().split("\n").pop()!);
+    assert.deepEqual(c.setting.trainSeeds, [1]);
+    assert.deepEqual(c.policies, d.policies);
+    assert.notDeepEqual(c.policies.dqn, a.policies.dqn);
     // A flag that contradicts the model's platform is refused, naming the key.
     const wrong = await run(["compare", "--model", model, "--users", "99", ...args]);
     assert.notEqual(wrong.code, 0);

@@ -169,3 +169,23 @@ test("a worker thread trains exactly as this thread does and hands back the whol
   for (const key of Object.keys(a.arrays)) assert.deepEqual(b.arrays[key], a.arrays[key], `${key} differs`);
   assert.deepEqual(b.meta, a.meta);
 });
+
+test("action dropout (dqn.actionDropout): the training draws it from the agent's own stream (same seed, same agent), changes what is learned, and leaves a streamer only ever dropped untrained", async () => {
+  const train = async (actionDropout: number) => {
+    const pd = createPlatformDqn(sim, "feature", { ...hyper, actionDropout }, 2);
+    await trainOnPlatforms(pd, { world: 0, seeds: [1], episodes: 1 });
+    return platformDqnCheckpoint(pd);
+  };
+  const [a, b, none] = [await train(0.3), await train(0.3), await train(0)];
+  for (const key of Object.keys(a.arrays)) assert.deepEqual(a.arrays[key], b.arrays[key], `${key} differs between two runs of one seed`);
+  assert.notDeepEqual(a.arrays["online.params"], none.arrays["online.params"]);
+  // Nearly every row dropped: streamers stay untrained (b_a exactly 0) far more often.
+  const untrained = (bundle: typeof a, pd = restorePlatformDqn(bundle)) => {
+    const q = pd.agent.online as unknown as { head: Float32Array; actions: number; embedding: number };
+    let n = 0;
+    for (let s = 0; s < q.actions; s++) if (q.head[q.actions * q.embedding + s] === 0) n++;
+    return n;
+  };
+  assert.ok(untrained(await train(0.95)) > untrained(none), "dropped rows must not train their streamer's own part");
+  assert.throws(() => parseExperimentConfig({ dqn: { actionDropout: 1 } }), /actionDropout/);
+});

@@ -129,32 +129,39 @@ export function register(program: Command): void {
 
 /**
  * The agents of --model (liveq train's output), ready to compare. The platform is the model's: a
- * flag that says otherwise is refused, and so is a --config. The training weeks (world, seeds, episodes
- * done) become the experiment's, so the baselines learn from the weeks the DQN learned from.
+ * flag that says otherwise is refused, and so are --config and --episodes. The training weeks
+ * (world, seeds, episodes done) become the experiment's, so the baselines learn from the weeks the
+ * DQN learned from.
  */
 function trainedModel(flags: CompareFlags, exp: ExperimentConfig, heads: PlatformHead[]): TrainedAgent[] {
   const dir = flags.model!;
+  if (flags.config !== undefined) throw new Error(`--model and --config do not go together: the model in ${dir} carries its own platform, hyper-parameters and training weeks`);
+  if (flags.episodes !== undefined) throw new Error(`--model and --episodes do not go together: the model in ${dir} was trained for its own episodes (liveq train --resume ${dir} --episodes N trains it further)`);
   const stored = loadPlatformModel(dir);
+  const meta = stored[0].bundle.meta;
+  const { world, seeds } = meta;
+  const done = stored.map((a) => a.bundle.meta.episodes);
+  if (!Number.isInteger(world) || !Array.isArray(seeds) || seeds.length === 0 || !seeds.every((x) => Number.isInteger(x)) || !done.every((e) => Number.isInteger(e) && (e as number) >= 1)) {
+    throw new Error(`--model ${dir}: its checkpoints do not say which weeks it trained on (meta.world, meta.seeds, meta.episodes of liveq train); got ${JSON.stringify({ world, seeds, episodes: done })}`);
+  }
   const agents = stored.map((a) => ({ agentSeed: a.agentSeed, pd: restorePlatformDqn(a.bundle) }));
   const { head, sim } = agents[0].pd;
   if (!heads.includes(head)) throw new Error(`--model ${dir} holds the ${head} head, which --heads (${heads.join(",")}) leaves out`);
-  if (flags.config !== undefined) throw new Error(`--model and --config do not go together: the model in ${dir} carries its own platform, hyper-parameters and training weeks`);
   const differ = Object.keys(flagsSaying(flags)).filter((k) => JSON.stringify(exp.sim[k as keyof SimConfig]) !== JSON.stringify(sim[k as keyof SimConfig]));
   if (differ.length > 0) {
     const what = differ.map((k) => `${k} ${JSON.stringify(sim[k as keyof SimConfig])} (asked: ${JSON.stringify(exp.sim[k as keyof SimConfig])})`).join(", ");
-    throw new Error(`--model ${dir} was trained on another platform: ${what}; leave out the flags or config keys that differ`);
+    throw new Error(`--model ${dir} was trained on another platform: ${what}; leave out the flags that differ`);
   }
   exp.sim = sim;
-  const meta = stored[0].bundle.meta;
-  const world = meta.world, seeds = meta.seeds, episodes = meta.episodes;
-  if (!Number.isInteger(world) || !Array.isArray(seeds) || !seeds.every((x) => Number.isInteger(x)) || !Number.isInteger(episodes) || (episodes as number) < 1) {
-    throw new Error(`--model ${dir}: its checkpoints do not say which weeks it trained on (meta.world, meta.seeds, meta.episodes of liveq train); got ${JSON.stringify({ world, seeds, episodes })}`);
-  }
-  // The weeks it trained on: the first `episodes` of its seeds (taken in turn when fewer).
-  const runs = seeds as number[], done = episodes as number;
-  exp.training = { ...exp.training, world: world as number, seeds: done < runs.length ? runs.slice(0, done) : runs, episodes: done, agentSeed: agents[0].agentSeed, ensemble: agents.length };
+  // The weeks it trained on: the first `episodes` of its seeds (taken in turn when more). Agents
+  // stopped by Ctrl-C may stand at different episodes: the baselines get every week any agent saw.
+  const most = Math.max(...(done as number[])), least = Math.min(...(done as number[]));
+  const planned = Number(meta.plannedEpisodes ?? most);
+  exp.training = { ...exp.training, world: world as number, seeds: [...(seeds as number[])], episodes: most };
   const log = readTrainingLog(dir, agents.length === 1 ? agents[0].agentSeed : undefined);
-  process.stderr.write(`evaluating the model in ${dir}: ${agents.length === 1 ? "one agent" : `${agents.length} agents`} of the ${head} head, trained ${episodes} episodes on world ${world as number}; the baselines learn from the same weeks\n`);
+  const who = agents.length === 1 ? "one agent" : `${agents.length} agents`;
+  process.stderr.write(`evaluating the model in ${dir}: ${who} of the ${head} head, trained ${least === most ? most : `${least} to ${most}`} episodes on world ${world as number}; the baselines learn from the same weeks\n`);
+  if (least < planned) process.stderr.write(`note: the model's training was interrupted (${least} of ${planned} episodes done); liveq train --out ${dir} --resume ${dir} finishes it\n`);
   return agents.map((a) => ({ head, agentSeed: a.agentSeed, pd: a.pd, points: log.get(a.agentSeed) ?? [] }));
 }
 

@@ -9,7 +9,7 @@
  * DIR` evaluates what it trained.
  */
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { integer, readJsonFile } from "../flags.js";
@@ -26,7 +26,7 @@ interface TrainFlags {
   config?: string;
   out: string;
   resume?: string;
-  head: string;
+  head?: string;
   episodes?: number;
   users?: number;
   streamers?: number;
@@ -68,9 +68,9 @@ export function register(program: Command): void {
     .command("train")
     .description("train the shared multi-agent DQN on simulated live-streaming platforms")
     .option("--config <file>", "experiment config (JSON: sim, dqn, training; or a plain simulator config)")
-    .requiredOption("--out <dir>", "where the training log and the checkpoint go")
-    .option("--resume <dir>", "continue from the checkpoint of an earlier (interrupted) run")
-    .option("--head <head>", "feature (scores streams from their features; cold start) or classic (one output per streamer)", "feature")
+    .requiredOption("--out <dir>", "where the training log and each agent's checkpoint go")
+    .option("--resume <dir>", "continue every agent from its checkpoint in DIR (an earlier, interrupted run; the model's own config stands)")
+    .option("--head <head>", "feature (scores streams from their features; cold start; the training.ensemble agents) or classic (one output per streamer; one agent) (default: feature)")
     .option("--episodes <n>", "simulated runs to train on (overrides training.episodes)", integer("--episodes", 1))
     .option("--users <n>", "override the config's users", integer("--users", 1))
     .option("--streamers <n>", "override the config's streamers", integer("--streamers", 1))
@@ -82,7 +82,15 @@ export function register(program: Command): void {
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
-  if (flags.head !== "feature" && flags.head !== "classic") throw new Error(`--head must be "feature" or "classic", got "${flags.head}"`);
+  if (flags.head !== undefined && flags.head !== "feature" && flags.head !== "classic") throw new Error(`--head must be "feature" or "classic", got "${flags.head}"`);
+  if (flags.resume !== undefined) {
+    // A resumed run goes on with the model's own platform, head and hyper-parameters.
+    const said = (["config", "head", "users", "streamers", "days"] as const).filter((k) => flags[k] !== undefined);
+    if (said.length > 0) throw new Error(`--resume continues the model in ${flags.resume} with its own config: leave out ${said.map((k) => `--${k}`).join(", ")}`);
+    if (resolve(flags.out) !== resolve(flags.resume) && (hasPlatformModel(flags.out) || existsSync(join(flags.out, "metrics.jsonl")))) {
+      throw new Error(`${flags.out} already holds a trained model or a training log: resume into ${flags.resume} itself, or into an empty --out`);
+    }
+  }
   const exp = readExperimentConfig(flags.config);
   const overrides: Record<string, number> = {};
   for (const k of ["users", "streamers", "days"] as const) if (flags[k] !== undefined) overrides[k] = flags[k]!;
@@ -92,11 +100,12 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   let world = exp.training.world;
   let { seeds, episodes } = trainingRuns(exp);
   let agents: { agentSeed: number; resume?: { bundle: CheckpointBundle; episodes: number } }[];
-  let head = flags.head as PlatformHead;
+  let head = (flags.head ?? "feature") as PlatformHead;
   let hyper: PlatformDqnHyper;
   if (flags.resume) {
     const stored = loadPlatformModel(flags.resume);
     ({ world, seeds, episodes } = plannedRuns(stored[0].bundle.meta));
+    if (flags.episodes !== undefined) episodes = flags.episodes;
     const platform = stored[0].bundle.meta.platform as { sim: SimConfig; head: PlatformHead; hyper: PlatformDqnHyper };
     ({ head, hyper } = platform);
     exp.sim = platform.sim;
@@ -104,12 +113,13 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     const done = [...new Set(agents.map((a) => a.resume!.episodes))].join(", ");
     process.stderr.write(`resuming ${agents.length === 1 ? "one agent" : `${agents.length} agents`} from ${flags.resume}: ${done} of ${episodes} episodes done\n`);
   } else {
+    // --episodes first: exploration (and the update rhythm) are settled over the episodes planned.
+    if (flags.episodes !== undefined) episodes = flags.episodes;
     hyper = settleExploration(exp.sim, exp.dqn, world, seeds, episodes);
     // The feature head is trained as the ensemble liveq compare serves; the classic head as one agent.
     const count = head === "feature" ? exp.training.ensemble : 1;
     agents = Array.from({ length: count }, (_, k) => ({ agentSeed: exp.training.agentSeed + k }));
   }
-  if (flags.episodes !== undefined) episodes = flags.episodes;
   const logPath = join(flags.out, "metrics.jsonl");
   if (!flags.resume && existsSync(logPath)) throw new Error(`${logPath} exists: use another --out, or --resume ${flags.out}`);
   if (!flags.resume && hasPlatformModel(flags.out)) throw new Error(`${flags.out} holds a trained model: use another --out, or --resume ${flags.out}`);

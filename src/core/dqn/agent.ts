@@ -76,6 +76,8 @@ export class DqnAgent {
   private readonly qChosen: Float32Array;
   private readonly zeros: Int32Array;
   private readonly gradChosen: Float32Array;
+  /** The rows of a batch dropped (network.actionDropout), or null without action dropout. */
+  private readonly dropped: Uint8Array | null;
   private readonly tdErrors: Float32Array;
 
   constructor(input: DqnConfigInput, parts: DqnAgentParts = {}) {
@@ -114,6 +116,7 @@ export class DqnAgent {
     this.zeros = new Int32Array(B);
     this.gradChosen = new Float32Array(B);
     this.tdErrors = new Float32Array(B);
+    this.dropped = config.network.actionDropout > 0 ? new Uint8Array(B) : null;
   }
 
   /** The exploration rate now. */
@@ -256,7 +259,12 @@ export class DqnAgent {
 
     // Loss on Q(s, a), its gradient, and one Adam step with the clipped gradient.
     const q = this.qChosen;
-    this.online.forwardChosen(batch.obs, batch.actions, B, q);
+    const dropped = this.dropped;
+    if (dropped !== null) {
+      const p = c.network.actionDropout;
+      for (let b = 0; b < B; b++) dropped[b] = this.learnRng.float() < p ? 1 : 0;
+    }
+    this.online.forwardChosen(batch.obs, batch.actions, B, q, dropped);
     let meanQ = 0;
     for (let b = 0; b < B; b++) meanQ += q[b];
     const weights = c.replay.kind === "prioritized" ? batch.weights : null;

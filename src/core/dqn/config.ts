@@ -44,6 +44,13 @@ export const dqnConfigSchema = z
          * in standard deviations of the row's Q values over the trained ones (0 = none).
          */
         coldStartBonus: z.number().min(0).max(10).default(0),
+        /**
+         * For head "feature" with actionEmbeddings: the share of each training batch's rows whose
+         * action is scored as one never trained on (the prior e, b) and keeps its own e_a, b_a
+         * (action dropout, as DropoutNet: the features learn to score a streamer alone, as a
+         * newcomer must be scored). 0 = none.
+         */
+        actionDropout: z.number().min(0).lt(1).default(0),
         /** For head "feature": how an observation row is laid out (obsSize must equal its total). */
         layout: z
           .object({
@@ -57,7 +64,7 @@ export const dqnConfigSchema = z
           .optional(),
       })
       .strict()
-      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0 }),
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0, actionDropout: 0 }),
     gamma: z.number().min(0).max(1).default(0.99),
     /**
      * Steps of uneven length (a semi-Markov discount): gamma is then the discount per unit of time,
@@ -129,6 +136,9 @@ export function parseDqnConfig(input: unknown): DqnConfig {
     throw new RangeError(`invalid DQN config:\n${lines.join("\n")}`);
   }
   const c = r.data;
+  if (c.network.actionDropout > 0 && !(c.network.head === "feature" && c.network.actionEmbeddings)) {
+    throw new RangeError(`invalid DQN config:\n  network.actionDropout: ${c.network.actionDropout} needs network.head "feature" with actionEmbeddings (a learned per-action part to drop)`);
+  }
   if (c.network.head === "feature") {
     const l = c.network.layout;
     if (!l) throw new RangeError("invalid DQN config:\n  network.layout: required when network.head is \"feature\"");

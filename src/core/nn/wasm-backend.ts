@@ -77,13 +77,13 @@ export type FeatureChosenForward = (
   phi: Ptr, O: number, actions: Ptr, batch: number,
   head: Ptr, A: number, d: number, bOff: number, pOff: number, fOff: number, gOff: number,
   own: number, history: number, userIds: number, priorE: Ptr, priorB: number,
-  psi: Ptr, pair: Ptr, x: Ptr, slots: Ptr, users: Ptr, q: Ptr,
+  psi: Ptr, pair: Ptr, x: Ptr, slots: Ptr, users: Ptr, q: Ptr, drop: Ptr,
 ) => void;
 export type FeatureChosenBackward = (
   grad: Ptr, actions: Ptr, batch: number,
   phi: Ptr, O: number, psi: Ptr, pair: Ptr, x: Ptr, slots: Ptr, users: Ptr, dOut: Ptr,
   hg: Ptr, d: number, m: number, f: number, K: number, bOff: number, pOff: number, fOff: number, gOff: number,
-  own: number, history: number, userIds: number,
+  own: number, history: number, userIds: number, drop: Ptr,
 ) => void;
 export type HeadPrior = (head: Ptr, A: number, d: number, bOff: number, priorE: Ptr) => number;
 export type HeadSquares = (g: Ptr, from: number, to: number, rows: Ptr, count: number, A: number, d: number, fOff: number) => number;

@@ -165,6 +165,9 @@ export class FeatureQFunction implements QFunction {
   private slotsChosen = new Int32Array(0);
   /** The user index of each row of the last forwardChosen (-1 = none). */
   private userChosen = new Int32Array(0);
+  /** The rows of the last forwardChosen marked for action dropout (1), when any was (`anyDropped`). */
+  private droppedChosen = new Uint8Array(0);
+  private anyDropped = false;
   private lastBatch = 0;
   /**
    * With the wasm backend, the kernels that score every action (forward), train on the chosen ones
@@ -180,7 +183,7 @@ export class FeatureQFunction implements QFunction {
   private readonly trainKernels: boolean;
   private readonly arena = {
     nIn: 0, stage: 0, m: 0, c: 0, zeros: 0, prior: 0, x: 0, idx: 0, y: 0, cols: 0, mask: 0,
-    obs: 0, phi: 0, psi: 0, pair: 0, xs: 0, slots: 0, users: 0, act: 0, grad: 0, dOut: 0, q: 0, end: 0,
+    obs: 0, phi: 0, psi: 0, pair: 0, xs: 0, slots: 0, users: 0, act: 0, grad: 0, dOut: 0, q: 0, drop: 0, end: 0,
   };
   private arenaF32 = new Float32Array(0);
   private arenaI32 = new Int32Array(0);
@@ -441,11 +444,26 @@ export class FeatureQFunction implements QFunction {
     }
   }
 
-  forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array): void {
+  /**
+   * Q(s, a) of each row's action, for the training pass. A row marked in `dropped` (action dropout,
+   * as DropoutNet drops a recommender's preference input: Volkovs et al., NeurIPS 2017) scores its
+   * action as one never trained on, with the prior e and b, and its gradient leaves that action's
+   * own e_a, b_a alone: the features' part P x_a (and the prior) then learn to score a streamer
+   * without its own part, which is all a newcomer has when serving. No effect without actionEmbeddings.
+   */
+  forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array, dropped: Uint8Array | null = null): void {
     this.checkObs("forwardChosen", obs, batch);
     this.checkActions("forwardChosen", actions, batch);
     if (!(result instanceof Float32Array) || result.length < batch) throw new RangeError(`forwardChosen: result must hold batch = ${batch} values, got ${result?.length}`);
+    if (dropped !== null && (!(dropped instanceof Uint8Array) || dropped.length < batch)) throw new RangeError(`forwardChosen: dropped must be a Uint8Array of batch = ${batch} flags, got ${dropped?.length}`);
     this.ensure(batch);
+    this.anyDropped = false;
+    if (dropped !== null && this.actionEmbeddings) {
+      for (let r = 0; r < batch; r++) {
+        this.droppedChosen[r] = dropped[r] !== 0 ? 1 : 0;
+        if (dropped[r] !== 0) this.anyDropped = true;
+      }
+    }
     const out = this.trunkForward(obs, batch);
     if (this.trainKernels) {
       this.forwardChosenKernel(obs, actions, batch, out, result);
@@ -459,8 +477,9 @@ export class FeatureQFunction implements QFunction {
     for (let r = 0; r < batch; r++) {
       const a = actions[r];
       // An action never trained on is scored with the prior, as forward() does; its gradient goes to
-      // its own e_a and b_a, which from then on are its own.
-      const fresh = own && head[this.bOff + a] === 0;
+      // its own e_a and b_a, which from then on are its own. So is a dropped row's action (its own
+      // part then takes no gradient).
+      const fresh = own && ((this.anyDropped && this.droppedChosen[r] !== 0) || head[this.bOff + a] === 0);
       const row = r * this.obsSize;
       const o = r * O;
       // phi(s), kept in outCopy for the backward pass: the trunk's, plus the history part.
@@ -520,7 +539,7 @@ export class FeatureQFunction implements QFunction {
       dOut[o] = g;
       for (let k = 0; k < d; k++) dOut[o + 1 + k] = g * this.psiChosen[r * d + k];
       for (let j = 0; j < m; j++) dOut[o + 1 + d + j] = g * this.gChosen[r * m + j];
-      const own = this.actionEmbeddings;
+      const own = this.actionEmbeddings && !(this.anyDropped && this.droppedChosen[r] !== 0);
       if (own) {
         // An action never trained on was scored with the prior (forwardChosen): its own e_a and
         // b_a start there, so that its first step moves it from where it stood, not from 0 (a
@@ -572,7 +591,7 @@ export class FeatureQFunction implements QFunction {
       lay.phi, O, lay.act, batch,
       this.heads.head, this.actions, d, this.bOff, this.pOff, this.fOff, this.gOff,
       own ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds, lay.prior, this.priorB,
-      lay.psi, lay.pair, lay.xs, lay.slots, lay.users, lay.q,
+      lay.psi, lay.pair, lay.xs, lay.slots, lay.users, lay.q, this.dropInKernels(batch),
     );
     result.set(mem.subarray(lay.q >> 2, (lay.q >> 2) + batch));
     this.lastBatch = batch;
@@ -590,7 +609,7 @@ export class FeatureQFunction implements QFunction {
     const slots = lay.slots >> 2, users = lay.users >> 2;
     for (let r = 0; r < batch; r++) {
       const a = actions[r];
-      if (this.actionEmbeddings) {
+      if (this.actionEmbeddings && !(this.anyDropped && this.droppedChosen[r] !== 0)) {
         if (head[this.bOff + a] === 0) this.startAtPrior(a);
         this.touch(a);
       }
@@ -602,9 +621,17 @@ export class FeatureQFunction implements QFunction {
     k.featureChosenBackward(
       lay.grad, lay.act, batch, lay.phi, this.outSize, lay.psi, lay.pair, lay.xs, lay.slots, lay.users, lay.dOut,
       this.heads.grad, this.embedding, l.pairSize, l.actionFeatureSize, K, this.bOff, this.pOff, this.fOff, this.gOff,
-      this.actionEmbeddings ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds,
+      this.actionEmbeddings ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds, this.anyDropped ? this.arena.drop : 0,
     );
     this.trunk.backward(mem.subarray(lay.dOut >> 2, (lay.dOut >> 2) + batch * this.outSize));
+  }
+
+  /** The dropped rows as int32 flags in the arena (for both passes), or 0 when none is dropped. */
+  private dropInKernels(batch: number): number {
+    if (!this.anyDropped) return 0;
+    const ints = this.arenaI32, at = this.arena.drop >> 2;
+    for (let r = 0; r < batch; r++) ints[at + r] = this.droppedChosen[r];
+    return this.arena.drop;
   }
 
   copyFrom(other: QFunction): void {
@@ -860,6 +887,7 @@ export class FeatureQFunction implements QFunction {
       this.slotsChosen = new Int32Array(cap * this.layout.sketchSlots);
       this.userChosen = new Int32Array(cap);
     }
+    this.droppedChosen = new Uint8Array(cap);
     this.capacity = cap;
     if (this.kernels !== null) this.layOutArena(cap);
   }
@@ -895,7 +923,8 @@ export class FeatureQFunction implements QFunction {
     a.grad = at(a.act + cap * 4);
     a.dOut = at(a.grad + cap * 4);
     a.q = at(a.dOut + cap * O * 4);
-    a.end = at(a.q + cap * 4);
+    a.drop = at(a.q + cap * 4);
+    a.end = at(a.drop + cap * 4);
     // The kernels may read 16 bytes past the end of a buffer (see assembly/kernels.ts).
     k.reserve(a.end + 16);
     this.views();

@@ -56,8 +56,11 @@ export interface QFunction {
   /**
    * Q(s, a) of the action taken in each row, into out[0 .. batch), keeping what backwardChosen
    * needs. Rows are transitions from replay (the observation holds what was known when acting).
+   * `dropped` (1 per row, optional): rows in which a head with a learned per-action part scores the
+   * action as one never trained on, and whose gradient leaves that part alone (action dropout,
+   * see FeatureQFunction); a head without one ignores it.
    */
-  forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, out: Float32Array): void;
+  forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, out: Float32Array, dropped?: Uint8Array | null): void;
   /** Gradients from dLoss/dQ(s, a) of the last forwardChosen. Overwrites the gradients. */
   backwardChosen(actions: Int32Array, grad: Float32Array): void;
   /** Hard copy of another Q-function's parameters (same shape). */

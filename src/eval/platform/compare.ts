@@ -112,7 +112,9 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const { exp } = o;
   const runs = trainingRuns(exp);
   const episodes = o.episodes ?? runs.episodes;
-  const trainSeeds = runs.seeds;
+  // The weeks the DQN trains on, and so the weeks every learner learns from: the first `episodes`
+  // seeds (all of them, in turn, when there are more episodes than seeds).
+  const trainSeeds = episodes < runs.seeds.length ? runs.seeds.slice(0, episodes) : runs.seeds;
   for (const s of o.evalSeeds) {
     if (trainSeeds.includes(s)) throw new RangeError(`evaluation seed ${s} is also a training seed: keep them apart`);
   }

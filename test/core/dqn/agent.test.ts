@@ -13,6 +13,8 @@ test("config: defaults are the classic DQN, bad fields are named with their rang
   assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, gamma: 1.5 }), /gamma: .*(<=|less than).*1/i);
   assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, replay: { capacity: -5 } }), /replay\.capacity/);
   assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, lr: 0.1 }), /lr|Unrecognized key/);
+  // Action dropout needs a learned per-action part to drop.
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, network: { head: "dueling", actionDropout: 0.2 } }), /network\.actionDropout: 0\.2 needs network\.head "feature"/);
 });
 
 test("bad input names the field: NaN state, NaN reward, wrong sizes", () => {

@@ -68,7 +68,7 @@ function randomObs(c: Case, rng: Rng, batch: number): Float32Array {
 }
 
 /** Q(s, a) for every row and action from the formula in float64, with the magnitude of its terms (for the tolerance). */
-function expected(q: FeatureQFunction, obs: Float32Array, batch: number, mask: Uint8Array | null): { q: Float64Array; scale: Float64Array } {
+function expected(q: FeatureQFunction, obs: Float32Array, batch: number, mask: Uint8Array | null, asFresh: (r: number) => boolean = () => false): { q: Float64Array; scale: Float64Array } {
   const l = q.layout, A = q.actions, d = q.embedding, f = l.actionFeatureSize, m = l.pairSize, K = l.sketchSlots, S = q.obsSize;
   const h = q.head, bOff = A * d, pOff = A * d + A, fOff = pOff + d * f, gOff = fOff + (q.historyEmbeddings ? A * d : 0);
   const users = new Float32Array(batch * l.userSize);
@@ -101,7 +101,7 @@ function expected(q: FeatureQFunction, obs: Float32Array, batch: number, mask: U
         res[i] = -Infinity;
         continue;
       }
-      const fresh = h[bOff + a] === 0;
+      const fresh = h[bOff + a] === 0 || asFresh(r);
       let s = out[r * O], mag = Math.abs(s);
       for (let k = 0; k < d; k++) {
         let psi = q.actionEmbeddings ? (fresh ? priorE[k] : h[a * d + k]) : 0;
@@ -269,8 +269,10 @@ test("feature head training pass, wasm backend: forwardChosen, backwardChosen an
       const S = fast.obsSize, l = c.layout;
       for (let r = 0; r < batch; r += 2) if (l.sketchSlots > 0) obs[r * S + l.userSize + l.actionFeatureSize] = actions[r];
       const qf = new Float32Array(batch), qs = new Float32Array(batch);
-      fast.forwardChosen(obs, actions, batch, qf);
-      slow.forwardChosen(obs, actions, batch, qs);
+      // Every other step drops some rows (action dropout): scored with the prior, their own part left alone.
+      const dropped = step % 2 === 1 ? Uint8Array.from({ length: batch }, () => (rng.float() < 0.4 ? 1 : 0)) : null;
+      fast.forwardChosen(obs, actions, batch, qf, dropped);
+      slow.forwardChosen(obs, actions, batch, qs, dropped);
       same(qf, qs, `step ${step} Q(s, a)`);
       const grad = Float32Array.from(qf, (q) => (q - 1) / batch);
       // Refused before anything moves: an action outside the catalogue, a gradient too short.
@@ -288,5 +290,58 @@ test("feature head training pass, wasm backend: forwardChosen, backwardChosen an
       same(sf.m, ss.m, `step ${step} Adam m`);
       same(sf.v, ss.v, `step ${step} Adam v`);
     }
+  }
+});
+
+test("feature head, action dropout: a dropped row scores its action with the prior and leaves its own e_a, b_a alone; the features' part still learns", () => {
+  const c = cases[4];
+  for (const trainInKernels of [true, false]) {
+    const rng = new Rng(31);
+    const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
+    for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
+    table.touch();
+    const q = new FeatureQFunction({
+      layout: c.layout, actions: c.actions, hidden: [7], embedding: c.embedding, backend: "wasm", table, rng: new Rng(3),
+      actionEmbeddings: true, historyEmbeddings: c.historyEmbeddings, trainInKernels,
+    });
+    randomHead(q, rng);
+    const A = c.actions, d = c.embedding, S = q.obsSize, U = c.layout.userSize, f = c.layout.actionFeatureSize;
+    const bOff = A * d, pOff = A * d + A;
+    // Two trained actions (b_a not 0) and one never trained on.
+    const trained = Array.from({ length: A }, (_, a) => a).filter((a) => q.head[bOff + a] !== 0);
+    const fresh = Array.from({ length: A }, (_, a) => a).find((a) => q.head[bOff + a] === 0)!;
+    const actions = Int32Array.from([trained[0], trained[1], fresh, trained[0]]);
+    const batch = actions.length;
+    const obs = randomObs(c, rng, batch);
+    for (let r = 0; r < batch; r++) obs.set(table.features.subarray(actions[r] * f, (actions[r] + 1) * f), r * S + U);
+    const before = q.exportParams();
+    const qPlain = new Float32Array(batch), qDrop = new Float32Array(batch);
+    q.forwardChosen(obs, actions, batch, qPlain);
+    const dropped = Uint8Array.from([1, 0, 1, 0]);
+    q.forwardChosen(obs, actions, batch, qDrop, dropped);
+    // The formula, evaluated here: a dropped row's action scored with the prior over the trained actions.
+    const plain = expected(q, obs, batch, null), asDropped = expected(q, obs, batch, null, (r) => dropped[r] === 1);
+    for (let r = 0; r < batch; r++) {
+      const want = asDropped.q[r * A + actions[r]], scale = asDropped.scale[r * A + actions[r]];
+      assert.ok(Math.abs(qDrop[r] - want) <= 1e-5 * (1 + scale), `${trainInKernels}: row ${r} scores ${qDrop[r]}, the formula ${want}`);
+      const w = plain.q[r * A + actions[r]];
+      assert.ok(Math.abs(qPlain[r] - w) <= 1e-5 * (1 + plain.scale[r * A + actions[r]]), `${trainInKernels}: row ${r} without dropout scores ${qPlain[r]}, the formula ${w}`);
+    }
+    assert.ok(Math.abs(qDrop[0] - qPlain[0]) > 1e-3, "a dropped trained action scores otherwise than with its own part");
+    assert.ok(Object.is(qDrop[1], qPlain[1]) && Object.is(qDrop[3], qPlain[3]), "rows not dropped score as without dropout");
+    assert.ok(Object.is(qDrop[2], qPlain[2]), "an action never trained on scores with the prior either way");
+    q.backwardChosen(actions, Float32Array.from([0.5, 0, 0.7, 0]));
+    const g = q.exportGradients(), off = q.trunk.paramCount;
+    const eb = (a: number) => [...Array.from({ length: d }, (_, k) => g[off + a * d + k]), g[off + bOff + a]];
+    // Only dropped rows carry gradient: the own parts take none of it; P does.
+    assert.ok(eb(trained[0]).every((x) => x === 0) && eb(fresh).every((x) => x === 0), "a dropped row's action takes no gradient in e_a, b_a");
+    assert.ok(Array.from({ length: d * f }, (_, i) => g[off + pOff + i]).some((x) => x !== 0), "P takes the dropped rows' gradient");
+    // The action never trained on stays so (it did not start at the prior): b_a still exactly 0.
+    const opt = q.createOptimizer({ lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+    opt.step(null);
+    const after = q.exportParams();
+    assert.equal(after[off + bOff + fresh], 0);
+    for (let k = 0; k < d; k++) assert.equal(after[off + fresh * d + k], before[off + fresh * d + k]);
+    assert.equal(after[off + bOff + trained[0]], before[off + bOff + trained[0]]);
   }
 });
