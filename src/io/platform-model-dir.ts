@@ -34,9 +34,10 @@ export function saveAgentCheckpoint(modelDir: string, agentSeed: number, bundle:
   saveCheckpoint(agentCheckpointDir(modelDir, agentSeed), bundle);
 }
 
-/** Whether DIR holds a trained model's agents. */
-export function hasPlatformModel(modelDir: string): boolean {
+/** Whether DIR holds a trained model's agents (with `legacy`, also one agent of the old layout in DIR/checkpoint/). */
+export function hasPlatformModel(modelDir: string, legacy = false): boolean {
   const root = join(modelDir, "checkpoint");
+  if (legacy && existsSync(join(root, "manifest.json"))) return true;
   return existsSync(root) && readdirSync(root).some((f) => AGENT_DIR.test(f) && existsSync(join(root, f, "manifest.json")));
 }
 

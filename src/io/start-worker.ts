@@ -42,12 +42,13 @@ export function workerJob<M extends { type: string }, T>(
     worker.on("message", (m: M) => {
       // What `done` or `onMessage` throws (the caller's own failure, a full disk say) ends the job
       // with that error: thrown from this listener it would take the whole process down.
+      if (settled) return;
       try {
         if (m.type === "done") {
           const result = done(m as Extract<M, { type: "done" }>);
           settle(() => resolve(result));
         } else if (m.type === "error") settle(() => reject(new Error(`${what} failed in its worker: ${(m as { message?: unknown }).message}`)));
-        else if (!settled) onMessage?.(m as Exclude<M, { type: "done" | "error" }>);
+        else onMessage?.(m as Exclude<M, { type: "done" | "error" }>);
       } catch (err) {
         settle(() => reject(err));
       }

@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .option("--days <n>", "override the config's days", integer("--days", 1))
     .option("--seeds <n>", "evaluation seeds (held apart from the training seeds)", integer("--seeds", 2), 5)
     .option("--first-seed <n>", "first evaluation seed (default 1001; e.g. 2001 for validation seeds to choose settings on)", integer("--first-seed", 0))
-    .option("--episodes <n>", "training runs per DQN head (overrides training.episodes)", integer("--episodes", 1))
+    .option("--episodes <n>", "training runs per DQN head (overrides training.episodes; the baselines learn from the same weeks)", integer("--episodes", 1))
     .option("--dqn-eval <mode>", "frozen: the DQN serves what it learned in training; online: it also learns from each evaluation run's feedback, as the service does", "frozen")
     .option("--heads <list>", "DQN heads to train and compare", "feature,classic")
     .option("--policies <list>", "baselines and oracles to compare (default: all but the lookahead oracle)")
@@ -136,11 +136,13 @@ export function register(program: Command): void {
 function trainedModel(flags: CompareFlags, exp: ExperimentConfig, heads: PlatformHead[]): TrainedAgent[] {
   const dir = flags.model!;
   if (flags.config !== undefined) throw new Error(`--model and --config do not go together: the model in ${dir} carries its own platform, hyper-parameters and training weeks`);
-  if (flags.episodes !== undefined) throw new Error(`--model and --episodes do not go together: the model in ${dir} was trained for its own episodes (liveq train --resume ${dir} --episodes N trains it further)`);
+  if (flags.episodes !== undefined) throw new Error(`--model and --episodes do not go together: the model in ${dir} was trained for its own episodes (liveq train --out ${dir} --resume ${dir} --episodes N trains it further)`);
   const stored = loadPlatformModel(dir);
   const meta = stored[0].bundle.meta;
   const { world, seeds } = meta;
   const done = stored.map((a) => a.bundle.meta.episodes);
+  const none = stored.find((a) => a.bundle.meta.episodes === 0);
+  if (none) throw new Error(`--model ${dir}: the agent of seed ${none.agentSeed} has not finished an episode yet (${none.dir}); liveq train --out ${dir} --resume ${dir} trains it on`);
   if (!Number.isInteger(world) || !Array.isArray(seeds) || seeds.length === 0 || !seeds.every((x) => Number.isInteger(x)) || !done.every((e) => Number.isInteger(e) && (e as number) >= 1)) {
     throw new Error(`--model ${dir}: its checkpoints do not say which weeks it trained on (meta.world, meta.seeds, meta.episodes of liveq train); got ${JSON.stringify({ world, seeds, episodes: done })}`);
   }

@@ -1,5 +1,6 @@
 /**
- * `liveq train --config FILE --out DIR [--resume DIR]`: trains the shared multi-agent DQN on
+ * `liveq train [--config FILE] --out DIR`, or `liveq train --out DIR --resume DIR` to go on with an
+ * interrupted (or finished) one: trains the shared multi-agent DQN on
  * simulated platforms: the feature head as the `training.ensemble` agents that `liveq compare`
  * serves as one (agent seeds agentSeed, agentSeed + 1, ...), the classic head as one agent, each
  * in its own worker thread. Progress on stderr; every point of the training log appended to
@@ -87,7 +88,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     // A resumed run goes on with the model's own platform, head and hyper-parameters.
     const said = (["config", "head", "users", "streamers", "days"] as const).filter((k) => flags[k] !== undefined);
     if (said.length > 0) throw new Error(`--resume continues the model in ${flags.resume} with its own config: leave out ${said.map((k) => `--${k}`).join(", ")}`);
-    if (resolve(flags.out) !== resolve(flags.resume) && (hasPlatformModel(flags.out) || existsSync(join(flags.out, "metrics.jsonl")))) {
+    if (resolve(flags.out) !== resolve(flags.resume) && (hasPlatformModel(flags.out, true) || existsSync(join(flags.out, "metrics.jsonl")))) {
       throw new Error(`${flags.out} already holds a trained model or a training log: resume into ${flags.resume} itself, or into an empty --out`);
     }
   }
@@ -122,7 +123,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   }
   const logPath = join(flags.out, "metrics.jsonl");
   if (!flags.resume && existsSync(logPath)) throw new Error(`${logPath} exists: use another --out, or --resume ${flags.out}`);
-  if (!flags.resume && hasPlatformModel(flags.out)) throw new Error(`${flags.out} holds a trained model: use another --out, or --resume ${flags.out}`);
+  if (!flags.resume && hasPlatformModel(flags.out, true)) throw new Error(`${flags.out} holds a trained model: use another --out, or --resume ${flags.out}`);
   mkdirSync(flags.out, { recursive: true });
 
   const stop = new AbortController();
