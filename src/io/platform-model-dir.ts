@@ -42,6 +42,22 @@ export function hasPlatformModel(modelDir: string, legacy = false): boolean {
 }
 
 /**
+ * Whether DIR holds a model of liveq train: its agents' directories, or one agent's checkpoint
+ * (a manifest whose meta names the platform it was trained on). Reads manifests only.
+ */
+export function isPlatformModel(dir: string): boolean {
+  if (hasPlatformModel(dir, true)) return true;
+  const manifest = join(dir, "manifest.json");
+  if (!existsSync(manifest)) return false;
+  try {
+    const meta = (JSON.parse(readFileSync(manifest, "utf8")) as { meta?: { platform?: unknown } }).meta;
+    return meta?.platform !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Loads every agent's checkpoint, by agent seed. Throws CheckpointError naming the directory when
  * there is none, when one fails its checks, or when the agents were not trained alike (head,
  * platform, hyper-parameters, world and training seeds must agree: they are served as one).

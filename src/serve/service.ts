@@ -16,6 +16,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint-dir.js";
+import { isPlatformModel } from "../io/platform-model-dir.js";
 import { CheckpointError } from "../core/checkpoint/bundle.js";
 import type { DqnConfigInput } from "../core/dqn/config.js";
 import type { ServeConfig } from "./config.js";
@@ -181,6 +182,12 @@ export class LiveService {
   private async start(options: ServiceOptions): Promise<void> {
     const config = this.config;
     mkdirSync(config.data, { recursive: true });
+    if (config.model !== null && isPlatformModel(config.model)) {
+      throw new CheckpointError(
+        `--model ${config.model}: a model of liveq train, which scores the simulator's encoding of users and streams; ` +
+          "the service learns its own model from the events it receives and starts from one of its own checkpoints or fresh: leave out --model",
+      );
+    }
     if (config.model !== null && !existsSync(join(config.model, "manifest.json"))) {
       throw new CheckpointError(`--model ${config.model}: no checkpoint there (manifest.json not found)`);
     }

@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServeEventInput } from "../../src/serve/event-schema.js";
@@ -112,6 +112,22 @@ test("feedback trains the model online: versions are published, swapped in, and 
     assert.equal(unpin.json().servingVersion, unpin.json().latestVersion);
   } finally {
     await s?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--model refuses a model of liveq train (the simulator's encoding) and a directory without a checkpoint, naming it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "liveq-serve-model-"));
+  try {
+    // One agent's checkpoint of liveq train: a manifest whose meta names its platform.
+    const agent = join(dir, "model", "checkpoint", "agent-1");
+    mkdirSync(agent, { recursive: true });
+    writeFileSync(join(agent, "manifest.json"), JSON.stringify({ format: "liveq-checkpoint", formatVersion: 1, kind: "liveq.dqn", version: 1, meta: { platform: {} } }));
+    for (const model of [join(dir, "model"), agent]) {
+      await assert.rejects(startTestServer({ model }, join(dir, "data")), new RegExp(`--model ${model}: a model of liveq train`));
+    }
+    await assert.rejects(startTestServer({ model: join(dir, "none") }, join(dir, "data")), /--model .*none: no checkpoint there/);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
