@@ -142,7 +142,8 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     for (const v of agentDone.values()) trainDone += v;
     progress();
   };
-  const hyper = settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes);
+  // (settled on a probe week only when some agent is to be trained here)
+  const hyper = agentCount > 0 ? settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes) : exp.dqn;
   const job = (head: PlatformHead, agentSeed: number) => ({ sim: exp.sim, head, hyper, agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
   type Entry = { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy };
   /** Runs one policy on every evaluation seed (a fresh policy per seed: runs are independent). */
