@@ -21,6 +21,8 @@ export interface StoredAgent {
   readonly agentSeed: number;
   readonly dir: string;
   readonly bundle: CheckpointBundle;
+  /** Episodes the agent had done when saved (meta.episodes; 0 when a checkpoint does not say). */
+  readonly episodes: number;
 }
 
 const AGENT_DIR = /^agent-(-?\d+)$/;
@@ -67,10 +69,10 @@ export function loadPlatformModel(modelDir: string): StoredAgent[] {
   let agents: StoredAgent[];
   if (existsSync(join(modelDir, "manifest.json"))) {
     const bundle = loadCheckpoint(modelDir);
-    agents = [{ agentSeed: seedOf(bundle, modelDir), dir: modelDir, bundle }];
+    agents = [stored(bundle, modelDir, seedOf(bundle, modelDir))];
   } else if (!hasPlatformModel(modelDir) && existsSync(join(root, "manifest.json"))) {
     const bundle = loadCheckpoint(root);
-    agents = [{ agentSeed: seedOf(bundle, root), dir: root, bundle }];
+    agents = [stored(bundle, root, seedOf(bundle, root))];
   } else {
     const names = existsSync(root) ? readdirSync(root).filter((f) => AGENT_DIR.test(f)) : [];
     if (names.length === 0) throw new CheckpointError(`${modelDir}: no trained model there (neither ${join("checkpoint", "agent-<seed>")} checkpoints nor a checkpoint's manifest.json; train one with liveq train --out ${modelDir})`);
@@ -79,7 +81,7 @@ export function loadPlatformModel(modelDir: string): StoredAgent[] {
       const bundle = loadCheckpoint(dir);
       const agentSeed = Number(AGENT_DIR.exec(name)![1]);
       if (seedOf(bundle, dir) !== agentSeed) throw new CheckpointError(`checkpoint ${dir}: holds the agent of seed ${seedOf(bundle, dir)}, not ${agentSeed}`);
-      return { agentSeed, dir, bundle };
+      return stored(bundle, dir, agentSeed);
     });
     agents.sort((a, b) => a.agentSeed - b.agentSeed);
   }
@@ -93,6 +95,29 @@ export function loadPlatformModel(modelDir: string): StoredAgent[] {
     }
   }
   return agents;
+}
+
+/** An agent as loaded, with the episodes its checkpoint says it had done. */
+function stored(bundle: CheckpointBundle, dir: string, agentSeed: number): StoredAgent {
+  const e = bundle.meta.episodes ?? 0;
+  if (!Number.isInteger(e) || (e as number) < 0) throw new CheckpointError(`checkpoint ${dir}: meta.episodes must be a whole number, got ${JSON.stringify(e)}`);
+  return { agentSeed, dir, bundle, episodes: e as number };
+}
+
+/**
+ * The training runs an agent of the model was saved on (see liveq train): its world, its seeds
+ * (taken in turn) and the episodes planned. Throws CheckpointError naming the field that is wrong.
+ */
+export function plannedRuns(agent: StoredAgent): { world: number; seeds: number[]; episodes: number } {
+  const { world, seeds, episodes, plannedEpisodes } = agent.bundle.meta;
+  if (!Number.isInteger(world)) throw new CheckpointError(`checkpoint ${agent.dir}: meta.world must be an integer, got ${JSON.stringify(world)}`);
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((x) => Number.isInteger(x))) {
+    throw new CheckpointError(`checkpoint ${agent.dir}: meta.seeds must be a non-empty list of integers, got ${JSON.stringify(seeds)}`);
+  }
+  // Checkpoints written before plannedEpisodes was kept: the episodes done, at least.
+  const planned = plannedEpisodes ?? episodes;
+  if (!Number.isInteger(planned) || (planned as number) < 0) throw new CheckpointError(`checkpoint ${agent.dir}: meta.plannedEpisodes must be a whole number, got ${JSON.stringify(planned)}`);
+  return { world: world as number, seeds: seeds as number[], episodes: planned as number };
 }
 
 function seedOf(bundle: CheckpointBundle, dir: string): number {

@@ -19,7 +19,7 @@ import type { ExperimentConfig } from "../../train/experiment-config.js";
 import { restorePlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import type { TrainedAgent } from "../../eval/platform/compare.js";
 import type { SimConfig } from "../../sim/config.js";
-import { loadPlatformModel, readTrainingLog } from "../../io/platform-model-dir.js";
+import { loadPlatformModel, plannedRuns, readTrainingLog } from "../../io/platform-model-dir.js";
 
 export interface CompareFlags {
   config?: string;
@@ -55,7 +55,7 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
   exp.sim = withOverrides(exp.sim, overrides);
   const heads = flags.heads.split(",").map((h) => h.trim());
   for (const h of heads) if (h !== "feature" && h !== "classic") throw new Error(`--heads: "${h}" is not a head (feature, classic)`);
-  const trained = flags.model !== undefined ? trainedModel(flags, exp, heads as PlatformHead[]) : undefined;
+  const trained = flags.model !== undefined ? trainedModel(flags, exp, heads as PlatformHead[], overrides) : undefined;
   const known = baselineNames();
   const policies = flags.policies ? flags.policies.split(",").map((p) => p.trim()) : known.filter((n) => !OPT_IN.includes(n));
   for (const p of policies) if (!known.includes(p)) throw new Error(`--policies: unknown policy "${p}"; known: ${known.join(", ")}`);
@@ -133,23 +133,18 @@ export function register(program: Command): void {
  * (world, seeds, episodes done) become the experiment's, so the baselines learn from the weeks the
  * DQN learned from.
  */
-function trainedModel(flags: CompareFlags, exp: ExperimentConfig, heads: PlatformHead[]): TrainedAgent[] {
+function trainedModel(flags: CompareFlags, exp: ExperimentConfig, heads: PlatformHead[], overrides: Record<string, number>): TrainedAgent[] {
   const dir = flags.model!;
   if (flags.config !== undefined) throw new Error(`--model and --config do not go together: the model in ${dir} carries its own platform, hyper-parameters and training weeks`);
   if (flags.episodes !== undefined) throw new Error(`--model and --episodes do not go together: the model in ${dir} was trained for its own episodes (liveq train --out ${dir} --resume ${dir} --episodes N trains it further)`);
   const stored = loadPlatformModel(dir);
-  const meta = stored[0].bundle.meta;
-  const { world, seeds } = meta;
-  const done = stored.map((a) => a.bundle.meta.episodes);
-  const none = stored.find((a) => a.bundle.meta.episodes === 0);
+  const { world, seeds, episodes: planned } = plannedRuns(stored[0]);
+  const none = stored.find((a) => a.episodes === 0);
   if (none) throw new Error(`--model ${dir}: the agent of seed ${none.agentSeed} has not finished an episode yet (${none.dir}); liveq train --out ${dir} --resume ${dir} trains it on`);
-  if (!Number.isInteger(world) || !Array.isArray(seeds) || seeds.length === 0 || !seeds.every((x) => Number.isInteger(x)) || !done.every((e) => Number.isInteger(e) && (e as number) >= 1)) {
-    throw new Error(`--model ${dir}: its checkpoints do not say which weeks it trained on (meta.world, meta.seeds, meta.episodes of liveq train); got ${JSON.stringify({ world, seeds, episodes: done })}`);
-  }
   const agents = stored.map((a) => ({ agentSeed: a.agentSeed, pd: restorePlatformDqn(a.bundle) }));
   const { head, sim } = agents[0].pd;
   if (!heads.includes(head)) throw new Error(`--model ${dir} holds the ${head} head, which --heads (${heads.join(",")}) leaves out`);
-  const differ = Object.keys(flagsSaying(flags)).filter((k) => JSON.stringify(exp.sim[k as keyof SimConfig]) !== JSON.stringify(sim[k as keyof SimConfig]));
+  const differ = Object.keys(overrides).filter((k) => JSON.stringify(exp.sim[k as keyof SimConfig]) !== JSON.stringify(sim[k as keyof SimConfig]));
   if (differ.length > 0) {
     const what = differ.map((k) => `${k} ${JSON.stringify(sim[k as keyof SimConfig])} (asked: ${JSON.stringify(exp.sim[k as keyof SimConfig])})`).join(", ");
     throw new Error(`--model ${dir} was trained on another platform: ${what}; leave out the flags that differ`);
@@ -157,19 +152,12 @@ function trainedModel(flags: CompareFlags, exp: ExperimentConfig, heads: Platfor
   exp.sim = sim;
   // The weeks it trained on: the first `episodes` of its seeds (taken in turn when more). Agents
   // stopped by Ctrl-C may stand at different episodes: the baselines get every week any agent saw.
-  const most = Math.max(...(done as number[])), least = Math.min(...(done as number[]));
-  const planned = Number(meta.plannedEpisodes ?? most);
-  exp.training = { ...exp.training, world: world as number, seeds: [...(seeds as number[])], episodes: most };
+  const done = stored.map((a) => a.episodes);
+  const most = Math.max(...done), least = Math.min(...done);
+  exp.training = { ...exp.training, world, seeds: [...seeds], episodes: most };
   const log = readTrainingLog(dir, agents.length === 1 ? agents[0].agentSeed : undefined);
   const who = agents.length === 1 ? "one agent" : `${agents.length} agents`;
-  process.stderr.write(`evaluating the model in ${dir}: ${who} of the ${head} head, trained ${least === most ? most : `${least} to ${most}`} episodes on world ${world as number}; the baselines learn from the same weeks\n`);
+  process.stderr.write(`evaluating the model in ${dir}: ${who} of the ${head} head, trained ${least === most ? most : `${least} to ${most}`} episodes on world ${world}; the baselines learn from the same weeks\n`);
   if (least < planned) process.stderr.write(`note: the model's training was interrupted (${least} of ${planned} episodes done); liveq train --out ${dir} --resume ${dir} finishes it\n`);
   return agents.map((a) => ({ head, agentSeed: a.agentSeed, pd: a.pd, points: log.get(a.agentSeed) ?? [] }));
-}
-
-/** The simulator keys the flags set. */
-function flagsSaying(flags: CompareFlags): Partial<Record<"users" | "streamers" | "days", number>> {
-  const out: Partial<Record<"users" | "streamers" | "days", number>> = {};
-  for (const k of ["users", "streamers", "days"] as const) if (flags[k] !== undefined) out[k] = flags[k];
-  return out;
 }

@@ -20,8 +20,8 @@ import { settleExploration, type PlatformDqnHyper, type PlatformHead } from "../
 import type { TrainingPoint } from "../../train/platform-trainer.js";
 import { trainInWorker, type TrainJob } from "../../train/parallel-training.js";
 import { writeFileAtomic } from "../../io/checkpoint-dir.js";
-import { agentCheckpointDir, hasPlatformModel, loadPlatformModel, saveAgentCheckpoint } from "../../io/platform-model-dir.js";
-import { CheckpointError, type CheckpointBundle } from "../../core/checkpoint/bundle.js";
+import { agentCheckpointDir, hasPlatformModel, loadPlatformModel, plannedRuns, saveAgentCheckpoint } from "../../io/platform-model-dir.js";
+import type { CheckpointBundle } from "../../core/checkpoint/bundle.js";
 
 interface TrainFlags {
   config?: string;
@@ -105,12 +105,12 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   let hyper: PlatformDqnHyper;
   if (flags.resume) {
     const stored = loadPlatformModel(flags.resume);
-    ({ world, seeds, episodes } = plannedRuns(stored[0].bundle.meta));
+    ({ world, seeds, episodes } = plannedRuns(stored[0]));
     if (flags.episodes !== undefined) episodes = flags.episodes;
     const platform = stored[0].bundle.meta.platform as { sim: SimConfig; head: PlatformHead; hyper: PlatformDqnHyper };
     ({ head, hyper } = platform);
     exp.sim = platform.sim;
-    agents = stored.map((a) => ({ agentSeed: a.agentSeed, resume: { bundle: a.bundle, episodes: checkpointEpisodes(a.bundle.meta, a.dir) } }));
+    agents = stored.map((a) => ({ agentSeed: a.agentSeed, resume: { bundle: a.bundle, episodes: a.episodes } }));
     const done = [...new Set(agents.map((a) => a.resume!.episodes))].join(", ");
     process.stderr.write(`resuming ${agents.length === 1 ? "one agent" : `${agents.length} agents`} from ${flags.resume}: ${done} of ${episodes} episodes done\n`);
   } else {
@@ -197,24 +197,4 @@ function combinedPoint(points: (TrainingPoint | null)[]): TrainingPoint {
   const known = points.filter((p): p is TrainingPoint => p !== null);
   const mean = (f: (p: TrainingPoint) => number) => known.reduce((s, p) => s + f(p), 0) / known.length;
   return { ...known[0], decisions_per_s: known.reduce((s, p) => s + p.decisions_per_s, 0), epsilon: mean((p) => p.epsilon), reward: mean((p) => p.reward), td_loss: mean((p) => p.td_loss) };
-}
-
-/** Episodes an agent's checkpoint had done. */
-function checkpointEpisodes(meta: Record<string, unknown>, dir: string): number {
-  const e = meta.episodes ?? 0;
-  if (!Number.isInteger(e) || (e as number) < 0) throw new CheckpointError(`checkpoint ${dir}: meta.episodes must be a whole number, got ${JSON.stringify(e)}`);
-  return e as number;
-}
-
-/** The world, seeds and planned episodes a checkpoint was training on (see save in runTrain). */
-function plannedRuns(meta: Record<string, unknown>): { world: number; seeds: number[]; episodes: number } {
-  const { world, seeds, episodes, plannedEpisodes } = meta;
-  if (!Number.isInteger(world)) throw new CheckpointError(`checkpoint: meta.world must be an integer, got ${JSON.stringify(world)}`);
-  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((x) => Number.isInteger(x))) {
-    throw new CheckpointError(`checkpoint: meta.seeds must be a non-empty list of integers, got ${JSON.stringify(seeds)}`);
-  }
-  // Checkpoints written before plannedEpisodes was kept: the episodes done, at least.
-  const planned = plannedEpisodes ?? episodes;
-  if (!Number.isInteger(planned) || (planned as number) < 0) throw new CheckpointError(`checkpoint: meta.plannedEpisodes must be a whole number, got ${JSON.stringify(planned)}`);
-  return { world: world as number, seeds: seeds as number[], episodes: planned as number };
 }
