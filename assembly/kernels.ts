@@ -1366,14 +1366,18 @@ function adamExact(p: usize, g: usize, m: usize, v: usize, from: i32, to: i32, s
   }
 }
 
-/** The head's Adam(W) step: dense on [from, to) (b and P), lazy on the listed embedding rows. */
+/**
+ * The head's Adam(W) step: dense on [from, to) (b and P), lazy on the listed embedding rows, which
+ * step by rowStepSize and decay by rowDecay (the embedding tables' own learning rate).
+ */
 export function headAdam(
   p: usize, g: usize, m: usize, v: usize, from: i32, to: i32, rows: usize, count: i32, A: i32, d: i32, fOff: i32,
   scale: f64, beta1: f64, c1: f64, beta2: f64, c2: f64, stepSize: f64, invSqrtBc2: f64, eps: f64, decay: f64,
+  rowStepSize: f64, rowDecay: f64,
 ): void {
   adamExact(p, g, m, v, from, to, scale, beta1, c1, beta2, c2, stepSize, invSqrtBc2, eps, decay);
   for (let r = 0; r < count; r++) {
     const at = rowStart(load<i32>(rows + (<usize>r << 2)), A, d, fOff);
-    adamExact(p, g, m, v, at, at + d, scale, beta1, c1, beta2, c2, stepSize, invSqrtBc2, eps, decay);
+    adamExact(p, g, m, v, at, at + d, scale, beta1, c1, beta2, c2, rowStepSize, invSqrtBc2, eps, rowDecay);
   }
 }

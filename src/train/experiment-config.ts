@@ -25,6 +25,7 @@ export const dqnHyperSchema = z
     nStep: z.number().int().min(1).max(20),
     doubleDqn: z.boolean(),
     lr: z.number().positive().max(1),
+    embeddingLrScale: z.number().positive().max(1000),
     batchSize: pos,
     replayCapacity: pos,
     tau: z.number().gt(0).max(1),
@@ -108,5 +109,8 @@ export function parseExperimentConfig(json: unknown, source = "config"): Experim
   if (!dqn.success) throw new RangeError(`${source}: ${dqn.error.issues.map((i) => `dqn.${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const training = trainingSchema.safeParse(obj.training ?? {});
   if (!training.success) throw new RangeError(`${source}: ${training.error.issues.map((i) => `training.${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  return { sim: parseSimConfig(obj.sim ?? {}, `${source} (sim)`), dqn: { ...DEFAULT_PLATFORM_DQN, ...dqn.data } as PlatformDqnHyper, training: training.data };
+  // Action dropout drops the per-streamer part: without one (actionEmbeddings false) its default is
+  // none; set explicitly, createPlatformDqn refuses the pair.
+  const noDropout = dqn.data.actionEmbeddings === false && dqn.data.actionDropout === undefined ? { actionDropout: 0 } : {};
+  return { sim: parseSimConfig(obj.sim ?? {}, `${source} (sim)`), dqn: { ...DEFAULT_PLATFORM_DQN, ...noDropout, ...dqn.data } as PlatformDqnHyper, training: training.data };
 }

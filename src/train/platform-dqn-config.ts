@@ -43,7 +43,11 @@ export interface PlatformDqnHyper {
    * Feature head, training: the share of each batch's rows whose streamer is scored as one never
    * trained on (the prior e, b), its own e_a, b_a left alone (action dropout, src/core/qfunction/
    * feature-qfunction.ts): the stream features learn to score a streamer without its own part, as
-   * a newcomer is scored. 0 = none.
+   * a newcomer is scored. 0 = none. 0.25 by default since the embedding tables learn at 3x lr
+   * (embeddingLrScale): the established streamers' e_a then know their users' tastes better, and
+   * newcomers, scored from their features, fell behind (discovery parity 0.82 -> 0.73 on
+   * validation weeks); with dropout 0.25 they got 0.79 at the same reward (README, session 11).
+   * At lr alone (session 10) it cost 1.4% of the reward.
    */
   readonly actionDropout: number;
   /**
@@ -69,6 +73,17 @@ export interface PlatformDqnHyper {
   readonly nStep: number;
   readonly doubleDqn: boolean;
   readonly lr: number;
+  /**
+   * Feature head: the step size of the embedding tables (streamers' e_a and F_h, users' G_u) as a
+   * multiple of lr. A user's G_u moves only in the updates whose batch holds one of that user's
+   * decisions (about 3% of them on the demo's platform), so at lr the latent match of a user's and
+   * a streamer's tastes is learned only in part: scores of the trained model weighed it at 0.29 of
+   * the rest of a stream's appeal, the truth at 0.95 (examples/dqn-score-anatomy.ts). At 3x they
+   * weigh it at 0.66 (0.57 with the default action dropout) and the model earned 3.4% more on
+   * validation weeks (README, "How the defaults were chosen", session 11). The streamers' b_a
+   * stays at lr with the other dense weights.
+   */
+  readonly embeddingLrScale: number;
   readonly batchSize: number;
   readonly replayCapacity: number;
   readonly tau: number;
@@ -114,13 +129,14 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   userPast: true,
   sketchSlots: 16,
   coldStartBonus: 0.5,
-  actionDropout: 0,
+  actionDropout: 0.25,
   gamma: 0,
   gammaPerHour: 0,
   loss: "huber",
   nStep: 1,
   doubleDqn: true,
   lr: 5e-4,
+  embeddingLrScale: 3,
   batchSize: 64,
   replayCapacity: 100_000,
   tau: 0.01,
@@ -181,7 +197,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     throw new RangeError(`createPlatformDqn: gammaPerHour (${hyper.gammaPerHour}) replaces gamma per decision and needs nStep 1; got gamma ${hyper.gamma}, nStep ${hyper.nStep}`);
   }
   if (head === "feature" && hyper.actionDropout > 0 && !hyper.actionEmbeddings) {
-    throw new RangeError(`createPlatformDqn: dqn.actionDropout (${hyper.actionDropout}) drops the learned per-streamer part, which dqn.actionEmbeddings false leaves out`);
+    throw new RangeError(`createPlatformDqn: dqn.actionDropout (${hyper.actionDropout}) drops the learned per-streamer part, which dqn.actionEmbeddings false leaves out (set dqn.actionDropout 0)`);
   }
   if (!(hyper.trainEvery > 0)) {
     throw new RangeError("createPlatformDqn: trainEvery is 0 (from updatesPerDay): settle it first with settleExploration");
@@ -214,7 +230,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     loss: hyper.loss,
     nStep: hyper.nStep,
     doubleDqn: hyper.doubleDqn,
-    optimizer: { lr: hyper.lr },
+    optimizer: { lr: hyper.lr, ...(head === "feature" ? { embeddingLrScale: hyper.embeddingLrScale } : {}) },
     batchSize: hyper.batchSize,
     replay: { kind: "uniform", capacity: hyper.replayCapacity },
     target: { kind: "polyak", tau: hyper.tau },
@@ -260,8 +276,8 @@ export function restorePlatformDqn(bundle: CheckpointBundle): PlatformDqn {
   } catch (err) {
     throw new CheckpointError(`checkpoint: meta.platform.sim is not a valid simulator config: ${(err as Error).message}`);
   }
-  // A key the checkpoint's hyper-parameters lack takes its default, except userPast: checkpoints
-  // written before it existed were trained without it.
-  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, ...(p.hyper as object) } as PlatformDqnHyper;
+  // A key the checkpoint's hyper-parameters lack takes its default, except userPast, actionDropout
+  // and embeddingLrScale: checkpoints written before they existed were trained without them.
+  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, actionDropout: 0, embeddingLrScale: 1, ...(p.hyper as object) } as PlatformDqnHyper;
   return createPlatformDqn(sim, p.head, hyper, (bundle.meta.config as { seed?: number })?.seed ?? 1, bundle);
 }

@@ -65,7 +65,7 @@ test("two members: every recommendation is the available stream with the highest
     }
     p.step(actions);
   }
-  assert.ok(decisions > 500, `only ${decisions} decisions`);
+  assert.ok(decisions > 300, `only ${decisions} decisions`);
   assert.ok(disagreements > 0, "the two members never disagreed: the test would not tell a mean from either member");
 });
 

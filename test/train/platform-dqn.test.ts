@@ -189,3 +189,39 @@ test("action dropout (dqn.actionDropout): the training draws it from the agent's
   assert.ok(untrained(await train(0.95)) > untrained(none), "dropped rows must not train their streamer's own part");
   assert.throws(() => parseExperimentConfig({ dqn: { actionDropout: 1 } }), /actionDropout/);
 });
+
+test("dqn.embeddingLrScale reaches the feature head's optimizer (changing what is learned), and a checkpoint written before it existed restores at 1", async () => {
+  const train = async (embeddingLrScale: number) => {
+    const pd = createPlatformDqn(sim, "feature", { ...hyper, embeddingLrScale }, 2);
+    assert.equal(pd.agent.config.optimizer.embeddingLrScale, embeddingLrScale);
+    await trainOnPlatforms(pd, { world: 0, seeds: [1], episodes: 1 });
+    return platformDqnCheckpoint(pd);
+  };
+  const [one, three] = [await train(1), await train(3)];
+  assert.notDeepEqual(three.arrays["online.params"], one.arrays["online.params"]);
+  assert.equal(restorePlatformDqn(three).hyper.embeddingLrScale, 3);
+  // An older checkpoint: neither its hyper-parameters nor its agent's optimizer name the key.
+  const meta = one.meta as { platform: { hyper: Record<string, unknown> }; config: { optimizer: Record<string, unknown> } };
+  const { embeddingLrScale: _h, ...oldHyper } = meta.platform.hyper;
+  const { embeddingLrScale: _o, ...oldOptimizer } = meta.config.optimizer;
+  const old = { ...one, meta: { ...one.meta, platform: { ...meta.platform, hyper: oldHyper }, config: { ...meta.config, optimizer: oldOptimizer } } };
+  const back = restorePlatformDqn(old);
+  assert.equal(back.hyper.embeddingLrScale, 1);
+  assert.equal(back.hyper.actionDropout, hyper.actionDropout, "a key the checkpoint names is kept");
+  // Older still (before session 10): no action dropout either, which then means none.
+  const net = (meta.config as unknown as { network: Record<string, unknown> }).network;
+  const { actionDropout: _d, ...olderHyper } = oldHyper;
+  const { actionDropout: _n, ...olderNetwork } = net;
+  const older = { ...old, meta: { ...old.meta, platform: { ...meta.platform, hyper: olderHyper }, config: { ...meta.config, optimizer: oldOptimizer, network: olderNetwork } } };
+  const backOlder = restorePlatformDqn(older);
+  assert.equal(backOlder.hyper.actionDropout, 0);
+  assert.equal(backOlder.agent.config.network.actionDropout, 0);
+  assert.equal(back.agent.config.optimizer.embeddingLrScale, 1);
+  // The classic head has no embedding tables: its optimizer keeps the default whatever the key.
+  assert.equal(createPlatformDqn(sim, "classic", { ...hyper, embeddingLrScale: 3 }, 2).agent.config.optimizer.embeddingLrScale, 1);
+  assert.throws(() => parseExperimentConfig({ dqn: { embeddingLrScale: 0 } }), /embeddingLrScale/);
+  // Without a per-streamer part there is nothing to drop: the dropout's default is then none.
+  const plain = parseExperimentConfig({ dqn: { actionEmbeddings: false } }).dqn;
+  assert.equal(plain.actionDropout, 0);
+  assert.throws(() => createPlatformDqn(sim, "feature", { ...hyper, actionEmbeddings: false, actionDropout: 0.25 }, 2), /set dqn\.actionDropout 0/);
+});

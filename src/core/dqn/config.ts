@@ -83,9 +83,15 @@ export const dqnConfigSchema = z
         beta2: z.number().min(0).lt(1).default(0.999),
         eps: z.number().positive().default(1e-8),
         weightDecay: z.number().min(0).default(0),
+        /**
+         * For head "feature": the step size of the embedding tables (e_a, the history's F_h, the
+         * users' G_u) as a multiple of lr. Each row moves only in the updates whose batch holds its
+         * streamer or user, so at lr it learns far more slowly than the dense weights.
+         */
+        embeddingLrScale: z.number().positive().max(1000).default(1),
       })
       .strict()
-      .default({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }),
+      .default({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, embeddingLrScale: 1 }),
     /** Clip the global gradient L2 norm to this value; null = no clipping. */
     maxGradNorm: z.number().positive().nullable().default(10),
     batchSize: positiveInt.default(64),
@@ -138,6 +144,13 @@ export function parseDqnConfig(input: unknown): DqnConfig {
   const c = r.data;
   if (c.network.actionDropout > 0 && !(c.network.head === "feature" && c.network.actionEmbeddings)) {
     throw new RangeError(`invalid DQN config:\n  network.actionDropout: ${c.network.actionDropout} needs network.head "feature" with actionEmbeddings (a learned per-action part to drop)`);
+  }
+  const fastest = c.optimizer.lr * Math.max(1, c.optimizer.embeddingLrScale) * c.optimizer.weightDecay;
+  if (fastest >= 1) {
+    throw new RangeError(`invalid DQN config:\n  optimizer.weightDecay: ${c.optimizer.weightDecay} at a rate of ${c.optimizer.lr} x ${Math.max(1, c.optimizer.embeddingLrScale)} would shrink weights by ${fastest} (>= 1) a step`);
+  }
+  if (c.optimizer.embeddingLrScale !== 1 && c.network.head !== "feature") {
+    throw new RangeError(`invalid DQN config:\n  optimizer.embeddingLrScale: ${c.optimizer.embeddingLrScale} needs network.head "feature" (the only head with embedding tables)`);
   }
   if (c.network.head === "feature") {
     const l = c.network.layout;

@@ -90,6 +90,7 @@ export type HeadSquares = (g: Ptr, from: number, to: number, rows: Ptr, count: n
 export type HeadAdam = (
   p: Ptr, g: Ptr, m: Ptr, v: Ptr, from: number, to: number, rows: Ptr, count: number, A: number, d: number, fOff: number,
   scale: number, beta1: number, c1: number, beta2: number, c2: number, stepSize: number, invSqrtBc2: number, eps: number, decay: number,
+  rowStepSize: number, rowDecay: number,
 ) => void;
 
 const kernels = new EmbeddedModule<KernelExports>(KERNELS_WASM_BASE64, "wasm backend: the SIMD kernels");

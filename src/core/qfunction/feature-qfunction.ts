@@ -26,7 +26,8 @@
  *
  * Training: the embedding tables (E, F, G) get a row-sparse ("lazy") Adam step: only the rows a
  * batch touched move, and only their moments decay (as TensorFlow's LazyAdam and PyTorch's
- * SparseAdam do); b and P take the dense step. A dense step over every user's row at every update
+ * SparseAdam do), at their own rate (lr x embeddingLrScale, see OptimizerOptions); b and P take
+ * the dense step at lr. A dense step over every user's row at every update
  * would cost more than the rest of the update together, for rows whose gradient is zero. With the
  * wasm backend the head lives in the kernels' memory and the training pass (forwardChosen,
  * backwardChosen, the Adam step) runs in the kernels, bit for bit the TypeScript loops below
@@ -696,13 +697,16 @@ export class FeatureQFunction implements QFunction {
 
   /**
    * Adam(W) for the trunk and the head. The head's moments live with the head (hv.m, hv.v): one
-   * optimizer per Q-function (creating another starts them afresh).
+   * optimizer per Q-function (creating another starts them afresh). The embedding rows (E, F, G)
+   * step at lr x o.embeddingLrScale, b and P at lr.
    */
   createOptimizer(o: OptimizerOptions): QOptimizer {
     const adam = new Adam(this.trunk, o);
     this.views().m.fill(0);
     this.hv.v.fill(0);
     let t = 0, lr = o.lr;
+    const rowScale = o.embeddingLrScale ?? 1;
+    if (!(rowScale > 0 && Number.isFinite(rowScale))) throw new RangeError(`FeatureQFunction: embeddingLrScale must be a number > 0, got ${rowScale}`);
     const k = this.trainKernels ? this.kernels : null, hp = this.heads;
     return {
       step: (maxGradNorm: number | null): number => {
@@ -733,26 +737,30 @@ export class FeatureQFunction implements QFunction {
         const stepSize = lr / (1 - Math.pow(o.beta1, t));
         const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(o.beta2, t));
         const decay = 1 - lr * o.weightDecay;
+        // The embedding rows' own rate (lr x embeddingLrScale; at scale 1 the same doubles as b and P's).
+        const rowLr = lr * rowScale;
+        const rowStepSize = rowLr / (1 - Math.pow(o.beta1, t));
+        const rowDecay = 1 - rowLr * o.weightDecay;
         if (k !== null) {
           // The same steps in the kernels, bit for bit.
           k.headAdam(
             hp.head, hp.grad, hp.m, hp.v, this.bOff, this.fOff, hp.rows, this.touchedCount, this.actions, d, this.fOff,
-            scale, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, stepSize, invSqrtBc2, o.eps, decay,
+            scale, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, stepSize, invSqrtBc2, o.eps, decay, rowStepSize, rowDecay,
           );
           return norm;
         }
-        const adamRange = (from: number, to: number): void => {
+        const adamRange = (from: number, to: number, step: number, dec: number): void => {
           for (let i = from; i < to; i++) {
             const gi = scale * g[i];
             m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
             v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
-            p[i] = decay * p[i] - (stepSize * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + o.eps);
+            p[i] = dec * p[i] - (step * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + o.eps);
           }
         };
-        adamRange(this.bOff, this.fOff);
+        adamRange(this.bOff, this.fOff, stepSize, decay);
         for (let r = 0; r < this.touchedCount; r++) {
           const at = this.rowOffset(this.hv.rows[r]);
-          adamRange(at, at + d);
+          adamRange(at, at + d, rowStepSize, rowDecay);
         }
         return norm;
       },

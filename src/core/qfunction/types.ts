@@ -31,6 +31,13 @@ export interface OptimizerOptions {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
+  /**
+   * The step size of a Q-function's row-sparse embedding tables as a multiple of lr (default 1;
+   * only the feature head has such tables), their decoupled weight decay likewise (AdamW's decay
+   * is lr x weightDecay). A row moves only when its user or streamer is in the batch, a small
+   * share of the updates, so it may need larger steps than the dense weights.
+   */
+  readonly embeddingLrScale?: number;
 }
 
 export interface QFunction {

@@ -15,6 +15,12 @@ test("config: defaults are the classic DQN, bad fields are named with their rang
   assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, lr: 0.1 }), /lr|Unrecognized key/);
   // Action dropout needs a learned per-action part to drop.
   assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, network: { head: "dueling", actionDropout: 0.2 } }), /network\.actionDropout: 0\.2 needs network\.head "feature"/);
+  // Only the feature head has embedding tables to give their own rate.
+  assert.equal(c.optimizer.embeddingLrScale, 1);
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, optimizer: { embeddingLrScale: 3 } }), /optimizer\.embeddingLrScale: 3 needs network\.head "feature"/);
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, optimizer: { embeddingLrScale: 0 } }), /optimizer\.embeddingLrScale/);
+  // A decay of lr x scale x weightDecay >= 1 would zero or flip the weights every step.
+  assert.throws(() => parseDqnConfig({ obsSize: 64, actions: 100, optimizer: { lr: 0.5, weightDecay: 2 } }), /optimizer\.weightDecay: 2/);
 });
 
 test("bad input names the field: NaN state, NaN reward, wrong sizes", () => {

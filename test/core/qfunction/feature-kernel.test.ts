@@ -242,7 +242,8 @@ test("feature head scoring, wasm backend: with a mask only the available actions
 test("feature head training pass, wasm backend: forwardChosen, backwardChosen and the Adam step in the kernels give the TypeScript loops' bits", () => {
   // Every case's shapes (remainders of four in d, f and m; with and without e_a, F and G), actions
   // never trained on (they start at the prior), sketches that name the chosen action or not,
-  // clipped and unclipped steps, weight decay; twelve updates each, compared bit for bit after each.
+  // clipped and unclipped steps, weight decay, the embedding rows at lr and at a multiple of it;
+  // twelve updates each, compared bit for bit after each.
   for (const [ci, c] of cases.entries()) {
     const rng = new Rng(3000 + ci);
     const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
@@ -255,7 +256,7 @@ test("feature head training pass, wasm backend: forwardChosen, backwardChosen an
     const fast = make(true), slow = make(false);
     randomHead(fast, rng);
     slow.importParams(fast.exportParams());
-    const opts = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
+    const opts = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, embeddingLrScale: ci % 2 === 0 ? 1 : 3.5 };
     const optFast = fast.createOptimizer(opts), optSlow = slow.createOptimizer(opts);
     const same = (a: Float32Array, b: Float32Array, what: string): void => {
       assert.equal(a.length, b.length, `${what}: length`);
@@ -290,6 +291,59 @@ test("feature head training pass, wasm backend: forwardChosen, backwardChosen an
       same(sf.m, ss.m, `step ${step} Adam m`);
       same(sf.v, ss.v, `step ${step} Adam v`);
     }
+  }
+});
+
+test("feature head, embeddingLrScale: the embedding rows (E, F, G) step that many times lr, b, P and the trunk at lr, on both paths", () => {
+  // Adam's first step moves every parameter with a gradient by lr (m / sqrt(v) = sign(g), up to
+  // eps): with the scale at 4, each touched embedding row moves 4 times as far, the rest alike.
+  const c = cases[4], A = c.actions, d = c.embedding, f = c.layout.actionFeatureSize;
+  for (const [backend, trainInKernels] of [["wasm", true], ["wasm", false], ["reference", false]] as const) {
+    const rng = new Rng(41);
+    const table = new ActionTable(A, f);
+    for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
+    table.touch();
+    const batch = 6;
+    const obs = randomObs(c, rng, batch);
+    const actions = Int32Array.from({ length: batch }, () => rng.int(A));
+    const moved = (scale: number): { before: Float32Array; after: Float32Array; off: number } => {
+      const q = new FeatureQFunction({
+        layout: c.layout, actions: A, hidden: [7], embedding: d, backend, table, rng: new Rng(3),
+        actionEmbeddings: true, historyEmbeddings: true, trainInKernels,
+      });
+      randomHead(q, new Rng(42));
+      const opt = q.createOptimizer({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, embeddingLrScale: scale });
+      const out = new Float32Array(batch);
+      q.forwardChosen(obs, actions, batch, out);
+      q.backwardChosen(actions, Float32Array.from(out, (v) => (v - 1) / batch));
+      const before = q.exportParams();
+      opt.step(null);
+      return { before, after: q.exportParams(), off: q.trunk.paramCount };
+    };
+    const one = moved(1), four = moved(4);
+    assert.deepEqual(four.before, one.before);
+    const off = one.off, bOff = off + A * d, pOff = bOff + A, fOff = pOff + d * f, gOff = fOff + A * d;
+    let denseMoved = 0;
+    const tableMoved = { E: 0, F: 0, G: 0 };
+    for (let i = 0; i < one.after.length; i++) {
+      const d1 = one.after[i] - one.before[i], d4 = four.after[i] - four.before[i];
+      const inRows = (i >= off && i < bOff) || i >= fOff;
+      if (!inRows) {
+        assert.ok(Object.is(four.after[i], one.after[i]), `${backend}: parameter ${i} (trunk, b or P) moved differently: ${d1} vs ${d4}`);
+        if (d1 !== 0) denseMoved++;
+        continue;
+      }
+      if (d1 === 0) {
+        assert.equal(d4, 0, `${backend}: embedding parameter ${i} moved only at scale 4`);
+        continue;
+      }
+      tableMoved[i < bOff ? "E" : i < gOff ? "F" : "G"]++;
+      // Float32 rounding of the parameters (|p| ~ 0.5) bounds how exactly the 4x shows.
+      assert.ok(Math.abs(d4 - 4 * d1) < 1e-6 + 1e-3 * Math.abs(d4), `${backend}: embedding parameter ${i} moved ${d4} at scale 4, ${d1} at 1`);
+      assert.ok(Math.abs(Math.abs(d1) - 1e-3) < 1e-5, `${backend}: embedding parameter ${i}'s first step is ${d1}, not lr`);
+    }
+    for (const [table, n] of Object.entries(tableMoved)) assert.ok(n >= d, `${backend}: only ${n} parameters of ${table} moved`);
+    assert.ok(denseMoved > 0, `${backend}: no dense parameter moved`);
   }
 });
 

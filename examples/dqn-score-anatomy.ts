@@ -1,0 +1,167 @@
+/**
+ * What a trained DQN's scores know of the hidden truth: serve a model of `liveq train` greedily on
+ * validation weeks (the agents as one, as `liveq compare --model` serves them) and, at every
+ * decision, regress the scores it ranked the established live streams by on the three parts of
+ * each stream's hidden utility for the user (src/sim/platform.ts, evaluate):
+ *
+ *   latent         the match of the user's and the streamer's hidden taste vectors,
+ *   idiosyncratic  the pair's own fixed like or dislike,
+ *   rest           the user's interest in the category, the streamer's quality, familiarity, fatigue.
+ *
+ * Within each decision, scores and terms are centred (only the differences between streams rank
+ * them), then pooled into one least-squares fit. The same fit of what a stream is truly worth to
+ * the user (the myopic oracle's expected reward, times the chance the user accepts) says how much
+ * each term should weigh; latent/rest and idiosyncratic/rest compare the two shapes whatever the
+ * scale of the scores. Newcomers (streamers who debuted in the week) are left out: what their
+ * score knows is the cold-start measure's question. The social proof of a stream's viewers (part
+ * of the utility the user sees, not of the stream's appeal to them) is not a regressor: in both
+ * fits it is left to the residual, or to "rest" as far as it goes with quality.
+ *
+ * It also prints the reward per user-day and the new streamers' parities of each week (as
+ * examples/dqn-validation.ts does for checkpoints it trains). It reads the hidden truth: a
+ * diagnostic, like the partial oracles, never a policy input.
+ *
+ *   npx tsx examples/dqn-score-anatomy.ts --model DIR [--weeks 2001,2002,2003,2004,2005] [--bonus X]
+ */
+import { Command } from "commander";
+import {
+  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn,
+  type CheckpointBundle, type SimPolicy,
+} from "../src/index.js";
+
+const o = new Command()
+  .requiredOption("--model <dir>", "a model of liveq train")
+  .option("--weeks <list>", "validation weeks", "2001,2002,2003,2004,2005")
+  .option("--bonus <x>", "serve with this cold-start bonus instead of the model's")
+  .parse(process.argv)
+  .opts<{ model: string; weeks: string; bonus?: string }>();
+
+const weeks = o.weeks.split(",").map(Number);
+for (const w of weeks) if (!Number.isInteger(w)) throw new Error(`--weeks: "${o.weeks}" is not a list of integers`);
+const bonus = o.bonus === undefined ? undefined : Number(o.bonus);
+if (bonus !== undefined && !(bonus >= 0)) throw new Error(`--bonus: expected a number >= 0, got "${o.bonus}"`);
+
+/** The checkpoint served with another cold-start bonus (a serving setting: the weights are the same). */
+function withBonus(b: CheckpointBundle): CheckpointBundle {
+  if (bonus === undefined) return b;
+  const meta = b.meta as { platform: { hyper: object }; config: { network: object } };
+  return {
+    ...b,
+    meta: {
+      ...b.meta,
+      platform: { ...meta.platform, hyper: { ...meta.platform.hyper, coldStartBonus: bonus } },
+      config: { ...meta.config, network: { ...meta.config.network, coldStartBonus: bonus } },
+    },
+  };
+}
+
+/** Normal equations of a least-squares fit without intercept (the rows are centred). */
+class LeastSquares {
+  private readonly xtx: Float64Array;
+  private readonly xty: Float64Array;
+  private yy = 0;
+  constructor(private readonly k: number) {
+    this.xtx = new Float64Array(k * k);
+    this.xty = new Float64Array(k);
+  }
+  add(x: ArrayLike<number>, y: number): void {
+    const k = this.k;
+    for (let a = 0; a < k; a++) {
+      this.xty[a] += x[a] * y;
+      for (let b = 0; b < k; b++) this.xtx[a * k + b] += x[a] * x[b];
+    }
+    this.yy += y * y;
+  }
+  /** The coefficients and the share of the variance they explain (Gauss-Jordan with pivoting). */
+  solve(): { beta: number[]; r2: number } {
+    const k = this.k;
+    const m = Array.from({ length: k }, (_, a) => [...Array.from({ length: k }, (_, b) => this.xtx[a * k + b]), this.xty[a]]);
+    for (let c = 0; c < k; c++) {
+      let p = c;
+      for (let r = c + 1; r < k; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+      [m[c], m[p]] = [m[p], m[c]];
+      for (let r = 0; r < k; r++) {
+        if (r === c) continue;
+        const f = m[r][c] / m[c][c];
+        for (let j = c; j <= k; j++) m[r][j] -= f * m[c][j];
+      }
+    }
+    const beta = m.map((row, c) => row[k] / row[c]);
+    let sse = this.yy;
+    for (let a = 0; a < k; a++) sse -= beta[a] * this.xty[a];
+    return { beta, r2: 1 - sse / this.yy };
+  }
+}
+
+const agents = loadPlatformModel(o.model);
+const world = agents[0].bundle.meta.world as number;
+const scores = new LeastSquares(3), truthValue = new LeastSquares(3);
+const rewards: number[] = [], discovery: number[] = [], exposure: number[] = [];
+for (const week of weeks) {
+  const served = agents.map((a) => restorePlatformDqn(withBonus(a.bundle)));
+  const platform = new Platform(served[0].sim, week, { world });
+  const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
+  const ensemble = new PlatformDqnEnsemblePolicy(members);
+  const A = members[0].encoder.actions;
+  let meanScores = new Float64Array(0);
+  const terms: number[] = [], q: number[] = [], t: number[] = [];
+  const probe: SimPolicy = {
+    name: "dqn",
+    act(p, actions) {
+      ensemble.act(p, actions);
+      const n = p.nDeciding;
+      if (n === 0) return;
+      // The members' encoders still hold this tick's rows: score them again, as the ensemble did.
+      if (meanScores.length < n * A) meanScores = new Float64Array(n * A);
+      meanScores.fill(0, 0, n * A);
+      for (const m of members) {
+        const s = m.serveScores(n);
+        for (let j = 0; j < n * A; j++) meanScores[j] += s[j] / members.length;
+      }
+      const live = p.liveStreams, L = p.nLive, truth = p.truth, noThanks = truth.noThanks();
+      for (let i = 0; i < n; i++) {
+        const u = p.userOf(i);
+        terms.length = q.length = t.length = 0;
+        for (let j = 0; j < L; j++) {
+          const s = live[j];
+          if (p.streamers.isNew(s)) continue;
+          const pair = p.pairTerms(u, s);
+          terms.push(pair.latent, pair.idiosyncratic, p.evaluate(u, s) - pair.latent - pair.idiosyncratic);
+          q.push(meanScores[i * A + s]);
+          const a = truth.assess(i, s);
+          t.push(a.reward / (1 + Math.exp(noThanks - a.utility)));
+        }
+        const c = q.length;
+        if (c < 2) continue;
+        const centre = (x: number[], stride: number, at: number): number => {
+          let sum = 0;
+          for (let k = 0; k < c; k++) sum += x[k * stride + at];
+          return sum / c;
+        };
+        const mt = [centre(terms, 3, 0), centre(terms, 3, 1), centre(terms, 3, 2)], mq = centre(q, 1, 0), mv = centre(t, 1, 0);
+        const x = [0, 0, 0];
+        for (let k = 0; k < c; k++) {
+          for (let a = 0; a < 3; a++) x[a] = terms[k * 3 + a] - mt[a];
+          scores.add(x, q[k] - mq);
+          truthValue.add(x, t[k] - mv);
+        }
+      }
+    },
+    learn(r) {
+      ensemble.learn(r);
+    },
+  };
+  const { summary, parity } = evaluationRun(platform, probe);
+  rewards.push(summary.metrics.reward_per_user_day);
+  discovery.push(parity.discovery);
+  exposure.push(parity.exposure);
+}
+const fmt = (x: number): string => x.toFixed(3);
+const mean = (x: number[]): number => x.reduce((a, b) => a + b, 0) / x.length;
+const listed = (x: number[]): string => `${fmt(mean(x))} [${x.map(fmt).join(", ")}]`;
+const report = (what: string, f: { beta: number[]; r2: number }): string =>
+  `${what}: latent ${fmt(f.beta[0])}, idiosyncratic ${fmt(f.beta[1])}, rest ${fmt(f.beta[2])} (R2 ${fmt(f.r2)}); latent/rest ${fmt(f.beta[0] / f.beta[2])}, idiosyncratic/rest ${fmt(f.beta[1] / f.beta[2])}`;
+console.log(`${agents.length} agent(s) served as one on weeks ${weeks.join(", ")}: reward per user-day ${listed(rewards)}`);
+console.log(`new streamers' discovery parity ${listed(discovery)}; exposure parity ${listed(exposure)}`);
+console.log(report("the DQN's scores", scores.solve()));
+console.log(report("what streams are truly worth", truthValue.solve()));
