@@ -25,8 +25,8 @@
  */
 import { Command } from "commander";
 import {
-  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn,
-  type CheckpointBundle, type SimPolicy,
+  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings,
+  type SimPolicy,
 } from "../src/index.js";
 
 const o = new Command()
@@ -40,20 +40,6 @@ const weeks = o.weeks.split(",").map(Number);
 for (const w of weeks) if (!Number.isInteger(w)) throw new Error(`--weeks: "${o.weeks}" is not a list of integers`);
 const bonus = o.bonus === undefined ? undefined : Number(o.bonus);
 if (bonus !== undefined && !(bonus >= 0)) throw new Error(`--bonus: expected a number >= 0, got "${o.bonus}"`);
-
-/** The checkpoint served with another cold-start bonus (a serving setting: the weights are the same). */
-function withBonus(b: CheckpointBundle): CheckpointBundle {
-  if (bonus === undefined) return b;
-  const meta = b.meta as { platform: { hyper: object }; config: { network: object } };
-  return {
-    ...b,
-    meta: {
-      ...b.meta,
-      platform: { ...meta.platform, hyper: { ...meta.platform.hyper, coldStartBonus: bonus } },
-      config: { ...meta.config, network: { ...meta.config.network, coldStartBonus: bonus } },
-    },
-  };
-}
 
 /** Normal equations of a least-squares fit without intercept (the rows are centred). */
 class LeastSquares {
@@ -98,7 +84,7 @@ const world = agents[0].bundle.meta.world as number;
 const scores = new LeastSquares(3), truthValue = new LeastSquares(3);
 const rewards: number[] = [], discovery: number[] = [], exposure: number[] = [];
 for (const week of weeks) {
-  const served = agents.map((a) => restorePlatformDqn(withBonus(a.bundle)));
+  const served = agents.map((a) => restorePlatformDqn(withServingSettings(a.bundle, { coldStartBonus: bonus })));
   const platform = new Platform(served[0].sim, week, { world });
   const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
   const ensemble = new PlatformDqnEnsemblePolicy(members);

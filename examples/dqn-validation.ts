@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import {
   Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, createPlatformDqn, evaluationRun, loadCheckpoint, parseExperimentConfig,
-  platformDqnCheckpoint, restorePlatformDqn, saveCheckpoint, settleExploration, trainOnPlatforms, trainingRuns,
+  platformDqnCheckpoint, restorePlatformDqn, saveCheckpoint, settleExploration, trainOnPlatforms, trainingRuns, withServingSettings,
   type CheckpointBundle,
 } from "../src/index.js";
 
@@ -65,21 +65,6 @@ for (const agentSeed of agentSeeds) {
   bundles.push(loadCheckpoint(ckpt));
 }
 
-/**
- * The checkpoint with another cold-start bonus and, for learning online, another learning rate
- * (serving settings: the weights are the same).
- */
-function withServing(b: CheckpointBundle, bonus: number, lr?: number): CheckpointBundle {
-  const meta = b.meta as { platform: { hyper: { lr: number } }; config: { network: object; optimizer: { lr: number } } };
-  return {
-    ...b,
-    meta: {
-      ...b.meta,
-      platform: { ...meta.platform, hyper: { ...meta.platform.hyper, coldStartBonus: bonus, lr: lr ?? meta.platform.hyper.lr } },
-      config: { ...meta.config, network: { ...meta.config.network, coldStartBonus: bonus }, optimizer: { ...meta.config.optimizer, lr: lr ?? meta.config.optimizer.lr } },
-    },
-  };
-}
 const onlineLr = o.onlineLr === undefined ? undefined : Number(o.onlineLr);
 if (onlineLr !== undefined && !(onlineLr > 0)) throw new Error(`--online-lr: expected a number > 0, got "${o.onlineLr}"`);
 
@@ -95,11 +80,11 @@ for (const group of groups) {
   for (const bonus of o.bonus.split(",").map(Number)) {
     for (const adapt of adapts) {
       const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
-      const frozen = adapt === "frozen" ? group.map((k) => restorePlatformDqn(withServing(bundles[k], bonus))) : null;
+      const frozen = adapt === "frozen" ? group.map((k) => restorePlatformDqn(withServingSettings(bundles[k], { coldStartBonus: bonus }))) : null;
       for (const week of weeks) {
         const platform = new Platform(exp.sim, week, { world: exp.training.world });
         // a learning copy starts from the trained agent every week (weeks are independent runs)
-        const members = (frozen ?? group.map((k) => restorePlatformDqn(withServing(bundles[k], bonus, onlineLr)))).map((pd) => frozen
+        const members = (frozen ?? group.map((k) => restorePlatformDqn(withServingSettings(bundles[k], { coldStartBonus: bonus, lr: onlineLr })))).map((pd) => frozen
           ? new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" })
           : new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "train", explore: adapt === "explore" }));
         const policy = members.length === 1 ? members[0] : new PlatformDqnEnsemblePolicy(members);

@@ -265,6 +265,25 @@ export function platformDqnCheckpoint(pd: PlatformDqn, extra: Record<string, unk
   };
 }
 
+/**
+ * A platform checkpoint to serve with other settings (the weights are the same): another cold-start
+ * bonus and, for a model that goes on learning online, another learning rate. Both the platform's
+ * hyper-parameters and the agent's config say them, as restorePlatformDqn checks they agree.
+ */
+export function withServingSettings(b: CheckpointBundle, settings: { coldStartBonus?: number; lr?: number }): CheckpointBundle {
+  const meta = b.meta as { platform: { hyper: { coldStartBonus: number; lr: number } }; config: { network: { coldStartBonus?: number }; optimizer: { lr: number } } };
+  const bonus = settings.coldStartBonus ?? meta.platform.hyper.coldStartBonus;
+  const lr = settings.lr ?? meta.platform.hyper.lr;
+  return {
+    ...b,
+    meta: {
+      ...b.meta,
+      platform: { ...meta.platform, hyper: { ...meta.platform.hyper, coldStartBonus: bonus, lr } },
+      config: { ...meta.config, network: { ...meta.config.network, coldStartBonus: bonus }, optimizer: { ...meta.config.optimizer, lr: settings.lr ?? meta.config.optimizer.lr } },
+    },
+  };
+}
+
 /** Rebuilds a platform DQN from its checkpoint; throws CheckpointError naming what is wrong. */
 export function restorePlatformDqn(bundle: CheckpointBundle): PlatformDqn {
   const p = bundle.meta.platform as { sim?: unknown; head?: unknown; hyper?: unknown } | undefined;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Platform } from "../../src/sim/platform.js";
 import { parseSimConfig } from "../../src/sim/config.js";
-import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
+import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, withServingSettings, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
 import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { platformBounds } from "../../src/train/platform-bounds.js";
@@ -200,6 +200,13 @@ test("dqn.embeddingLrScale reaches the feature head's optimizer (changing what i
   const [one, three] = [await train(1), await train(3)];
   assert.notDeepEqual(three.arrays["online.params"], one.arrays["online.params"]);
   assert.equal(restorePlatformDqn(three).hyper.embeddingLrScale, 3);
+  // Served with other settings: the same weights, the bonus and rate said alike in both places.
+  const served = restorePlatformDqn(withServingSettings(three, { coldStartBonus: 1.5, lr: 1e-3 }));
+  assert.equal(served.hyper.coldStartBonus, 1.5);
+  assert.equal(served.agent.config.network.coldStartBonus, 1.5);
+  assert.equal(served.agent.config.optimizer.lr, 1e-3);
+  assert.deepEqual(served.agent.online.exportParams(), restorePlatformDqn(three).agent.online.exportParams());
+  assert.equal(restorePlatformDqn(withServingSettings(three, {})).hyper.coldStartBonus, hyper.coldStartBonus);
   // An older checkpoint: neither its hyper-parameters nor its agent's optimizer name the key.
   const meta = one.meta as { platform: { hyper: Record<string, unknown> }; config: { optimizer: Record<string, unknown> } };
   const { embeddingLrScale: _h, ...oldHyper } = meta.platform.hyper;

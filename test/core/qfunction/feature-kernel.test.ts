@@ -29,10 +29,10 @@ const cases: Case[] = [
   { actions: 19, embedding: 6, layout: { userSize: 4, actionFeatureSize: 2, pairSize: 3, sketchSlots: 5, userIds: 4 }, actionEmbeddings: false, historyEmbeddings: true },
 ];
 
-function build(c: Case, backend: BackendKind, table: ActionTable): FeatureQFunction {
+function build(c: Case, backend: BackendKind, table: ActionTable, trainInKernels = true): FeatureQFunction {
   return new FeatureQFunction({
     layout: c.layout, actions: c.actions, hidden: [7], embedding: c.embedding, backend, table, rng: new Rng(3),
-    actionEmbeddings: c.actionEmbeddings, historyEmbeddings: c.historyEmbeddings,
+    actionEmbeddings: c.actionEmbeddings, historyEmbeddings: c.historyEmbeddings, trainInKernels,
   });
 }
 
@@ -249,11 +249,7 @@ test("feature head training pass, wasm backend: forwardChosen, backwardChosen an
     const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
     for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
     table.touch();
-    const make = (trainInKernels: boolean): FeatureQFunction => new FeatureQFunction({
-      layout: c.layout, actions: c.actions, hidden: [7], embedding: c.embedding, backend: "wasm", table, rng: new Rng(3),
-      actionEmbeddings: c.actionEmbeddings, historyEmbeddings: c.historyEmbeddings, trainInKernels,
-    });
-    const fast = make(true), slow = make(false);
+    const fast = build(c, "wasm", table, true), slow = build(c, "wasm", table, false);
     randomHead(fast, rng);
     slow.importParams(fast.exportParams());
     const opts = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, embeddingLrScale: ci % 2 === 0 ? 1 : 3.5 };
@@ -307,10 +303,7 @@ test("feature head, embeddingLrScale: the embedding rows (E, F, G) step that man
     const obs = randomObs(c, rng, batch);
     const actions = Int32Array.from({ length: batch }, () => rng.int(A));
     const moved = (scale: number): { before: Float32Array; after: Float32Array; off: number } => {
-      const q = new FeatureQFunction({
-        layout: c.layout, actions: A, hidden: [7], embedding: d, backend, table, rng: new Rng(3),
-        actionEmbeddings: true, historyEmbeddings: true, trainInKernels,
-      });
+      const q = build(c, backend, table, trainInKernels);
       randomHead(q, new Rng(42));
       const opt = q.createOptimizer({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, embeddingLrScale: scale });
       const out = new Float32Array(batch);
@@ -354,10 +347,7 @@ test("feature head, action dropout: a dropped row scores its action with the pri
     const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
     for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
     table.touch();
-    const q = new FeatureQFunction({
-      layout: c.layout, actions: c.actions, hidden: [7], embedding: c.embedding, backend: "wasm", table, rng: new Rng(3),
-      actionEmbeddings: true, historyEmbeddings: c.historyEmbeddings, trainInKernels,
-    });
+    const q = build(c, "wasm", table, trainInKernels);
     randomHead(q, rng);
     const A = c.actions, d = c.embedding, S = q.obsSize, U = c.layout.userSize, f = c.layout.actionFeatureSize;
     const bOff = A * d, pOff = A * d + A;
