@@ -11,6 +11,7 @@ export { DqnAgent, type UpdateStats } from "./core/dqn/agent.js";
 export { dqnConfigSchema, parseDqnConfig, type DqnConfig, type DqnConfigInput } from "./core/dqn/config.js";
 export { computeTdTargets, type TdTargetInput } from "./core/dqn/td-target.js";
 export { dqnCheckpoint, restoreDqn, DQN_CHECKPOINT_KIND, DQN_CHECKPOINT_VERSION } from "./core/dqn/checkpoint.js";
+export { WeightAverage } from "./core/dqn/weight-average.js";
 export { ConstantSchedule, LinearSchedule, ExponentialSchedule, createSchedule, type Schedule, type ScheduleConfig } from "./core/exploration/schedule.js";
 export { greedyActions, epsilonGreedyActions, randomAvailableAction } from "./core/exploration/epsilon-greedy.js";
 export { HardTargetUpdate, PolyakTargetUpdate, createTargetUpdate, type TargetUpdate, type TargetUpdateConfig } from "./core/target/target-update.js";

@@ -5,7 +5,7 @@ import * as liveq from "../src/index.js";
 
 test("the public API exports the documented entry points", () => {
   for (const name of [
-    "DqnAgent", "parseDqnConfig", "createQNetwork", "Adam", "UniformReplay", "PrioritizedReplay", "NStepWriter",
+    "DqnAgent", "WeightAverage", "parseDqnConfig", "createQNetwork", "Adam", "UniformReplay", "PrioritizedReplay", "NStepWriter",
     "FeatureQFunction", "MlpQFunction", "ActionTable", "saveCheckpoint", "loadCheckpoint", "dqnCheckpoint", "restoreDqn",
     "Platform", "parseSimConfig", "runPolicy", "referencePolicy", "createBaseline", "prepareBaselines",
     "readInteractionLog", "LiveRecProtocol", "MfBprRanker",

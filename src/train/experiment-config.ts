@@ -26,6 +26,7 @@ export const dqnHyperSchema = z
     doubleDqn: z.boolean(),
     lr: z.number().positive().max(1),
     embeddingLrScale: z.number().positive().max(1000),
+    averageShare: z.number().min(0).max(1),
     batchSize: pos,
     replayCapacity: pos,
     tau: z.number().gt(0).max(1),

@@ -3,13 +3,16 @@
  * platform of the config, simulated for its `days`, on a training seed), every user of the
  * platform an agent of one DQN. Every run is the same world (its streamers and users) on other
  * days, without the world's newcomers: the streamers who debut and the users who arrive during a
- * run are left for evaluation to meet, so that cold start there is real. Reports progress per simulated hour and can stop between ticks
- * (Ctrl-C): what was learned stays in the agent, and an interrupted episode is not counted. After
- * each point it yields to the event loop, so that signal handlers (Ctrl-C) and worker messages run.
+ * run are left for evaluation to meet, so that cold start there is real. Over the last share of
+ * the episodes (hyper.averageShare) the weights are averaged, and the agent ends with the mean.
+ * Reports progress per simulated hour and can stop between ticks (Ctrl-C): what was learned stays
+ * in the agent, and an interrupted episode is not counted. After each point it yields to the event
+ * loop, so that signal handlers (Ctrl-C) and worker messages run.
  */
 import { Platform } from "../sim/platform.js";
 import { PlatformDqnPolicy } from "../policies/dqn/platform-dqn.js";
 import type { PlatformDqn } from "./platform-dqn-config.js";
+import type { WeightAverage } from "../core/dqn/weight-average.js";
 import { TICKS_PER_HOUR } from "../sim/time.js";
 
 /** One line of the training log. */
@@ -93,7 +96,22 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
     // The run is over: its minutes join the users' past, which the next runs (and serving) read.
     pd.past?.record(platform);
     episode++;
+    if (pd.average !== null) averageWeights(pd, pd.average, episode, o.episodes);
     o.onEpisode?.(episode);
   }
   return { episodes: episode, stopped: false };
+}
+
+/**
+ * Weight averaging over the last hyper.averageShare of the episodes (at least one): after each of
+ * them the weights join the average, and after the last the agent takes the mean (its target too,
+ * so that a training that goes on bootstraps from what it serves). A training extended with more
+ * episodes (`liveq train --resume --episodes N`) starts a new average over the new last share.
+ */
+function averageWeights(pd: PlatformDqn, average: WeightAverage, episode: number, episodes: number): void {
+  const from = episodes - Math.max(1, Math.round(pd.hyper.averageShare * episodes));
+  if (episode <= from) return;
+  if (average.from !== from) average.reset(from);
+  average.add(pd.agent.online);
+  if (episode === episodes) average.applyTo(pd.agent.online, pd.agent.target);
 }

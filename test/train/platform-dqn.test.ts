@@ -232,3 +232,45 @@ test("dqn.embeddingLrScale reaches the feature head's optimizer (changing what i
   assert.equal(plain.actionDropout, 0);
   assert.throws(() => createPlatformDqn(sim, "feature", { ...hyper, actionEmbeddings: false, actionDropout: 0.25 }, 2), /set dqn\.actionDropout 0/);
 });
+
+test("dqn.averageShare: the agent ends with the mean of its weights after each of the last episodes, a training interrupted in that window resumes to the same mean, and older checkpoints restore without", async () => {
+  const episodes = 4, seeds = [1, 2];
+  // Averaging changes nothing before the last episode ends, so a training without it passes
+  // through the same weights: its snapshots after episodes 3 and 4 are what the mean is of.
+  const plain = createPlatformDqn(sim, "feature", { ...hyper, averageShare: 0 }, 2);
+  assert.equal(plain.average, null);
+  const snapshots: Float32Array[] = [];
+  await trainOnPlatforms(plain, { world: 0, seeds, episodes, onEpisode: () => snapshots.push(plain.agent.online.exportParams()) });
+  const want = new Float32Array(snapshots[0].length);
+  for (let i = 0; i < want.length; i++) want[i] = (snapshots[2][i] + snapshots[3][i]) / 2;
+  assert.notDeepEqual(want, snapshots[3]);
+
+  const averaged = createPlatformDqn(sim, "feature", { ...hyper, averageShare: 0.5 }, 2);
+  await trainOnPlatforms(averaged, { world: 0, seeds, episodes });
+  assert.deepEqual(averaged.agent.online.exportParams(), want);
+  assert.deepEqual(averaged.agent.target.exportParams(), want, "the target takes the mean too");
+  assert.equal(averaged.average?.count, 2);
+
+  // Stopped after episode 3 (inside the window), checkpointed, restored and finished.
+  const first = createPlatformDqn(sim, "feature", { ...hyper, averageShare: 0.5 }, 2);
+  let done = 0;
+  const r = await trainOnPlatforms(first, { world: 0, seeds, episodes, onEpisode: (e) => (done = e), shouldStop: () => done === 3 });
+  assert.deepEqual(r, { episodes: 3, stopped: true });
+  const stored = platformDqnCheckpoint(first);
+  assert.equal((stored.meta.average as { count: number }).count, 1);
+  const resumed = restorePlatformDqn(stored);
+  await trainOnPlatforms(resumed, { world: 0, seeds, episodes, startEpisode: 3 });
+  assert.deepEqual(resumed.agent.online.exportParams(), want);
+
+  // A checkpoint written before averaging existed: none, whatever the default.
+  const meta = stored.meta as { platform: { hyper: Record<string, unknown> } };
+  const { averageShare: _a, ...oldHyper } = meta.platform.hyper;
+  const { average: _m, ...oldMeta } = stored.meta;
+  const { "average.sum": _s, ...oldArrays } = stored.arrays;
+  const old = restorePlatformDqn({ ...stored, arrays: oldArrays, meta: { ...oldMeta, platform: { ...meta.platform, hyper: oldHyper } } });
+  assert.equal(old.hyper.averageShare, 0);
+  assert.equal(old.average, null);
+  // A stored average that does not fit is refused by name.
+  assert.throws(() => restorePlatformDqn({ ...stored, arrays: oldArrays }), /average\.sum/);
+  assert.throws(() => parseExperimentConfig({ dqn: { averageShare: 1.5 } }), /averageShare/);
+});
