@@ -281,7 +281,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
   const tuning = { config: exp.sim, world: exp.training.world, trainSeeds };
   if (o.parallel ?? true) {
-    const training = o.heads.filter((h) => agentSeedsOf(h).length > 0);
+    const training = o.heads.filter((h) => agentSeedsOf(h).some((s) => (resumedAgent(h, s)?.episodes ?? 0) < episodes));
     o.onStage?.(training.length > 0 ? `training ${training.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines` : "tuning the baselines");
     const pending = o.heads.map((head) => given(head).length > 0 ? Promise.resolve(given(head)) : Promise.all(agentSeedsOf(head).map((agentSeed) => trainAgent(head, agentSeed, true))));
     // The baselines that learn on the training seeds and keep plain data (POP and BPR-MF: their
