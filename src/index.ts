@@ -17,7 +17,7 @@ export { greedyActions, epsilonGreedyActions, randomAvailableAction } from "./co
 export { HardTargetUpdate, PolyakTargetUpdate, createTargetUpdate, type TargetUpdate, type TargetUpdateConfig } from "./core/target/target-update.js";
 export { CheckpointError, type CheckpointBundle, type StoredArray } from "./core/checkpoint/bundle.js";
 export { saveCheckpoint, loadCheckpoint, writeFileAtomic } from "./io/checkpoint-dir.js";
-export { loadPlatformModel, saveAgentCheckpoint, agentCheckpointDir, hasPlatformModel, readTrainingLog, type StoredAgent } from "./io/platform-model-dir.js";
+export { loadPlatformModel, saveAgentCheckpoint, saveTrainingCheckpoint, appendTrainingPoint, agentCheckpointDir, hasPlatformModel, readTrainingLog, type StoredAgent, type TrainingRunsMeta } from "./io/platform-model-dir.js";
 export { CartPole } from "./envs/cartpole.js";
 export type { QFunction, QOptimizer, OptimizerState, OptimizerOptions } from "./core/qfunction/types.js";
 export { MlpQFunction } from "./core/qfunction/mlp-qfunction.js";
@@ -84,5 +84,7 @@ export { PlatformDqnEnsemblePolicy } from "./policies/dqn/ensemble.js";
 export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric, type TrainedAgent } from "./eval/platform/compare.js";
 export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
 export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";
-export { evaluationRun, type EvaluationRun } from "./eval/platform/evaluation-run.js";
+export { evaluationRun, evaluationRunAsync, type EvaluationRun } from "./eval/platform/evaluation-run.js";
+export { runKey, type CompareProgress, type ResumedAgent, type AgentCheckpoint, type RunMetrics } from "./eval/platform/compare-progress.js";
+export { openCompareWork, type CompareWork, type ComparisonSettings } from "./io/compare-work-dir.js";
 export { meanCi, tQuantile975, type MeanCi } from "./eval/statistics.js";

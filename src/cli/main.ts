@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { commands } from "./commands/index.js";
+import { Interrupted } from "./interrupt.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,7 +26,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     console.error(`liveq: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof Interrupted ? err.exitCode : 1;
   }
 }
 

@@ -11,7 +11,7 @@
  * before ensembles were trained (one agent in DIR/checkpoint/ itself; once resumed, its agent
  * directory beside it is read instead).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CheckpointError, type CheckpointBundle } from "../core/checkpoint/bundle.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint-dir.js";
@@ -34,6 +34,26 @@ export function agentCheckpointDir(modelDir: string, agentSeed: number): string 
 
 export function saveAgentCheckpoint(modelDir: string, agentSeed: number, bundle: CheckpointBundle): void {
   saveCheckpoint(agentCheckpointDir(modelDir, agentSeed), bundle);
+}
+
+/** The training runs an agent is on, kept in its checkpoint's meta (plannedRuns reads them back). */
+export interface TrainingRunsMeta {
+  /** Episodes done. */
+  readonly episodes: number;
+  readonly plannedEpisodes: number;
+  readonly world: number;
+  readonly seeds: readonly number[];
+}
+
+/** Saves an agent being trained: its checkpoint, with the training runs it is on in its meta (see plannedRuns). */
+export function saveTrainingCheckpoint(modelDir: string, agentSeed: number, bundle: CheckpointBundle, runs: TrainingRunsMeta): void {
+  const { episodes, plannedEpisodes, world, seeds } = runs;
+  saveAgentCheckpoint(modelDir, agentSeed, { ...bundle, meta: { ...bundle.meta, episodes, plannedEpisodes, world, seeds: [...seeds] } });
+}
+
+/** Appends a point of an agent's training to the training log, DIR/metrics.jsonl (readTrainingLog reads it). */
+export function appendTrainingPoint(modelDir: string, agentSeed: number, p: TrainingPoint): void {
+  appendFileSync(join(modelDir, "metrics.jsonl"), JSON.stringify({ agent_seed: agentSeed, ...p }) + "\n");
 }
 
 /** Whether DIR holds a trained model's agents (with `legacy`, also one agent of the old layout in DIR/checkpoint/). */
@@ -151,6 +171,8 @@ export function readTrainingLog(modelDir: string, soleSeed?: number): Map<number
       throw new Error(`${path}:${i + 1}: not a training point of liveq train`);
     }
     const { agent_seed, ...point } = row;
+    // JSON writes NaN (a TD loss before the first update) as null: read it back as NaN.
+    for (const [k, v] of Object.entries(point)) if (v === null) (point as Record<string, number>)[k] = NaN;
     const seed = agent_seed ?? soleSeed;
     if (seed === undefined) throw new Error(`${path}:${i + 1}: the line names no agent_seed`);
     let points = log.get(seed);

@@ -4,32 +4,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runChild } from "./spawn-cli.js";
 
-function run(args: string[], interruptWhen?: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    let poll: NodeJS.Timeout | undefined;
-    if (interruptWhen) {
-      poll = setInterval(() => {
-        if (interruptWhen()) {
-          clearInterval(poll);
-          child.kill("SIGINT");
-        }
-      }, 100);
-    }
-    child.on("close", (code) => {
-      if (poll) clearInterval(poll);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = runChild;
 
 test("Ctrl-C saves every agent's checkpoint; --resume continues from them", async () => {
   const dir = mkdtempSync(join(tmpdir(), "liveq-train-"));

@@ -9,18 +9,19 @@
  * every --checkpoint-every seconds of training, at the end and on Ctrl-C. `liveq compare --model
  * DIR` evaluates what it trained.
  */
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { integer, readJsonFile } from "../flags.js";
+import { onCtrlC } from "../interrupt.js";
 import { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { withOverrides, type SimConfig } from "../../sim/config.js";
 import { settleExploration, type PlatformDqnHyper, type PlatformHead } from "../../train/platform-dqn-config.js";
 import type { TrainingPoint } from "../../train/platform-trainer.js";
 import { trainInWorker, type TrainJob } from "../../train/parallel-training.js";
 import { writeFileAtomic } from "../../io/checkpoint-dir.js";
-import { agentCheckpointDir, hasPlatformModel, loadPlatformModel, plannedRuns, saveAgentCheckpoint } from "../../io/platform-model-dir.js";
+import { agentCheckpointDir, appendTrainingPoint, hasPlatformModel, loadPlatformModel, plannedRuns, saveTrainingCheckpoint } from "../../io/platform-model-dir.js";
 import type { CheckpointBundle } from "../../core/checkpoint/bundle.js";
 
 interface TrainFlags {
@@ -126,19 +127,13 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (!flags.resume && hasPlatformModel(flags.out, true)) throw new Error(`${flags.out} holds a trained model: use another --out, or --resume ${flags.out}`);
   mkdirSync(flags.out, { recursive: true });
 
-  const stop = new AbortController();
-  const onSigint = () => {
-    if (stop.signal.aborted) process.exit(130);
-    stop.abort();
-    process.stderr.write("\nstopping: saving the checkpoints (Ctrl-C again to quit without them)\n");
-  };
-  process.on("SIGINT", onSigint);
+  const ctrlC = onCtrlC("stopping: saving the checkpoints (Ctrl-C again to quit without them)");
   const ticksPerEpisode = exp.sim.days * 144;
   const label = `train ${head}${agents.length > 1 ? ` x${agents.length}` : ""}`;
   const bar = trainingBar(label, agents.length * episodes * ticksPerEpisode, flags.progress);
   const progress = agents.map((a) => ({ done: (a.resume?.episodes ?? 0) * ticksPerEpisode, last: null as TrainingPoint | null }));
   const save = (agentSeed: number, bundle: CheckpointBundle, done: number) =>
-    saveAgentCheckpoint(flags.out, agentSeed, { ...bundle, meta: { ...bundle.meta, episodes: done, plannedEpisodes: episodes, world, seeds } });
+    saveTrainingCheckpoint(flags.out, agentSeed, bundle, { episodes: done, plannedEpisodes: episodes, world, seeds });
   const t0 = performance.now();
   // One worker thread per agent: they train side by side on the machine's cores. When one fails,
   // the others stop (and save) before the error is reported.
@@ -146,9 +141,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     const job: TrainJob = { sim: exp.sim, head, hyper, agentSeed: a.agentSeed, world, seeds, episodes, resume: a.resume, checkpointEveryMs: flags.checkpointEvery * 1000 };
     try {
       const r = await trainInWorker(job, {
-        signal: stop.signal,
+        signal: ctrlC.signal,
         onPoint(p) {
-          appendFileSync(logPath, JSON.stringify({ agent_seed: a.agentSeed, ...p }) + "\n");
+          appendTrainingPoint(flags.out, a.agentSeed, p);
           progress[k] = { done: p.episode * ticksPerEpisode + p.tick, last: p };
           bar.update(progress.reduce((s, x) => s + x.done, 0), combinedPoint(progress.map((x) => x.last)));
         },
@@ -157,12 +152,12 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       save(a.agentSeed, r.bundle, r.episodes);
       return { agentSeed: a.agentSeed, episodes: r.episodes, stopped: r.stopped, decisions: Number(r.bundle.meta.decisions), updates: Number(r.bundle.meta.updates) };
     } catch (err) {
-      stop.abort();
+      ctrlC.abort();
       throw err;
     }
   }));
   bar.stop();
-  process.off("SIGINT", onSigint);
+  ctrlC.dispose();
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   const results = settled.map((r) => (r as PromiseFulfilledResult<{ agentSeed: number; episodes: number; stopped: boolean; decisions: number; updates: number }>).value);

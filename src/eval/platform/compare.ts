@@ -13,9 +13,11 @@
  * - Oracles read the hidden truth: a bar, never "the best baseline".
  */
 import { Platform } from "../../sim/platform.js";
+import type { CheckpointBundle } from "../../core/checkpoint/bundle.js";
 import type { SimSummary } from "../../sim/metrics.js";
 import type { SimPolicy } from "../../sim/policy.js";
-import { prepareBaselines, tunesToPlainData, tuningRuns, type PreparedBaseline, type TuningRecord } from "../../policies/baselines/tuning.js";
+import { prepareBaselinesAsync, tunesToPlainData, tuningRuns, type PreparedBaseline, type TuningRecord } from "../../policies/baselines/tuning.js";
+import { baselineSpec } from "../../policies/baselines/registry.js";
 import { tuneInWorker } from "../../policies/baselines/tuning-worker.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
 import { PlatformDqnEnsemblePolicy } from "../../policies/dqn/ensemble.js";
@@ -25,7 +27,8 @@ import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-train
 import { meanCi, type MeanCi } from "../statistics.js";
 import { trainInWorker } from "../../train/parallel-training.js";
 import type { StreamerParities } from "./cold-start.js";
-import { evaluationRun } from "./evaluation-run.js";
+import { evaluationRunAsync } from "./evaluation-run.js";
+import { runKey, type AgentCheckpoint, type CompareProgress, type ResumedAgent, type RunMetrics } from "./compare-progress.js";
 
 export type PolicyKind = "learned" | "baseline" | "oracle";
 
@@ -76,6 +79,21 @@ export interface CompareOptions {
    * of being trained.
    */
   readonly trained?: readonly TrainedAgent[];
+  /**
+   * What an interrupted run of this same comparison finished (src/io/compare-work-dir.ts reads it
+   * back): its agents go on from their checkpoints, its finished evaluation runs are taken as they
+   * are. The caller makes sure it is the same comparison.
+   */
+  readonly stored?: CompareProgress;
+  /** Stops the comparison: the training stops between two ticks, a run in flight is abandoned, and compareOnPlatform rejects with the signal's reason once its training has stopped. */
+  readonly signal?: AbortSignal;
+  /** Each agent trained here, after an episode once this many ms passed since its last checkpoint (absent: never), and when its training ends. */
+  readonly onCheckpoint?: (c: AgentCheckpoint) => void;
+  readonly checkpointEveryMs?: number;
+  /** Each evaluation run as it finishes, with its metrics. */
+  readonly onRunDone?: (policy: string, seed: number, metrics: RunMetrics) => void;
+  /** Each baseline as it is tuned. */
+  readonly onTuned?: (record: TuningRecord) => void;
 }
 
 /** A trained agent of a head, with its training log. */
@@ -130,11 +148,17 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const agentSeedsOf = (head: PlatformHead) =>
     given(head).length > 0 ? [] : Array.from({ length: head === "feature" ? exp.training.ensemble : 1 }, (_, k) => exp.training.agentSeed + k);
   const agentCount = o.heads.reduce((a, h) => a + agentSeedsOf(h).length, 0);
+  const stored = o.stored ?? { runs: new Map<string, RunMetrics>(), tuning: new Map<string, TuningRecord>(), agents: [] };
+  const resumedAgent = (head: PlatformHead, agentSeed: number): ResumedAgent | undefined => stored.agents.find((a) => a.head === head && a.agentSeed === agentSeed);
   const total = agentCount * episodes * ticks + evalRuns * ticks;
-  // Progress: training ticks of every head plus evaluation ticks, which run side by side.
-  let trainDone = 0, evalDone = 0;
-  const progress = () => o.onProgress?.(Math.min(total, trainDone + evalDone), total);
+  // Progress: training ticks of every head plus evaluation ticks, which run side by side; what
+  // was stored counts as done.
   const agentDone = new Map<string, number>();
+  for (const h of o.heads) for (const s of agentSeedsOf(h)) agentDone.set(`${h} ${s}`, Math.min(episodes, resumedAgent(h, s)?.episodes ?? 0) * ticks);
+  const storedRuns = [...o.heads.map((h) => HEAD_NAME[h]), ...o.baselines].flatMap((n) => o.evalSeeds.filter((s) => stored.runs.has(runKey(n, s)))).length;
+  let trainDone = [...agentDone.values()].reduce((a, b) => a + b, 0), evalDone = storedRuns * ticks;
+  const progress = () => o.onProgress?.(Math.min(total, trainDone + evalDone), total);
+  progress();
   const onPoint = (head: PlatformHead, agentSeed: number, p: TrainingPoint) => {
     o.onTrainingPoint?.(head, p, agentSeed);
     agentDone.set(`${head} ${agentSeed}`, p.episode * ticks + p.tick);
@@ -142,27 +166,88 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     for (const v of agentDone.values()) trainDone += v;
     progress();
   };
-  // (settled on a probe week only when some agent is to be trained here)
-  const hyper = agentCount > 0 ? settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes) : exp.dqn;
+  // (settled on a probe week only when some agent starts training here: one that goes on from a checkpoint keeps its own)
+  const fresh = o.heads.some((h) => agentSeedsOf(h).some((s) => resumedAgent(h, s) === undefined));
+  const hyper = fresh ? settleExploration(exp.sim, exp.dqn, exp.training.world, trainSeeds, episodes) : exp.dqn;
   const job = (head: PlatformHead, agentSeed: number) => ({ sim: exp.sim, head, hyper, agentSeed, world: exp.training.world, seeds: [...trainSeeds], episodes });
+  const checkpoint = (head: PlatformHead, agentSeed: number, bundle: CheckpointBundle, done: number) =>
+    o.onCheckpoint?.({ head, agentSeed, bundle, episodes: done, plannedEpisodes: episodes, world: exp.training.world, seeds: [...trainSeeds] });
+  /**
+   * Trains one agent (in a worker thread, or here), from its checkpoint when one was stored. An
+   * agent stopped part-way is not handed on: what it learned of its unfinished episode would make
+   * the comparison differ from one never stopped, so it goes on from its last whole-episode
+   * checkpoint next time.
+   */
+  const trainAgent = async (head: PlatformHead, agentSeed: number, inWorker: boolean): Promise<TrainedAgent> => {
+    const from = resumedAgent(head, agentSeed);
+    const before = from ? from.points.filter((p) => p.episode < from.episodes) : [];
+    if (from && from.episodes >= episodes) return { head, agentSeed, pd: restorePlatformDqn(from.bundle), points: before };
+    const resume = from && { bundle: from.bundle, episodes: from.episodes };
+    let t: { bundle?: CheckpointBundle; pd?: PlatformDqn; points: TrainingPoint[]; episodes: number; stopped: boolean };
+    if (inWorker) {
+      t = await trainInWorker({ ...job(head, agentSeed), resume, checkpointEveryMs: o.onCheckpoint ? o.checkpointEveryMs : undefined }, {
+        onPoint: (p) => onPoint(head, agentSeed, p),
+        onCheckpoint: (bundle, done) => checkpoint(head, agentSeed, bundle, done),
+        signal: o.signal,
+      });
+    } else {
+      const pd = resume ? restorePlatformDqn(resume.bundle) : createPlatformDqn(exp.sim, head, hyper, agentSeed);
+      const points: TrainingPoint[] = [];
+      let last = performance.now();
+      const r = await trainOnPlatforms(pd, {
+        ...job(head, agentSeed), startEpisode: resume?.episodes,
+        onPoint: (p) => { points.push(p); onPoint(head, agentSeed, p); },
+        onEpisode: (done) => {
+          if (!o.onCheckpoint || o.checkpointEveryMs === undefined || done >= episodes || performance.now() - last < o.checkpointEveryMs) return;
+          checkpoint(head, agentSeed, platformDqnCheckpoint(pd), done);
+          last = performance.now();
+        },
+        shouldStop: () => o.signal?.aborted === true,
+      });
+      t = { pd, points, ...r };
+    }
+    if (t.stopped) throw o.signal?.reason ?? new Error("compare: the training stopped");
+    const bundle = t.bundle ?? (o.onCheckpoint ? platformDqnCheckpoint(t.pd!) : undefined);
+    if (bundle) checkpoint(head, agentSeed, bundle, t.episodes);
+    return { head, agentSeed, pd: t.pd ?? restorePlatformDqn(t.bundle!), points: [...before, ...t.points] };
+  };
   type Entry = { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy };
-  /** Runs one policy on every evaluation seed (a fresh policy per seed: runs are independent). */
-  const evaluate = (e: Entry): PolicyResult => {
+  /** Runs one policy on every evaluation seed (a fresh policy per seed: runs are independent); a stored run is read back. */
+  const evaluate = async (e: Entry): Promise<PolicyResult> => {
     const result: PolicyResult = { name: e.name, label: e.label, kind: e.kind, perSeed: {}, estimates: {} };
     for (const seed of o.evalSeeds) {
-      const platform = new Platform(exp.sim, seed, { world: exp.training.world });
-      const base = evalDone;
-      const { summary, parity } = evaluationRun(platform, e.make(seed, platform), (tick) => {
-        evalDone = base + tick;
-        progress();
-      });
-      evalDone = base + ticks;
-      for (const m of COMPARED_METRICS) (result.perSeed[m.key] ??= []).push(m.read(summary, parity));
+      let metrics = stored.runs.get(runKey(e.name, seed));
+      if (metrics === undefined) {
+        const platform = new Platform(exp.sim, seed, { world: exp.training.world });
+        const base = evalDone;
+        const onTick = (tick: number) => {
+          evalDone = base + tick;
+          progress();
+        };
+        const { summary, parity } = await evaluationRunAsync(platform, e.make(seed, platform), { onTick, signal: o.signal });
+        evalDone = base + ticks;
+        metrics = Object.fromEntries(COMPARED_METRICS.map((m) => [m.key, m.read(summary, parity)]));
+        o.onRunDone?.(e.name, seed, metrics);
+      }
+      for (const m of COMPARED_METRICS) (result.perSeed[m.key] ??= []).push(metrics[m.key]);
     }
     return result;
   };
-  const baselineEntries = (prepared: ReturnType<typeof prepareBaselines>): Entry[] =>
-    prepared.map((b) => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) }));
+  const baselineEntry = (b: PreparedBaseline): Entry => ({ name: b.name, label: labelOf(b.name), kind: b.kind as PolicyKind, make: (seed: number) => b.create(seed) });
+  /** Tuning stands for itself once every run of a baseline is stored with its tuning record: it is not tuned again. */
+  const readBack = o.baselines.filter((n) => stored.tuning.has(n) && o.evalSeeds.every((s) => stored.runs.has(runKey(n, s))));
+  const toTune = o.baselines.filter((n) => !readBack.includes(n));
+  const baselineResults = new Map<string, { tuning: TuningRecord; result: PolicyResult }>();
+  const evaluateBaseline = async (b: PreparedBaseline) => {
+    o.onTuned?.(b.tuning);
+    baselineResults.set(b.name, { tuning: b.tuning, result: await evaluate(baselineEntry(b)) });
+  };
+  const evaluateReadBack = async () => {
+    for (const name of readBack) {
+      const unreachable = () => { throw new Error(`compare: every run of ${name} was stored`); };
+      baselineResults.set(name, { tuning: stored.tuning.get(name)!, result: await evaluate({ name, label: labelOf(name), kind: baselineSpec(name).kind as PolicyKind, make: unreachable }) });
+    }
+  };
   const headEntry = (head: PlatformHead, members: PlatformDqn[]): Entry => {
     const online = (o.dqnEval ?? "frozen") === "online";
     // A learning copy per evaluation seed starts from the whole trained agent (weights, target,
@@ -186,65 +271,66 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   // 1. Train the DQN heads; 2. tune the baselines; 3. evaluate everything on the evaluation seeds.
   // With worker threads, the baselines are tuned and evaluated here while the heads train.
   const trained: TrainedAgent[] = [];
-  let prepared: ReturnType<typeof prepareBaselines>;
-  let baselineResults: PolicyResult[];
   const headResults: PolicyResult[] = [];
-  const evaluateHead = (head: PlatformHead) => {
+  const evaluateHead = async (head: PlatformHead) => {
     const agents = trained.filter((t) => t.head === head);
     const ensemble = agents.length > 1 ? ` (${agents.length} agents served as one)` : "";
     o.onStage?.(`evaluating ${HEAD_LABEL[head]}${ensemble} ${evaluating}`);
-    headResults.push(evaluate(headEntry(head, agents.map((t) => t.pd))));
+    headResults.push(await evaluate(headEntry(head, agents.map((t) => t.pd))));
   };
   const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
+  const tuning = { config: exp.sim, world: exp.training.world, trainSeeds };
   if (o.parallel ?? true) {
-    const training = o.heads.filter((h) => agentSeedsOf(h).length > 0);
+    const training = o.heads.filter((h) => agentSeedsOf(h).some((s) => (resumedAgent(h, s)?.episodes ?? 0) < episodes));
     o.onStage?.(training.length > 0 ? `training ${training.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines` : "tuning the baselines");
-    const pending = o.heads.map((head) => given(head).length > 0 ? Promise.resolve(given(head)) : Promise.all(agentSeedsOf(head).map((agentSeed) =>
-      trainInWorker(job(head, agentSeed), { onPoint: (p) => onPoint(head, agentSeed, p) }).then((t): TrainedAgent => ({ head, agentSeed, pd: restorePlatformDqn(t.bundle), points: t.points })))));
+    const pending = o.heads.map((head) => given(head).length > 0 ? Promise.resolve(given(head)) : Promise.all(agentSeedsOf(head).map((agentSeed) => trainAgent(head, agentSeed, true))));
     // The baselines that learn on the training seeds and keep plain data (POP and BPR-MF: their
-    // setting and log) are tuned in workers too; the others here.
-    const tuning = { config: exp.sim, world: exp.training.world, trainSeeds };
-    const away = o.baselines.filter((n) => tunesToPlainData(n) && tuningRuns([n], tuning) > 0);
-    const tunedAway = away.map((name) => tuneInWorker({ name, options: tuning }));
+    // setting and log) are tuned in workers too; the others here. (Those not tuned again are
+    // tuned on resume, to the same setting: their tuned state is not stored.)
+    const away = toTune.filter((n) => tunesToPlainData(n) && tuningRuns([n], tuning) > 0);
+    const tunedAway = away.map((name) => tuneInWorker({ name, options: tuning }, o.signal));
     // Awaited one by one below: a failure of a later one must not go unhandled meanwhile.
     for (const p of [...pending, ...tunedAway]) p.catch(() => undefined);
-    // Let the workers start before the main thread gets busy with tuning.
-    await new Promise((r) => setTimeout(r, 50));
-    const here = prepareBaselines(o.baselines.filter((n) => !away.includes(n)), tuning);
-    o.onStage?.(`evaluating ${here.length} baselines ${evaluating}${training.length > 0 ? " while the DQN trains" : ""}`);
-    const results = new Map<string, { prepared: PreparedBaseline; result: PolicyResult }>();
-    for (const [k, e] of baselineEntries(here).entries()) results.set(here[k].name, { prepared: here[k], result: evaluate(e) });
-    for (const [i, pending] of tunedAway.entries()) {
-      const b = await pending;
-      o.onStage?.(`evaluating ${away[i]} (tuned in a worker thread) ${evaluating}`);
-      results.set(b.name, { prepared: b, result: evaluate(baselineEntries([b])[0]) });
-    }
-    prepared = o.baselines.map((n) => results.get(n)!.prepared);
-    baselineResults = o.baselines.map((n) => results.get(n)!.result);
-    // Each head is evaluated as soon as its agents are trained, while the others go on training
-    // (a core would otherwise wait idle for the slowest head).
-    for (const [i, head] of o.heads.entries()) {
-      trained.push(...(await pending[i]));
-      evaluateHead(head);
+    try {
+      // Let the workers start before the main thread gets busy with tuning.
+      await new Promise((r) => setTimeout(r, 50));
+      await evaluateReadBack();
+      const here = await prepareBaselinesAsync(toTune.filter((n) => !away.includes(n)), tuning, o.signal);
+      o.onStage?.(`evaluating ${here.length} baselines ${evaluating}${training.length > 0 ? " while the DQN trains" : ""}`);
+      for (const b of here) await evaluateBaseline(b);
+      for (const [i, pending] of tunedAway.entries()) {
+        const b = await pending;
+        o.onStage?.(`evaluating ${away[i]} (tuned in a worker thread) ${evaluating}`);
+        await evaluateBaseline(b);
+      }
+      // Each head is evaluated as soon as its agents are trained, while the others go on training
+      // (a core would otherwise wait idle for the slowest head).
+      for (const [i, head] of o.heads.entries()) {
+        trained.push(...(await pending[i]));
+        await evaluateHead(head);
+      }
+    } catch (err) {
+      // Stopped: the training workers save their checkpoints on the way out; wait for them.
+      if (!o.signal?.aborted) throw err;
+      await Promise.allSettled(pending);
+      throw o.signal.reason;
     }
   } else {
     for (const head of o.heads) {
       trained.push(...given(head));
       for (const agentSeed of agentSeedsOf(head)) {
         o.onStage?.(`training ${HEAD_LABEL[head]}${agentSeedsOf(head).length > 1 ? `, agent seed ${agentSeed}` : ""}`);
-        const pd = createPlatformDqn(exp.sim, head, hyper, agentSeed);
-        const points: TrainingPoint[] = [];
-        await trainOnPlatforms(pd, { ...job(head, agentSeed), onPoint: (p) => { points.push(p); onPoint(head, agentSeed, p); } });
-        trained.push({ head, agentSeed, pd, points });
+        trained.push(await trainAgent(head, agentSeed, false));
       }
     }
     o.onStage?.("tuning the baselines on the training seeds");
-    prepared = prepareBaselines(o.baselines, { config: exp.sim, world: exp.training.world, trainSeeds });
+    const prepared = await prepareBaselinesAsync(toTune, tuning, o.signal);
     o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating}`);
-    baselineResults = baselineEntries(prepared).map(evaluate);
-    for (const head of o.heads) evaluateHead(head);
+    await evaluateReadBack();
+    for (const b of prepared) await evaluateBaseline(b);
+    for (const head of o.heads) await evaluateHead(head);
   }
-  const results: PolicyResult[] = [...headResults, ...baselineResults];
+  const results: PolicyResult[] = [...headResults, ...o.baselines.map((n) => baselineResults.get(n)!.result)];
   for (const r of results) {
     for (const m of COMPARED_METRICS) {
       const values = r.perSeed[m.key].filter((v) => Number.isFinite(v));
@@ -264,7 +350,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     setting: { users: exp.sim.users, streamers: exp.sim.streamers, days: exp.sim.days, trainSeeds: [...trainSeeds], evalSeeds: [...o.evalSeeds], episodes },
     policies: results,
     curves: trained.map((t) => ({ head: t.head, agentSeed: t.agentSeed, points: t.points })),
-    tuning: prepared.map((b) => b.tuning),
+    tuning: o.baselines.map((n) => baselineResults.get(n)!.tuning),
     headline: {
       dqn: dqn.name,
       bestBaseline: best.name,

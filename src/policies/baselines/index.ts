@@ -12,6 +12,6 @@ export {
   type BaselineCreateOptions, type BaselineGrid, type BaselineKind, type BaselineParams, type BaselineSpec,
 } from "./registry.js";
 export {
-  gridPoints, prepareBaselines, tuningRuns,
+  gridPoints, prepareBaselines, prepareBaselinesAsync, tuningRuns,
   type GridPointResult, type PreparedBaseline, type TuningOptions, type TuningRecord,
 } from "./tuning.js";

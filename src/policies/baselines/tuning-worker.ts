@@ -14,13 +14,16 @@ export type TuneJob = { name: string; options: Omit<TuningOptions, "onProgress">
 
 type TuneMessage = { type: "done"; tuned: TunedBaseline } | { type: "error"; message: string };
 
-/** Tunes `name` in a worker thread; resolves to the baseline ready for evaluation. */
-export function tuneInWorker(job: TuneJob): Promise<PreparedBaseline> {
+/** Tunes `name` in a worker thread; resolves to the baseline ready for evaluation. Aborting `signal` ends the worker (the job rejects). */
+export function tuneInWorker(job: TuneJob, signal?: AbortSignal): Promise<PreparedBaseline> {
   if (!tunesToPlainData(job.name)) {
     return Promise.reject(new Error(`tuneInWorker: ${job.name} keeps a model or the users' past after tuning; tune it in this thread`));
   }
   const worker = startWorker("tuning-worker", import.meta.url, { liveqTuneJob: job });
-  return workerJob<TuneMessage, PreparedBaseline>(worker, `tuning ${job.name}`, (m) => readyBaseline(m.tuned));
+  const end = () => void worker.terminate();
+  if (signal?.aborted) end();
+  signal?.addEventListener("abort", end, { once: true });
+  return workerJob<TuneMessage, PreparedBaseline>(worker, `tuning ${job.name}`, (m) => readyBaseline(m.tuned)).finally(() => signal?.removeEventListener("abort", end));
 }
 
 if (parentPort && workerData && (workerData as { liveqTuneJob?: TuneJob }).liveqTuneJob) {

@@ -123,19 +123,45 @@ export function tuningRuns(names: readonly string[], options: PlanOptions): numb
 
 /** Tunes each policy of `names` on the training seeds and readies it for evaluation. */
 export function prepareBaselines(names: readonly string[], options: TuningOptions): PreparedBaseline[] {
+  const counter = startTuning(names, options);
+  return names.map((name) => readyBaseline(runToEnd(tuneSteps(name, options, counter))));
+}
+
+/**
+ * prepareBaselines, letting the event loop turn after each training run: a comparison that tunes
+ * in its main thread then hears Ctrl-C and its workers' messages meanwhile. Rejects with the
+ * signal's reason once `signal` is aborted. The same baselines as prepareBaselines.
+ */
+export async function prepareBaselinesAsync(names: readonly string[], options: TuningOptions, signal?: AbortSignal): Promise<PreparedBaseline[]> {
+  const counter = startTuning(names, options);
+  const prepared: PreparedBaseline[] = [];
+  for (const name of names) {
+    const steps = tuneSteps(name, options, counter);
+    for (;;) {
+      signal?.throwIfAborted();
+      const s = steps.next();
+      if (s.done) {
+        prepared.push(readyBaseline(s.value));
+        break;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  return prepared;
+}
+
+/** Checks the seeds and every grid before the first run, so a typo does not cost the runs before it; returns the run counter. */
+function startTuning(names: readonly string[], options: TuningOptions): { done: number; total: number } {
   if (options.trainSeeds.length === 0 && names.some((n) => Object.keys(options.grids?.[n] ?? baselineSpec(n).grid).length > 0)) {
     throw new Error("tuning needs at least one training seed");
   }
   for (const s of options.trainSeeds) if (!Number.isInteger(s)) throw new Error(`training seed ${s} is not an integer`);
-  // Check every grid before the first run, so a typo does not cost the runs before it.
   for (const name of names) {
     const grid = options.grids?.[name] ?? baselineSpec(name).grid;
     for (const [key, values] of Object.entries(grid)) for (const v of values) resolveParams(name, { [key]: v });
     gridPoints(grid);
   }
-  const total = tuningRuns(names, options);
-  const counter = { done: 0, total };
-  return names.map((name) => readyBaseline(tuneOne(name, options, counter)));
+  return { done: 0, total: tuningRuns(names, options) };
 }
 
 /**
@@ -171,10 +197,19 @@ export function tunesToPlainData(name: string): boolean {
 
 /** Tunes one baseline (see prepareBaselines). */
 export function tuneBaseline(name: string, options: TuningOptions): TunedBaseline {
-  return tuneOne(name, options, { done: 0, total: tuningRuns([name], options) });
+  return runToEnd(tuneSteps(name, options, { done: 0, total: tuningRuns([name], options) }));
 }
 
-function tuneOne(name: string, options: TuningOptions, counter: { done: number; total: number }): TunedBaseline {
+/** Steps to the end at once. */
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const s = steps.next();
+    if (s.done) return s.value;
+  }
+}
+
+/** Tunes one baseline (see prepareBaselines), one training run a step. */
+function* tuneSteps(name: string, options: TuningOptions, counter: { done: number; total: number }): Generator<void, TunedBaseline> {
   const { spec, grid, seeds, tuneSeeds, logs, goesOn, tuned } = tuningPlan(name, options);
   const results: GridPointResult[] = [];
   let best = -1;
@@ -208,7 +243,10 @@ function tuneOne(name: string, options: TuningOptions, counter: { done: number; 
       let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, ...(spec.readsPast && world !== undefined ? { past: true } : {}) });
       const perSeed: number[] = [];
       const logged: Interactions[] = [];
-      for (const seed of tuneSeeds) policy = runOn(policy, point, seed, logged, perSeed);
+      for (const seed of tuneSeeds) {
+        policy = runOn(policy, point, seed, logged, perSeed);
+        yield;
+      }
       const mean = perSeed.reduce((a, b) => a + b, 0) / Math.max(1, perSeed.length);
       results.push({ params: point, perSeed, reward_per_user_day: mean });
       if (best < 0 || mean > results[best].reward_per_user_day) {
@@ -220,7 +258,10 @@ function tuneOne(name: string, options: TuningOptions, counter: { done: number; 
   }
   // The winner goes on over the other training seeds (learning on, logging on).
   if (bestPolicy !== null && goesOn) {
-    for (const seed of seeds.slice(tuneSeeds.length)) bestPolicy = runOn(bestPolicy, results[best].params, seed, bestLogged, []);
+    for (const seed of seeds.slice(tuneSeeds.length)) {
+      bestPolicy = runOn(bestPolicy, results[best].params, seed, bestLogged, []);
+      yield;
+    }
     if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) {
       warmStart = bestPolicy.snapshot();
       past = bestPolicy.past ?? undefined;

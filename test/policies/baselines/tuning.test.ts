@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gridPoints, prepareBaselines, tuningRuns } from "../../../src/policies/baselines/tuning.js";
+import { gridPoints, prepareBaselines, prepareBaselinesAsync, tuningRuns } from "../../../src/policies/baselines/tuning.js";
 import { LinUcbPolicy } from "../../../src/policies/baselines/linucb.js";
 import { tuneInWorker } from "../../../src/policies/baselines/tuning-worker.js";
 import { parseSimConfig } from "../../../src/sim/config.js";
@@ -98,4 +98,20 @@ test("a baseline tuned in a worker thread is the one tuned here (BPR-MF with its
   const run = (b: typeof here) => runPolicy(new Platform(cfg, 900, { world: 7 }), b.create(5)).metrics;
   assert.deepEqual(run(away), run(here));
   await assert.rejects(tuneInWorker({ name: "linucb", options }), /keeps a model or the users' past/);
+});
+
+test("prepareBaselinesAsync tunes as prepareBaselines does, turning the event loop between runs, and stops when aborted", async () => {
+  const options = { config, trainSeeds: [101, 102], grids: { linucb: { alpha: [0, 1], lambda: [1] } } };
+  const sync = prepareBaselines(["rep", "linucb"], options);
+  let turns = 0;
+  const ticker = setInterval(() => turns++, 0);
+  const tuned = await prepareBaselinesAsync(["rep", "linucb"], options);
+  clearInterval(ticker);
+  assert.deepEqual(tuned.map((b) => b.tuning), sync.map((b) => b.tuning));
+  assert.ok(turns > 0, "timers ran while it tuned");
+  const stop = new AbortController();
+  let runs = 0;
+  const stopped = prepareBaselinesAsync(["linucb"], { ...options, onProgress: () => ++runs === 2 && stop.abort() }, stop.signal);
+  await assert.rejects(stopped, { name: "AbortError" });
+  assert.equal(runs, 2);
 });

@@ -1,0 +1,109 @@
+/**
+ * An interrupted comparison goes on from its work directory (src/io/compare-work-dir.ts) to the
+ * results of one never interrupted; a work directory of another comparison, or a damaged stored
+ * run, is refused with what is wrong.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compareOnPlatform, type CompareOptions, type CompareResult } from "../../../src/eval/platform/compare.js";
+import { toCompareJson, toReportData } from "../../../src/eval/platform/report-data.js";
+import { openCompareWork } from "../../../src/io/compare-work-dir.js";
+import { parseExperimentConfig } from "../../../src/train/experiment-config.js";
+
+const settings = (): Pick<CompareOptions, "exp" | "evalSeeds" | "heads" | "baselines"> => ({
+  exp: parseExperimentConfig({
+    sim: { users: 60, streamers: 10, days: 1 },
+    dqn: { hidden: [8], embedding: 4, learningStarts: 30, replayCapacity: 2000 },
+    training: { episodes: 3, seeds: [1, 2], ensemble: 2 },
+  }),
+  evalSeeds: [1001, 1002],
+  heads: ["feature"],
+  baselines: ["random", "pop"],
+});
+
+/** Everything but the timings. */
+function figures(r: CompareResult) {
+  const { seconds: _, ...json } = toCompareJson(r);
+  const { createdAt: __, ...report } = toReportData(r);
+  const curves = r.curves.map((c) => ({ ...c, points: c.points.map(({ decisions_per_s: _d, updates_per_s: _u, ...p }) => p) }));
+  return { json, report, perSeed: r.policies.map((p) => p.perSeed), curves };
+}
+
+test("compare: interrupted in training and in evaluation, then resumed, gives every figure of an uninterrupted run", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "liveq-compare-work-"));
+  try {
+    const whole = await compareOnPlatform(settings());
+    const work = join(dir, "work");
+    /** Runs the comparison with its progress in `work`, aborted when `stopWhen` says so. */
+    const attempt = async (stopWhen: (what: string) => boolean) => {
+      const w = openCompareWork(work, settings());
+      const stop = new AbortController();
+      const check = (what: string) => void (stopWhen(what) && stop.abort());
+      let trainedPoints = 0, firstDone = -1;
+      const run = compareOnPlatform({
+        ...settings(), ...w.hooks, stored: w.stored, signal: stop.signal, checkpointEveryMs: 0,
+        onTrainingPoint(head, p, seed) {
+          w.hooks.onTrainingPoint(head, p, seed);
+          trainedPoints++;
+          check(`train ${seed} ${p.episode}`);
+        },
+        onRunDone(policy, seed, m) {
+          w.hooks.onRunDone(policy, seed, m);
+          check(`run ${policy} ${seed}`);
+        },
+        onProgress: (done) => void (firstDone < 0 && (firstDone = done)),
+      });
+      return { run, trainedPoints: () => trainedPoints, firstDone: () => firstDone, stored: w.stored };
+    };
+    // Stopped once both agents are in their second episode: each one's checkpoint after its first stays.
+    const inSecond = new Set<string>();
+    const first = await attempt((w) => w.endsWith(" 1") && inSecond.add(w).size === 2);
+    await assert.rejects(first.run, { name: "AbortError" });
+    assert.deepEqual(readdirSync(join(work, "feature", "checkpoint")).sort(), ["agent-1", "agent-2"]);
+    // Stopped after the DQN's first evaluation run: the agents are trained, the baselines' runs done.
+    const second = await attempt((w) => w === "run dqn 1001");
+    await assert.rejects(second.run, { name: "AbortError" });
+    assert.ok(second.stored.agents.length === 2 && second.stored.agents.every((a) => a.episodes >= 1));
+    assert.ok(second.firstDone() > 0, "progress counts what was stored");
+    // The rest: no training, the three finished runs read back, one run to go.
+    const third = await attempt(() => false);
+    const resumed = await third.run;
+    assert.equal(third.trainedPoints(), 0);
+    assert.equal(third.stored.runs.size, 5);
+    assert.deepEqual(figures(resumed), figures(whole));
+    // A work directory that is done gives the results again without running anything.
+    const fourth = await attempt(() => false);
+    assert.deepEqual(figures(await fourth.run), figures(whole));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("compare work directory: another comparison's, or a damaged stored run, is refused naming what is wrong", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "liveq-compare-work-"));
+  try {
+    const w = openCompareWork(dir, settings());
+    assert.equal(w.resumed, false);
+    w.hooks.onRunDone("random", 1001, { reward_per_user_day: 1.5, churned: NaN });
+    const other = settings();
+    other.exp.sim = { ...other.exp.sim, users: 61 };
+    assert.throws(() => openCompareWork(dir, other), (e: Error) => e.message.includes("sim.users is 60 there, 61 here") && e.message.includes(dir));
+    assert.throws(() => openCompareWork(dir, { ...settings(), evalSeeds: [1001, 1003] }), /evalSeeds is \[1001,1002\] there, \[1001,1003\] here/);
+    assert.throws(() => openCompareWork(dir, { ...settings(), baselines: ["random"], dqnEval: "online" }), /policies is .* there, \["random"\] here; dqnEval is "frozen" there, "online" here/);
+    // A run stored without every metric, or cut short, is not taken: the error names the file.
+    const run = join(dir, "runs", "random", "seed-1001.json");
+    assert.throws(() => openCompareWork(dir, settings()), (e: Error) => e.message.startsWith(`${run}: not a finished evaluation run`) && /metrics\.watch_minutes_per_user_day is undefined/.test(e.message));
+    writeFileSync(run, '{"policy":"random","seed":1001,"metr');
+    assert.throws(() => openCompareWork(dir, settings()), (e: Error) => e.message.startsWith(`${run}: cannot read a finished evaluation run`));
+    writeFileSync(join(dir, "manifest.json"), "{}");
+    assert.throws(() => openCompareWork(dir, settings()), /manifest\.json: not the manifest of a comparison's work directory/);
+    // A directory holding something else is not taken over.
+    const busy = join(dir, "runs");
+    assert.throws(() => openCompareWork(busy, settings()), /is not empty and holds no comparison's manifest/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
