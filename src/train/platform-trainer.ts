@@ -49,6 +49,13 @@ export interface TrainOptions {
   readonly onEpisode?: (episode: number) => void;
   /** Polled between ticks; true stops the run. */
   readonly shouldStop?: () => boolean;
+  /**
+   * When shouldStop turns true, finish the episode in progress first (polling it only between
+   * episodes): the agent then stops at an episode's end, where a checkpoint resumes to exactly the
+   * training that never stopped. Without it the run stops between two ticks, and what the agent
+   * learned of the unfinished episode stays in it while the episode is not counted.
+   */
+  readonly finishEpisode?: boolean;
 }
 
 export interface TrainResult {
@@ -63,13 +70,14 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
   const agent = pd.agent;
   let episode = o.startEpisode ?? 0;
   while (episode < o.episodes) {
+    if (o.shouldStop?.()) return { episodes: episode, stopped: true };
     const seed = o.seeds[episode % o.seeds.length];
     const platform = new Platform(pd.sim, seed, { world: o.world, withholdNewcomers: true });
     const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train" });
     let lastTick = platform.tick;
     let t0 = performance.now(), d0 = agent.decisions, u0 = agent.updates;
     while (!platform.done) {
-      if (o.shouldStop?.()) return { episodes: episode, stopped: true };
+      if (!o.finishEpisode && o.shouldStop?.()) return { episodes: episode, stopped: true };
       const actions = platform.actions();
       policy.act(platform, actions);
       const result = platform.step(actions);

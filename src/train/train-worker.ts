@@ -27,6 +27,8 @@ export interface TrainJob {
    * milliseconds passed since the last one handed over; absent: never (only the result at the end).
    */
   checkpointEveryMs?: number;
+  /** Told to stop, finish the episode in progress first (see TrainOptions.finishEpisode). */
+  finishEpisode?: boolean;
 }
 
 export type TrainMessage =
@@ -69,6 +71,7 @@ if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liv
         lastSent = performance.now();
       },
       shouldStop: () => stop,
+      finishEpisode: job.finishEpisode,
     });
     const { bundle, transfer } = handOver(pd);
     port.postMessage({ type: "done", bundle, episodes: result.episodes, stopped: result.stopped } satisfies TrainMessage, transfer);

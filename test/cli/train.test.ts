@@ -1,5 +1,5 @@
 /**
- * `liveq train`: Ctrl-C saves every agent's checkpoint and --resume continues from them; what it
+ * `liveq train`: Ctrl-C saves every agent's checkpoint (after the episode it is in) and --resume continues from them; what it
  * trained is what `liveq compare --model` evaluates (real child processes).
  */
 import { test } from "node:test";
@@ -32,9 +32,14 @@ test("Ctrl-C saves every agent's checkpoint; --resume continues from them", asyn
       assert.equal(manifest.meta.episodes, a.episodes_done);
       assert.equal(manifest.meta.plannedEpisodes, 1000);
     }
-    const seeds = new Set(readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l).agent_seed));
-    assert.deepEqual([...seeds].sort(), [7, 8]);
-    assert.match(first.stderr, /stopping: saving the checkpoints/);
+    const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { agent_seed: number; episode: number; tick: number });
+    assert.deepEqual([...new Set(lines.map((l) => l.agent_seed))].sort(), [7, 8]);
+    // Ctrl-C let each agent finish the episode it was in: its log ends at the end of its last episode.
+    for (const a of summary.agents as { agent_seed: number; episodes_done: number }[]) {
+      const last = lines.filter((l) => l.agent_seed === a.agent_seed).pop()!;
+      assert.deepEqual([last.episode, last.tick], [a.episodes_done - 1, 2 * 144]);
+    }
+    assert.match(first.stderr, /stopping: each agent finishes the episode it is in, then its checkpoint is saved/);
 
     const target = Math.max(...summary.agents.map((a: { episodes_done: number }) => a.episodes_done)) + 1;
     const second = await run(["train", "--out", dir, "--resume", dir, "--episodes", String(target), "--json", "--no-progress"]);

@@ -274,3 +274,30 @@ test("dqn.averageShare: the agent ends with the mean of its weights after each o
   assert.throws(() => restorePlatformDqn({ ...stored, arrays: oldArrays }), /average\.sum/);
   assert.throws(() => parseExperimentConfig({ dqn: { averageShare: 1.5 } }), /averageShare/);
 });
+
+test("finishEpisode: told to stop mid-episode, the training finishes that episode, and its checkpoint resumes to exactly the training that never stopped", async () => {
+  const episodes = 3, seeds = [1, 2];
+  const whole = createPlatformDqn(sim, "feature", hyper, 4);
+  await trainOnPlatforms(whole, { world: 0, seeds, episodes });
+
+  const first = createPlatformDqn(sim, "feature", hyper, 4);
+  let stopAsked = -1;
+  const r = await trainOnPlatforms(first, {
+    world: 0, seeds, episodes, finishEpisode: true,
+    // Asked to stop at the fifth hour of the second episode: it runs to that episode's end.
+    onPoint: (p) => { if (p.episode === 1 && p.tick >= 5 * 6 && stopAsked < 0) stopAsked = p.tick; },
+    shouldStop: () => stopAsked >= 0,
+  });
+  assert.ok(stopAsked > 0, "the stop must be asked for within the episode");
+  assert.deepEqual(r, { episodes: 2, stopped: true });
+  const resumed = restorePlatformDqn(platformDqnCheckpoint(first));
+  await trainOnPlatforms(resumed, { world: 0, seeds, episodes, startEpisode: 2 });
+  const a = platformDqnCheckpoint(whole), b = platformDqnCheckpoint(resumed);
+  for (const key of Object.keys(a.arrays)) assert.deepEqual(b.arrays[key], a.arrays[key], `${key} differs`);
+
+  // Without it, the run stops between two ticks: the unfinished episode is not counted.
+  const cut = createPlatformDqn(sim, "feature", hyper, 4);
+  let asked = false;
+  const c = await trainOnPlatforms(cut, { world: 0, seeds, episodes, onPoint: (p) => { if (p.episode === 1 && p.tick >= 5 * 6) asked = true; }, shouldStop: () => asked });
+  assert.deepEqual(c, { episodes: 1, stopped: true });
+});

@@ -127,7 +127,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (!flags.resume && hasPlatformModel(flags.out, true)) throw new Error(`${flags.out} holds a trained model: use another --out, or --resume ${flags.out}`);
   mkdirSync(flags.out, { recursive: true });
 
-  const ctrlC = onCtrlC("stopping: saving the checkpoints (Ctrl-C again to quit without them)");
+  // Ctrl-C lets each agent finish the episode it is in (seconds), so that its checkpoint is one
+  // that --resume continues from to exactly the training that never stopped.
+  const ctrlC = onCtrlC("stopping: each agent finishes the episode it is in, then its checkpoint is saved (Ctrl-C again to quit without them)");
   const ticksPerEpisode = exp.sim.days * 144;
   const label = `train ${head}${agents.length > 1 ? ` x${agents.length}` : ""}`;
   const bar = trainingBar(label, agents.length * episodes * ticksPerEpisode, flags.progress);
@@ -138,7 +140,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   // One worker thread per agent: they train side by side on the machine's cores. When one fails,
   // the others stop (and save) before the error is reported.
   const settled = await Promise.allSettled(agents.map(async (a, k) => {
-    const job: TrainJob = { sim: exp.sim, head, hyper, agentSeed: a.agentSeed, world, seeds, episodes, resume: a.resume, checkpointEveryMs: flags.checkpointEvery * 1000 };
+    const job: TrainJob = { sim: exp.sim, head, hyper, agentSeed: a.agentSeed, world, seeds, episodes, resume: a.resume, checkpointEveryMs: flags.checkpointEvery * 1000, finishEpisode: true };
     try {
       const r = await trainInWorker(job, {
         signal: ctrlC.signal,
