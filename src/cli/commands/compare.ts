@@ -141,7 +141,7 @@ export function register(program: Command): void {
     .option("--model <dir>", "evaluate this trained DQN (liveq train --out DIR: its agents, served as one) instead of training its head; the platform and the training weeks are the model's")
     .option("--report <dir>", "write the HTML report and its SVG plots here")
     .option("--work <dir>", "keep the comparison's progress here (each agent's checkpoint and training log, each finished evaluation run): after Ctrl-C the same command goes on from it, to the same results; kept when done, so running it again reads the results back")
-    .option("--checkpoint-every <seconds>", "with --work: save each agent's checkpoint after an episode once this long has passed since its last, and at the end of its training (Ctrl-C keeps the last one: an unfinished episode is trained again)", integer("--checkpoint-every", 0), CHECKPOINT_EVERY_S)
+    .option("--checkpoint-every <seconds>", "with --work: save each agent's checkpoint after an episode once this long has passed since its last, and at the end of its training (Ctrl-C lets each agent finish the episode it is in and saves it)", integer("--checkpoint-every", 0), CHECKPOINT_EVERY_S)
     .option("--json", "print the results as one JSON object on the last line")
     .option("--no-progress", "no progress bar")
     .action(async (flags: CompareFlags) => {

@@ -173,10 +173,10 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const checkpoint = (head: PlatformHead, agentSeed: number, bundle: CheckpointBundle, done: number) =>
     o.onCheckpoint?.({ head, agentSeed, bundle, episodes: done, plannedEpisodes: episodes, world: exp.training.world, seeds: [...trainSeeds] });
   /**
-   * Trains one agent (in a worker thread, or here), from its checkpoint when one was stored. An
-   * agent stopped part-way is not handed on: what it learned of its unfinished episode would make
-   * the comparison differ from one never stopped, so it goes on from its last whole-episode
-   * checkpoint next time.
+   * Trains one agent (in a worker thread, or here), from its checkpoint when one was stored.
+   * Stopped (the signal), it first finishes the episode it is in, and that agent is checkpointed:
+   * what it learned of an unfinished episode would make the comparison differ from one never
+   * stopped, and a whole episode's checkpoint goes on to exactly the same training.
    */
   const trainAgent = async (head: PlatformHead, agentSeed: number, inWorker: boolean): Promise<TrainedAgent> => {
     const from = resumedAgent(head, agentSeed);
@@ -185,7 +185,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     const resume = from && { bundle: from.bundle, episodes: from.episodes };
     let t: { bundle?: CheckpointBundle; pd?: PlatformDqn; points: TrainingPoint[]; episodes: number; stopped: boolean };
     if (inWorker) {
-      t = await trainInWorker({ ...job(head, agentSeed), resume, checkpointEveryMs: o.onCheckpoint ? o.checkpointEveryMs : undefined }, {
+      t = await trainInWorker({ ...job(head, agentSeed), resume, checkpointEveryMs: o.onCheckpoint ? o.checkpointEveryMs : undefined, finishEpisode: true }, {
         onPoint: (p) => onPoint(head, agentSeed, p),
         onCheckpoint: (bundle, done) => checkpoint(head, agentSeed, bundle, done),
         signal: o.signal,
@@ -203,12 +203,13 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
           last = performance.now();
         },
         shouldStop: () => o.signal?.aborted === true,
+        finishEpisode: true,
       });
       t = { pd, points, ...r };
     }
-    if (t.stopped) throw o.signal?.reason ?? new Error("compare: the training stopped");
     const bundle = t.bundle ?? (o.onCheckpoint ? platformDqnCheckpoint(t.pd!) : undefined);
     if (bundle) checkpoint(head, agentSeed, bundle, t.episodes);
+    if (t.stopped) throw o.signal?.reason ?? new Error("compare: the training stopped");
     return { head, agentSeed, pd: t.pd ?? restorePlatformDqn(t.bundle!), points: [...before, ...t.points] };
   };
   type Entry = { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy };

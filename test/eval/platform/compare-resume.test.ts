@@ -58,11 +58,13 @@ test("compare: interrupted in training and in evaluation, then resumed, gives ev
       });
       return { run, trainedPoints: () => trainedPoints, firstDone: () => firstDone, stored: w.stored };
     };
-    // Stopped once both agents are in their second episode: each one's checkpoint after its first stays.
+    // Stopped once both agents are in their second episode: each finishes it and is checkpointed.
     const inSecond = new Set<string>();
     const first = await attempt((w) => w.endsWith(" 1") && inSecond.add(w).size === 2);
     await assert.rejects(first.run, { name: "AbortError" });
     assert.deepEqual(readdirSync(join(work, "feature", "checkpoint")).sort(), ["agent-1", "agent-2"]);
+    // (the message reaches a worker between two ticks: one that ran ahead may have finished a later episode)
+    assert.ok(openCompareWork(work, settings()).stored.agents.every((a) => a.episodes >= 2), "each agent finished the episode it was in");
     // Stopped after the DQN's first evaluation run: the agents are trained, the baselines' runs done.
     const second = await attempt((w) => w === "run dqn 1001");
     await assert.rejects(second.run, { name: "AbortError" });
