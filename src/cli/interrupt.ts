@@ -9,14 +9,26 @@ export class Interrupted extends Error {
 }
 
 /**
- * Listens for Ctrl-C (SIGINT) until `dispose`: the first aborts `signal` and prints `stopping`
- * to stderr; a second exits with 130 at once. `abort` stops the work as Ctrl-C would (a failure
- * elsewhere, say), without a word.
+ * A SIGINT this soon after the first is the same Ctrl-C: `timeout -s INT` and other supervisors
+ * signal both the process and its process group, so one stop request can arrive twice within
+ * microseconds, and quitting at once on the echo would skip the orderly stop.
  */
-export function onCtrlC(stopping: string): { signal: AbortSignal; abort(): void; dispose(): void } {
+export const REPEAT_WINDOW_MS = 500;
+
+/**
+ * Listens for Ctrl-C (SIGINT) until `dispose`: the first aborts `signal` and prints `stopping`
+ * to stderr; a second, REPEAT_WINDOW_MS or more later, exits with 130 at once. `abort` stops the
+ * work as Ctrl-C would (a failure elsewhere, say), without a word. `now` is the clock (ms).
+ */
+export function onCtrlC(stopping: string, now: () => number = () => performance.now()): { signal: AbortSignal; abort(): void; dispose(): void } {
   const stop = new AbortController();
+  let first = -1;
   const onSigint = () => {
-    if (stop.signal.aborted) process.exit(130);
+    if (first >= 0) {
+      if (now() - first < REPEAT_WINDOW_MS) return;
+      process.exit(130);
+    }
+    first = now();
     stop.abort();
     process.stderr.write(`\n${stopping}\n`);
   };
