@@ -86,5 +86,5 @@ export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
 export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";
 export { evaluationRun, evaluationRunAsync, type EvaluationRun } from "./eval/platform/evaluation-run.js";
 export { runKey, type CompareProgress, type ResumedAgent, type AgentCheckpoint, type RunMetrics } from "./eval/platform/compare-progress.js";
-export { openCompareWork, type CompareWork, type ComparisonSettings } from "./io/compare-work-dir.js";
+export { openCompareWork, type CompareWork, type ComparisonSettings, type ComparedModel } from "./io/compare-work-dir.js";
 export { meanCi, tQuantile975, type MeanCi } from "./eval/statistics.js";

@@ -28,8 +28,17 @@ import { trainingRuns } from "../train/experiment-config.js";
 const KIND = "liveq-compare-work";
 const VERSION = 1;
 
+/**
+ * A trained model evaluated (`liveq compare --model`): where it is, and which training of it (each
+ * agent's decisions and updates so far), so that a model trained further since is another one.
+ */
+export interface ComparedModel {
+  readonly path: string;
+  readonly agents: readonly { head: string; agentSeed: number; decisions: number; updates: number }[];
+}
+
 /** What identifies a comparison: the options its results depend on (`model`: the trained model evaluated, if one was given). */
-export type ComparisonSettings = Pick<CompareOptions, "exp" | "evalSeeds" | "heads" | "baselines" | "episodes" | "dqnEval"> & { model?: string };
+export type ComparisonSettings = Pick<CompareOptions, "exp" | "evalSeeds" | "heads" | "baselines" | "episodes" | "dqnEval"> & { model?: ComparedModel };
 
 export interface CompareWork {
   readonly dir: string;
@@ -158,13 +167,16 @@ function readTuning(dir: string): Map<string, TuningRecord> {
   return records;
 }
 
-/** Each head's agents saved so far, with their training logs. */
+/**
+ * Each head's agents saved so far, with their training logs. An agent whose first checkpoint was
+ * never finished (the process killed while writing it) is not there: it trains from the start.
+ */
 function readAgents(dir: string, heads: CompareOptions["heads"]): ResumedAgent[] {
   return heads.flatMap((head) => {
     const headDir = join(dir, head);
     if (!hasPlatformModel(headDir)) return [];
     const log = readTrainingLog(headDir);
-    return loadPlatformModel(headDir).map((a) => ({ head, agentSeed: a.agentSeed, bundle: a.bundle, episodes: a.episodes, points: log.get(a.agentSeed) ?? [] }));
+    return loadPlatformModel(headDir, { savedOnly: true }).map((a) => ({ head, agentSeed: a.agentSeed, bundle: a.bundle, episodes: a.episodes, points: log.get(a.agentSeed) ?? [] }));
   });
 }
 

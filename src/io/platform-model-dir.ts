@@ -83,8 +83,10 @@ export function isPlatformModel(dir: string): boolean {
  * Loads every agent's checkpoint, by agent seed. Throws CheckpointError naming the directory when
  * there is none, when one fails its checks, or when the agents were not trained alike (head,
  * platform, hyper-parameters, world and training seeds must agree: they are served as one).
+ * `savedOnly`: leave out an agent's directory that holds no manifest yet (a process killed while
+ * it wrote that agent's first checkpoint), instead of refusing it.
  */
-export function loadPlatformModel(modelDir: string): StoredAgent[] {
+export function loadPlatformModel(modelDir: string, o: { savedOnly?: boolean } = {}): StoredAgent[] {
   const root = join(modelDir, "checkpoint");
   let agents: StoredAgent[];
   if (existsSync(join(modelDir, "manifest.json"))) {
@@ -94,7 +96,7 @@ export function loadPlatformModel(modelDir: string): StoredAgent[] {
     const bundle = loadCheckpoint(root);
     agents = [stored(bundle, root, seedOf(bundle, root))];
   } else {
-    const names = existsSync(root) ? readdirSync(root).filter((f) => AGENT_DIR.test(f)) : [];
+    const names = existsSync(root) ? readdirSync(root).filter((f) => AGENT_DIR.test(f) && (!o.savedOnly || existsSync(join(root, f, "manifest.json")))) : [];
     if (names.length === 0) throw new CheckpointError(`${modelDir}: no trained model there (neither ${join("checkpoint", "agent-<seed>")} checkpoints nor a checkpoint's manifest.json; train one with liveq train --out ${modelDir})`);
     agents = names.map((name) => {
       const dir = join(root, name);

@@ -15,7 +15,10 @@ export interface WorkerTrainingHooks {
   readonly onPoint?: (p: TrainingPoint) => void;
   /** The whole agent after an episode (see TrainJob.checkpointEveryMs), with the episodes done. */
   readonly onCheckpoint?: (bundle: CheckpointBundle, episodes: number) => void;
-  /** Aborting it stops the training between two ticks; the agent comes back as it is then. */
+  /**
+   * Aborting it stops the training: between two ticks, or with TrainJob.finishEpisode after the
+   * episode in progress; the agent comes back as it is then.
+   */
   readonly signal?: AbortSignal;
 }
 

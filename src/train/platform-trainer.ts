@@ -114,7 +114,9 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
  * Weight averaging over the last hyper.averageShare of the episodes (at least one): after each of
  * them the weights join the average, and after the last the agent takes the mean (its target too,
  * so that a training that goes on bootstraps from what it serves). A training extended with more
- * episodes (`liveq train --resume --episodes N`) starts a new average over the new last share.
+ * episodes (`liveq train --resume --episodes N`) goes on from the averaged weights and starts a
+ * new average, over the episodes it adds that fall in the new last share (the earlier episodes of
+ * that share were averaged into the starting weights already).
  */
 function averageWeights(pd: PlatformDqn, average: WeightAverage, episode: number, episodes: number): void {
   const from = episodes - Math.max(1, Math.round(pd.hyper.averageShare * episodes));

@@ -37,7 +37,7 @@ export type TrainMessage =
   | { type: "done"; bundle: CheckpointBundle; episodes: number; stopped: boolean }
   | { type: "error"; message: string };
 
-/** What the worker's owner may send it: stop between two ticks and send back the agent as it is. */
+/** What the worker's owner may send it: stop (between two ticks, or with finishEpisode after the episode in progress) and send back the agent as it is. */
 export type TrainControl = { type: "stop" };
 
 /** The agent's checkpoint and its buffers, to hand over without a copy once the agent is done with. */

@@ -54,8 +54,9 @@ const OPT_IN = ["lookahead-oracle", "oracle-without-pair-appeal", "oracle-of-int
 
 /**
  * Seconds between two checkpoints of an agent that a comparison with a work directory trains, as
- * liveq train's default: Ctrl-C goes back to the last, and each costs a copy and a write of the
- * whole agent (the demo's: 54 MB a feature agent, 161 MB the classic one).
+ * liveq train's default: a process killed outright (not by Ctrl-C, which lets each agent finish
+ * its episode and saves it) goes back to the last, and each costs a copy and a write of the whole
+ * agent (the demo's: 54 MB a feature agent, 161 MB the classic one).
  */
 export const CHECKPOINT_EVERY_S = 60;
 
@@ -77,7 +78,10 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
   const dqnEval = flags.dqnEval ?? "frozen";
   if (dqnEval !== "frozen" && dqnEval !== "online") throw new Error(`--dqn-eval: "${dqnEval}" is not a mode (frozen, online)`);
   const settings = { exp, evalSeeds: evaluationSeeds(flags.seeds, flags.firstSeed), heads: heads as PlatformHead[], baselines: policies, episodes: flags.episodes, dqnEval: dqnEval as "frozen" | "online" };
-  const work = flags.work !== undefined ? openCompareWork(flags.work, { ...settings, model: flags.model !== undefined ? resolve(flags.model) : undefined }) : null;
+  const model = flags.model !== undefined && trained !== undefined
+    ? { path: resolve(flags.model), agents: trained.map((t) => ({ head: t.head, agentSeed: t.agentSeed, decisions: t.pd.agent.decisions, updates: t.pd.agent.updates })) }
+    : undefined;
+  const work = flags.work !== undefined ? openCompareWork(flags.work, { ...settings, model }) : null;
   if (work?.resumed) process.stderr.write(`resuming the comparison in ${work.dir}: ${describeStored(work.stored)}\n`);
   const showBar = flags.progress && process.stderr.isTTY === true;
   const bar = showBar
@@ -110,7 +114,8 @@ export async function runComparison(flags: CompareFlags, exp: ExperimentConfig):
       },
     });
   } catch (err) {
-    if (!ctrlC?.signal.aborted) throw err;
+    // (a failure while stopping is reported as itself, not as the stop)
+    if (!ctrlC?.signal.aborted || err !== ctrlC.signal.reason) throw err;
     throw new Interrupted(`stopped; what was finished is in ${work!.dir}. Resume with the same command: ${sameCommand()}`);
   } finally {
     bar?.stop();

@@ -85,7 +85,12 @@ export interface CompareOptions {
    * are. The caller makes sure it is the same comparison.
    */
   readonly stored?: CompareProgress;
-  /** Stops the comparison: the training stops between two ticks, a run in flight is abandoned, and compareOnPlatform rejects with the signal's reason once its training has stopped. */
+  /**
+   * Stops the comparison: each agent in training finishes the episode it is in and is
+   * checkpointed (onCheckpoint), a run in flight is abandoned, and compareOnPlatform rejects with
+   * the signal's reason once its training has stopped. A failure stops the training alike before
+   * it is thrown.
+   */
   readonly signal?: AbortSignal;
   /** Each agent trained here, after an episode once this many ms passed since its last checkpoint (absent: never), and when its training ends. */
   readonly onCheckpoint?: (c: AgentCheckpoint) => void;
@@ -148,6 +153,13 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   const agentSeedsOf = (head: PlatformHead) =>
     given(head).length > 0 ? [] : Array.from({ length: head === "feature" ? exp.training.ensemble : 1 }, (_, k) => exp.training.agentSeed + k);
   const agentCount = o.heads.reduce((a, h) => a + agentSeedsOf(h).length, 0);
+  // Stops everything: the caller's signal (Ctrl-C), or a failure here, which must not leave the
+  // training workers running on (they stop after the episode they are in, as on Ctrl-C).
+  const stopAll = new AbortController();
+  const onAbort = () => stopAll.abort(o.signal?.reason);
+  if (o.signal?.aborted) onAbort();
+  else o.signal?.addEventListener("abort", onAbort, { once: true });
+  const signal = stopAll.signal;
   const stored = o.stored ?? { runs: new Map<string, RunMetrics>(), tuning: new Map<string, TuningRecord>(), agents: [] };
   const resumedAgent = (head: PlatformHead, agentSeed: number): ResumedAgent | undefined => stored.agents.find((a) => a.head === head && a.agentSeed === agentSeed);
   const total = agentCount * episodes * ticks + evalRuns * ticks;
@@ -188,7 +200,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
       t = await trainInWorker({ ...job(head, agentSeed), resume, checkpointEveryMs: o.onCheckpoint ? o.checkpointEveryMs : undefined, finishEpisode: true }, {
         onPoint: (p) => onPoint(head, agentSeed, p),
         onCheckpoint: (bundle, done) => checkpoint(head, agentSeed, bundle, done),
-        signal: o.signal,
+        signal,
       });
     } else {
       const pd = resume ? restorePlatformDqn(resume.bundle) : createPlatformDqn(exp.sim, head, hyper, agentSeed);
@@ -202,14 +214,14 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
           checkpoint(head, agentSeed, platformDqnCheckpoint(pd), done);
           last = performance.now();
         },
-        shouldStop: () => o.signal?.aborted === true,
+        shouldStop: () => signal.aborted,
         finishEpisode: true,
       });
       t = { pd, points, ...r };
     }
     const bundle = t.bundle ?? (o.onCheckpoint ? platformDqnCheckpoint(t.pd!) : undefined);
     if (bundle) checkpoint(head, agentSeed, bundle, t.episodes);
-    if (t.stopped) throw o.signal?.reason ?? new Error("compare: the training stopped");
+    if (t.stopped) throw signal.reason ?? new Error("compare: the training stopped");
     return { head, agentSeed, pd: t.pd ?? restorePlatformDqn(t.bundle!), points: [...before, ...t.points] };
   };
   type Entry = { name: string; label: string; kind: PolicyKind; make(seed: number, p: Platform): SimPolicy };
@@ -225,7 +237,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
           evalDone = base + tick;
           progress();
         };
-        const { summary, parity } = await evaluationRunAsync(platform, e.make(seed, platform), { onTick, signal: o.signal });
+        const { summary, parity } = await evaluationRunAsync(platform, e.make(seed, platform), { onTick, signal });
         evalDone = base + ticks;
         metrics = Object.fromEntries(COMPARED_METRICS.map((m) => [m.key, m.read(summary, parity)]));
         o.onRunDone?.(e.name, seed, metrics);
@@ -284,19 +296,19 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   if (o.parallel ?? true) {
     const training = o.heads.filter((h) => agentSeedsOf(h).some((s) => (resumedAgent(h, s)?.episodes ?? 0) < episodes));
     o.onStage?.(training.length > 0 ? `training ${training.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines` : "tuning the baselines");
-    const pending = o.heads.map((head) => given(head).length > 0 ? Promise.resolve(given(head)) : Promise.all(agentSeedsOf(head).map((agentSeed) => trainAgent(head, agentSeed, true))));
+    const pending = o.heads.map((head) => given(head).length > 0 ? Promise.resolve(given(head)) : allWhenSettled(agentSeedsOf(head).map((agentSeed) => trainAgent(head, agentSeed, true))));
     // The baselines that learn on the training seeds and keep plain data (POP and BPR-MF: their
     // setting and log) are tuned in workers too; the others here. (Those not tuned again are
     // tuned on resume, to the same setting: their tuned state is not stored.)
     const away = toTune.filter((n) => tunesToPlainData(n) && tuningRuns([n], tuning) > 0);
-    const tunedAway = away.map((name) => tuneInWorker({ name, options: tuning }, o.signal));
+    const tunedAway = away.map((name) => tuneInWorker({ name, options: tuning }, signal));
     // Awaited one by one below: a failure of a later one must not go unhandled meanwhile.
     for (const p of [...pending, ...tunedAway]) p.catch(() => undefined);
     try {
       // Let the workers start before the main thread gets busy with tuning.
       await new Promise((r) => setTimeout(r, 50));
       await evaluateReadBack();
-      const here = await prepareBaselinesAsync(toTune.filter((n) => !away.includes(n)), tuning, o.signal);
+      const here = await prepareBaselinesAsync(toTune.filter((n) => !away.includes(n)), tuning, signal);
       o.onStage?.(`evaluating ${here.length} baselines ${evaluating}${training.length > 0 ? " while the DQN trains" : ""}`);
       for (const b of here) await evaluateBaseline(b);
       for (const [i, pending] of tunedAway.entries()) {
@@ -311,10 +323,11 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
         await evaluateHead(head);
       }
     } catch (err) {
-      // Stopped: the training workers save their checkpoints on the way out; wait for them.
-      if (!o.signal?.aborted) throw err;
+      // Stopped, or failed: the training workers stop too, saving their checkpoints on the way
+      // out; wait for them, then say why.
+      if (!signal.aborted) stopAll.abort(err);
       await Promise.allSettled(pending);
-      throw o.signal.reason;
+      throw o.signal?.aborted ? o.signal.reason : err;
     }
   } else {
     for (const head of o.heads) {
@@ -325,12 +338,13 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
       }
     }
     o.onStage?.("tuning the baselines on the training seeds");
-    const prepared = await prepareBaselinesAsync(toTune, tuning, o.signal);
+    const prepared = await prepareBaselinesAsync(toTune, tuning, signal);
     o.onStage?.(`evaluating ${prepared.length} baselines ${evaluating}`);
     await evaluateReadBack();
     for (const b of prepared) await evaluateBaseline(b);
     for (const head of o.heads) await evaluateHead(head);
   }
+  o.signal?.removeEventListener("abort", onAbort);
   const results: PolicyResult[] = [...headResults, ...o.baselines.map((n) => baselineResults.get(n)!.result)];
   for (const r of results) {
     for (const m of COMPARED_METRICS) {
@@ -370,4 +384,16 @@ const LABELS: Record<string, string> = {
 };
 function labelOf(name: string): string {
   return LABELS[name] ?? name;
+}
+
+/**
+ * Every promise's value, once all have settled: the first rejection otherwise, but only after the
+ * others have settled too (a stopped comparison waits for each agent to save its checkpoint,
+ * where Promise.all would give up at the first agent's stop).
+ */
+async function allWhenSettled<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

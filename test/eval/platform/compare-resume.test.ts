@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareOnPlatform, type CompareOptions, type CompareResult } from "../../../src/eval/platform/compare.js";
@@ -64,7 +64,8 @@ test("compare: interrupted in training and in evaluation, then resumed, gives ev
     await assert.rejects(first.run, { name: "AbortError" });
     assert.deepEqual(readdirSync(join(work, "feature", "checkpoint")).sort(), ["agent-1", "agent-2"]);
     // (the message reaches a worker between two ticks: one that ran ahead may have finished a later episode)
-    assert.ok(openCompareWork(work, settings()).stored.agents.every((a) => a.episodes >= 2), "each agent finished the episode it was in");
+    const saved = openCompareWork(work, settings()).stored.agents.map((a) => a.episodes);
+    assert.ok(saved.every((e) => e >= 2), `each agent finished the episode it was in: ${saved}`);
     // Stopped after the DQN's first evaluation run: the agents are trained, the baselines' runs done.
     const second = await attempt((w) => w === "run dqn 1001");
     await assert.rejects(second.run, { name: "AbortError" });
@@ -108,4 +109,29 @@ test("compare work directory: another comparison's, or a damaged stored run, is 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("compare work directory: a model trained further since is another comparison; an agent whose first checkpoint was never finished trains from the start", () => {
+  const dir = mkdtempSync(join(tmpdir(), "liveq-compare-work-"));
+  try {
+    const model = (updates: number) => ({ path: "/models/m", agents: [{ head: "feature", agentSeed: 1, decisions: 500, updates }] });
+    openCompareWork(dir, { ...settings(), model: model(40) });
+    assert.equal(openCompareWork(dir, { ...settings(), model: model(40) }).resumed, true);
+    assert.throws(() => openCompareWork(dir, { ...settings(), model: model(41) }), /model\.agents is .*"updates":40.* there, .*"updates":41.* here/);
+    // Killed while writing an agent's first checkpoint: its folder holds no manifest yet.
+    const cut = join(dir, "feature", "checkpoint", "agent-2");
+    mkdirSync(cut, { recursive: true });
+    writeFileSync(join(cut, "data-cut.bin"), "partial");
+    assert.deepEqual(openCompareWork(dir, { ...settings(), model: model(40) }).stored.agents, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("compare: a failure (not a stop) ends the comparison with that failure, after the training has stopped", async () => {
+  const failure = new Error("disk full (test)");
+  await assert.rejects(
+    compareOnPlatform({ ...settings(), onRunDone: () => { throw failure; } }),
+    (e: unknown) => e === failure,
+  );
 });
