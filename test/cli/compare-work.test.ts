@@ -45,6 +45,9 @@ test("compare --work: Ctrl-C stops it (130), the same command resumes to the uni
     assert.equal(again.error, null);
     assert.match(again.err, /6 evaluation runs done; feature agent 1: 12 episodes trained, feature agent 2: 12 episodes trained/);
     assert.deepEqual(figures(again.out), figures(whole.stdout));
+    // --checkpoint-every alone has nothing to checkpoint into: refused, saying why.
+    const alone = await runCli([...args, "--checkpoint-every", "5"]);
+    assert.match(String(alone.error?.message), /--checkpoint-every needs --work DIR/);
     // Other settings are refused, naming them.
     const other = await runCli([...withWork, "--seeds", "3"]);
     assert.match(String(other.error?.message), /holds the work of another comparison: evalSeeds is \[1001,1002\] there, \[1001,1002,1003\] here/);

@@ -149,7 +149,10 @@ export function register(program: Command): void {
     .option("--checkpoint-every <seconds>", "with --work: save each agent's checkpoint after an episode once this long has passed since its last, and at the end of its training (Ctrl-C lets each agent finish the episode it is in and saves it)", integer("--checkpoint-every", 0), CHECKPOINT_EVERY_S)
     .option("--json", "print the results as one JSON object on the last line")
     .option("--no-progress", "no progress bar")
-    .action(async (flags: CompareFlags) => {
+    .action(async (flags: CompareFlags, cmd: Command) => {
+      if (flags.work === undefined && cmd.getOptionValueSource("checkpointEvery") === "cli") {
+        throw new Error("--checkpoint-every needs --work DIR: without a work directory nothing is checkpointed");
+      }
       const { result, reportPath } = await runComparison(flags, readExperimentConfig(flags.config));
       if (!flags.json) {
         console.log(renderMetricsTable(toReportData(result)));
