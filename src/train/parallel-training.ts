@@ -45,3 +45,15 @@ export function trainInWorker(job: TrainJob, hooks: WorkerTrainingHooks = {}): P
     } else hooks.onCheckpoint?.(m.bundle, m.episodes);
   }).finally(() => hooks.signal?.removeEventListener("abort", stop));
 }
+
+/**
+ * Every promise's value, once all have settled; otherwise the first rejection, but only after the
+ * others have settled too: agents trained side by side, where one stops or fails, each save their
+ * checkpoint before the caller goes on (Promise.all would give up at the first).
+ */
+export async function allWhenSettled<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}

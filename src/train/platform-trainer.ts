@@ -45,8 +45,15 @@ export interface TrainOptions {
   /** Simulated ticks between two points (default: one hour). */
   readonly every?: number;
   readonly onPoint?: (p: TrainingPoint) => void;
-  /** Called after each completed episode (e.g. to checkpoint). */
+  /** Called after each completed episode. */
   readonly onEpisode?: (episode: number) => void;
+  /**
+   * Called after a completed episode, other than the last, once `checkpointEveryMs` have passed
+   * since training began or since its previous call: when to save a checkpoint of the agent (the
+   * caller saves the one at the end itself). Never without checkpointEveryMs.
+   */
+  readonly onCheckpoint?: (episode: number) => void;
+  readonly checkpointEveryMs?: number;
   /** Polled between ticks; true stops the run. */
   readonly shouldStop?: () => boolean;
   /**
@@ -69,6 +76,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
   const every = o.every ?? TICKS_PER_HOUR;
   const agent = pd.agent;
   let episode = o.startEpisode ?? 0;
+  let lastCheckpoint = performance.now();
   while (episode < o.episodes) {
     if (o.shouldStop?.()) return { episodes: episode, stopped: true };
     const seed = o.seeds[episode % o.seeds.length];
@@ -106,6 +114,10 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
     episode++;
     if (pd.average !== null) averageWeights(pd, pd.average, episode, o.episodes);
     o.onEpisode?.(episode);
+    if (o.onCheckpoint && o.checkpointEveryMs !== undefined && episode < o.episodes && performance.now() - lastCheckpoint >= o.checkpointEveryMs) {
+      o.onCheckpoint(episode);
+      lastCheckpoint = performance.now();
+    }
   }
   return { episodes: episode, stopped: false };
 }

@@ -55,21 +55,16 @@ if (parentPort && workerData && (workerData as { liveqTrainJob?: TrainJob }).liv
   });
   try {
     const pd = job.resume ? restorePlatformDqn(job.resume.bundle) : createPlatformDqn(job.sim, job.head, job.hyper, job.agentSeed);
-    let lastSent = performance.now();
-    const every = job.checkpointEveryMs;
     const result = await trainOnPlatforms(pd, {
       world: job.world,
       seeds: job.seeds,
       episodes: job.episodes,
       startEpisode: job.resume?.episodes ?? 0,
       onPoint: (point) => port.postMessage({ type: "point", point } satisfies TrainMessage),
-      onEpisode: (episodes) => {
-        if (every === undefined || episodes >= job.episodes || performance.now() - lastSent < every) return;
-        // Copied, not transferred: some of the checkpoint's arrays are views of the agent's own
-        // memory, which goes on training.
-        port.postMessage({ type: "checkpoint", bundle: platformDqnCheckpoint(pd), episodes } satisfies TrainMessage);
-        lastSent = performance.now();
-      },
+      checkpointEveryMs: job.checkpointEveryMs,
+      // Copied, not transferred: some of the checkpoint's arrays are views of the agent's own
+      // memory, which goes on training.
+      onCheckpoint: (episodes) => port.postMessage({ type: "checkpoint", bundle: platformDqnCheckpoint(pd), episodes } satisfies TrainMessage),
       shouldStop: () => stop,
       finishEpisode: job.finishEpisode,
     });

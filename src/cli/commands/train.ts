@@ -19,7 +19,7 @@ import { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "../.
 import { withOverrides, type SimConfig } from "../../sim/config.js";
 import { settleExploration, type PlatformDqnHyper, type PlatformHead } from "../../train/platform-dqn-config.js";
 import type { TrainingPoint } from "../../train/platform-trainer.js";
-import { trainInWorker, type TrainJob } from "../../train/parallel-training.js";
+import { allWhenSettled, trainInWorker, type TrainJob } from "../../train/parallel-training.js";
 import { writeFileAtomic } from "../../io/checkpoint-dir.js";
 import { agentCheckpointDir, appendTrainingPoint, hasPlatformModel, loadPlatformModel, plannedRuns, saveTrainingCheckpoint } from "../../io/platform-model-dir.js";
 import type { CheckpointBundle } from "../../core/checkpoint/bundle.js";
@@ -139,30 +139,31 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const t0 = performance.now();
   // One worker thread per agent: they train side by side on the machine's cores. When one fails,
   // the others stop (and save) before the error is reported.
-  const settled = await Promise.allSettled(agents.map(async (a, k) => {
-    const job: TrainJob = { sim: exp.sim, head, hyper, agentSeed: a.agentSeed, world, seeds, episodes, resume: a.resume, checkpointEveryMs: flags.checkpointEvery * 1000, finishEpisode: true };
-    try {
-      const r = await trainInWorker(job, {
-        signal: ctrlC.signal,
-        onPoint(p) {
-          appendTrainingPoint(flags.out, a.agentSeed, p);
-          progress[k] = { done: p.episode * ticksPerEpisode + p.tick, last: p };
-          bar.update(progress.reduce((s, x) => s + x.done, 0), combinedPoint(progress.map((x) => x.last)));
-        },
-        onCheckpoint: (bundle, done) => save(a.agentSeed, bundle, done),
-      });
-      save(a.agentSeed, r.bundle, r.episodes);
-      return { agentSeed: a.agentSeed, episodes: r.episodes, stopped: r.stopped, decisions: Number(r.bundle.meta.decisions), updates: Number(r.bundle.meta.updates) };
-    } catch (err) {
-      ctrlC.abort();
-      throw err;
-    }
-  }));
-  bar.stop();
-  ctrlC.dispose();
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  const results = settled.map((r) => (r as PromiseFulfilledResult<{ agentSeed: number; episodes: number; stopped: boolean; decisions: number; updates: number }>).value);
+  let results: { agentSeed: number; episodes: number; stopped: boolean; decisions: number; updates: number }[];
+  try {
+    results = await allWhenSettled(agents.map(async (a, k) => {
+      const job: TrainJob = { sim: exp.sim, head, hyper, agentSeed: a.agentSeed, world, seeds, episodes, resume: a.resume, checkpointEveryMs: flags.checkpointEvery * 1000, finishEpisode: true };
+      try {
+        const r = await trainInWorker(job, {
+          signal: ctrlC.signal,
+          onPoint(p) {
+            appendTrainingPoint(flags.out, a.agentSeed, p);
+            progress[k] = { done: p.episode * ticksPerEpisode + p.tick, last: p };
+            bar.update(progress.reduce((s, x) => s + x.done, 0), combinedPoint(progress.map((x) => x.last)));
+          },
+          onCheckpoint: (bundle, done) => save(a.agentSeed, bundle, done),
+        });
+        save(a.agentSeed, r.bundle, r.episodes);
+        return { agentSeed: a.agentSeed, episodes: r.episodes, stopped: r.stopped, decisions: Number(r.bundle.meta.decisions), updates: Number(r.bundle.meta.updates) };
+      } catch (err) {
+        ctrlC.abort();
+        throw err;
+      }
+    }));
+  } finally {
+    bar.stop();
+    ctrlC.dispose();
+  }
   const stopped = results.some((r) => r.stopped);
   const episodesDone = Math.min(...results.map((r) => r.episodes));
   const summary = {

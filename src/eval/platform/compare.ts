@@ -25,7 +25,7 @@ import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExp
 import { trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
-import { trainInWorker } from "../../train/parallel-training.js";
+import { allWhenSettled, trainInWorker } from "../../train/parallel-training.js";
 import type { StreamerParities } from "./cold-start.js";
 import { evaluationRunAsync } from "./evaluation-run.js";
 import { runKey, type AgentCheckpoint, type CompareProgress, type ResumedAgent, type RunMetrics } from "./compare-progress.js";
@@ -205,15 +205,11 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     } else {
       const pd = resume ? restorePlatformDqn(resume.bundle) : createPlatformDqn(exp.sim, head, hyper, agentSeed);
       const points: TrainingPoint[] = [];
-      let last = performance.now();
       const r = await trainOnPlatforms(pd, {
         ...job(head, agentSeed), startEpisode: resume?.episodes,
         onPoint: (p) => { points.push(p); onPoint(head, agentSeed, p); },
-        onEpisode: (done) => {
-          if (!o.onCheckpoint || o.checkpointEveryMs === undefined || done >= episodes || performance.now() - last < o.checkpointEveryMs) return;
-          checkpoint(head, agentSeed, platformDqnCheckpoint(pd), done);
-          last = performance.now();
-        },
+        checkpointEveryMs: o.onCheckpoint ? o.checkpointEveryMs : undefined,
+        onCheckpoint: (done) => checkpoint(head, agentSeed, platformDqnCheckpoint(pd), done),
         shouldStop: () => signal.aborted,
         finishEpisode: true,
       });
@@ -384,16 +380,4 @@ const LABELS: Record<string, string> = {
 };
 function labelOf(name: string): string {
   return LABELS[name] ?? name;
-}
-
-/**
- * Every promise's value, once all have settled: the first rejection otherwise, but only after the
- * others have settled too (a stopped comparison waits for each agent to save its checkpoint,
- * where Promise.all would give up at the first agent's stop).
- */
-async function allWhenSettled<T>(promises: Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
