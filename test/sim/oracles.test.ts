@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { referencePolicy } from "../../src/policies/reference/index.js";
+import { LookaheadOraclePolicy, referencePolicy } from "../../src/policies/reference/index.js";
 import { MyopicOraclePolicy } from "../../src/policies/reference/myopic-oracle.js";
 import { greedySlate } from "../../src/policies/reference/slate.js";
 import { acceptProbability } from "../../src/sim/choice.js";
@@ -29,6 +29,28 @@ test("looking ahead pays: the lookahead oracle earns more than the myopic one in
     const lookahead = runPolicy(p2, referencePolicy("lookahead-oracle", seed)).metrics;
     assert.ok(lookahead.reward_per_user_day > myopic.reward_per_user_day, `seed ${seed}: ${lookahead.reward_per_user_day} vs ${myopic.reward_per_user_day}`);
   }
+});
+
+test("the lookahead oracle without its long-term terms and coordination chooses as the myopic oracle; each term changes choices", () => {
+  const choices = (policy: ReturnType<typeof referencePolicy>) => {
+    const p = smallPlatform(36, { slateSize: 2 }, 300, 80, 3);
+    const out: number[] = [];
+    while (!p.done) {
+      const a = p.actions();
+      policy.act(p, a);
+      out.push(...a);
+      p.step(a);
+    }
+    return out;
+  };
+  const none = { follow: false, session: false, satisfaction: false };
+  const myopic = choices(new MyopicOraclePolicy());
+  assert.deepEqual(choices(new LookaheadOraclePolicy({ coordinate: false, terms: none })), myopic);
+  for (const term of ["follow", "session", "satisfaction"] as const) {
+    const one = choices(new LookaheadOraclePolicy({ coordinate: false, terms: { ...none, [term]: true } }));
+    assert.notDeepEqual(one, myopic, `${term} alone changes nothing`);
+  }
+  assert.deepEqual(choices(new LookaheadOraclePolicy({ terms: {} })), choices(referencePolicy("lookahead-oracle", 36)), "every term by default");
 });
 
 test("the myopic oracle picks the stream of highest expected immediate reward", () => {

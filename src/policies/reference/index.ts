@@ -9,7 +9,7 @@ import { MostViewedNowPolicy } from "./most-viewed-now.js";
 import { MyopicOraclePolicy } from "./myopic-oracle.js";
 import { RandomPolicy } from "./random.js";
 
-export { LookaheadOraclePolicy, type LookaheadOptions } from "./lookahead-oracle.js";
+export { LookaheadOraclePolicy, type LookaheadOptions, type LookaheadTerms } from "./lookahead-oracle.js";
 export { MostViewedNowPolicy } from "./most-viewed-now.js";
 export { MyopicOraclePolicy } from "./myopic-oracle.js";
 export { RandomPolicy } from "./random.js";

@@ -17,7 +17,9 @@
  * not send everybody to the same stream.
  *
  * It is a heuristic planner, not the optimal policy: it bounds from below what planning can gain
- * over the myopic oracle in a given world.
+ * over the myopic oracle in a given world. Each of its terms can be left out (`terms`), to see which
+ * long-term effect the gain rests on (examples/planning-headroom.ts); with none of them and no
+ * coordination it ranks as the myopic oracle does.
  */
 import type { Platform } from "../../sim/platform.js";
 import type { SimPolicy } from "../../sim/policy.js";
@@ -29,12 +31,25 @@ export interface LookaheadOptions {
   readonly horizonDays?: number;
   /** Count this tick's earlier assignments when estimating crowding (default true). */
   readonly coordinate?: boolean;
+  /** Which long-term terms to value (each true by default). */
+  readonly terms?: Partial<LookaheadTerms>;
+}
+
+/** The long-term terms of the lookahead value (see the file's comment). */
+export interface LookaheadTerms {
+  /** P(follow) x V_follow(s): the returns a follow brings. */
+  readonly follow: boolean;
+  /** (P(session goes on) - P(goes on after "no thanks")) x V_next. */
+  readonly session: boolean;
+  /** E[satisfaction score] x V_satisfaction: faster returns and less churn. */
+  readonly satisfaction: boolean;
 }
 
 export class LookaheadOraclePolicy implements SimPolicy {
   readonly name = "lookahead-oracle";
   private readonly horizonDays: number;
   private readonly coordinate: boolean;
+  private readonly terms: LookaheadTerms;
   private utility = new Float64Array(0);
   private reward = new Float64Array(0);
   private pFollow = new Float64Array(0);
@@ -47,6 +62,7 @@ export class LookaheadOraclePolicy implements SimPolicy {
   constructor(options: LookaheadOptions = {}) {
     this.horizonDays = options.horizonDays ?? 7;
     this.coordinate = options.coordinate ?? true;
+    this.terms = { follow: true, session: true, satisfaction: true, ...options.terms };
   }
 
   act(platform: Platform, actions: Int32Array): void {
@@ -80,12 +96,14 @@ export class LookaheadOraclePolicy implements SimPolicy {
         if (q > vNext) vNext = q;
       }
       const goOnAfterDecline = 1 - truth.sessionEndChance(i, true, 0);
-      const vSatisfaction = truth.satisfactionValue(i, vNext, this.horizonDays);
+      const { follow, session, satisfaction } = this.terms;
+      const vSatisfaction = satisfaction ? truth.satisfactionValue(i, vNext, this.horizonDays) : 0;
+      const vSession = session ? vNext : 0;
       for (let j = 0; j < L; j++) {
         const s = live[j];
-        const vFollow = notify * truth.streamsAhead(s, this.horizonDays) * this.reward[j];
+        const vFollow = follow ? notify * truth.streamsAhead(s, this.horizonDays) * this.reward[j] : 0;
         // Relative to "no thanks", whose continuation value is the same for every slate.
-        this.value[j] = this.reward[j] + this.pFollow[j] * vFollow + (this.goOn[j] - goOnAfterDecline) * vNext
+        this.value[j] = this.reward[j] + this.pFollow[j] * vFollow + (this.goOn[j] - goOnAfterDecline) * vSession
           + this.score[j] * vSatisfaction;
       }
       greedySlate(live, this.utility, this.value, L, v0, K, actions, i, this.taken);
