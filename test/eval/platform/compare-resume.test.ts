@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareOnPlatform, type CompareOptions, type CompareResult } from "../../../src/eval/platform/compare.js";
@@ -106,6 +106,32 @@ test("compare work directory: another comparison's, or a damaged stored run, is 
     // A directory holding something else is not taken over.
     const busy = join(dir, "runs");
     assert.throws(() => openCompareWork(busy, settings()), /is not empty and holds no comparison's manifest/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("compare work directory: the liveq version is recorded; one written by another version, or before versions were recorded, is refused naming both", () => {
+  const dir = mkdtempSync(join(tmpdir(), "liveq-compare-work-"));
+  try {
+    const version = (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    openCompareWork(dir, settings());
+    const path = join(dir, "manifest.json");
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    assert.equal(manifest.liveq, version);
+    assert.equal(openCompareWork(dir, settings()).resumed, true);
+    const afresh = `Use another work directory, or delete ${dir} to start this comparison afresh`;
+    writeFileSync(path, JSON.stringify({ ...manifest, liveq: "0.0.1-old" }));
+    assert.throws(() => openCompareWork(dir, settings()), (e: Error) =>
+      e.message === `${dir} holds the work of another version of liveq, whose results are not mixed with this one's: liveq is "0.0.1-old" there, "${version}" here. ${afresh}`);
+    // Settings that differ as well are named after the version.
+    assert.throws(() => openCompareWork(dir, { ...settings(), evalSeeds: [1001] }), (e: Error) =>
+      e.message.includes(`liveq is "0.0.1-old" there, "${version}" here; evalSeeds is [1001,1002] there, [1001] here. ${afresh}`));
+    // A manifest written before the version was recorded: no "liveq" key.
+    const { liveq: _, ...before } = manifest;
+    writeFileSync(path, JSON.stringify(before));
+    assert.throws(() => openCompareWork(dir, settings()), (e: Error) =>
+      e.message.includes("another version of liveq") && e.message.includes(`liveq is absent there (written by a liveq that did not record its version: it cannot be known to match), "${version}" here`) && e.message.endsWith(afresh));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
