@@ -8,13 +8,14 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { commands } from "./commands/index.js";
 import { Interrupted } from "./interrupt.js";
+import { LIVEQ_VERSION } from "../version.js";
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("liveq")
     .description("Deep Q-learning recommender for live-streaming platforms")
-    .version("0.1.0")
+    .version(LIVEQ_VERSION)
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   for (const register of commands) register(program);

@@ -3,7 +3,7 @@
  * OUT/.work) has finished, so that an interrupted comparison goes on where it stopped (see
  * src/eval/platform/compare-progress.ts):
  *
- *   DIR/manifest.json                  what the comparison is: every setting its results depend on
+ *   DIR/manifest.json                  what the comparison is: every setting its results depend on, and the liveq version
  *   DIR/<head>/checkpoint/agent-<seed>/ each agent's checkpoint after whole episodes, and
  *   DIR/<head>/metrics.jsonl           its training log, as liveq train writes a model (src/io/platform-model-dir.ts)
  *   DIR/runs/<policy>/seed-<seed>.json each finished evaluation run's metrics
@@ -13,8 +13,9 @@
  * interruption at any moment leaves what was finished readable. The baselines' tuned state (POP's
  * and BPR-MF's logs, LinUCB's warm start) is not stored: a baseline with runs still to do is tuned
  * again, to the same setting (tuning is deterministic); one whose every run is stored is not.
- * Reopening DIR for another comparison is refused, naming the settings that differ; a stored file
- * that cannot be read is an error naming the file.
+ * Reopening DIR for another comparison is refused, naming the settings that differ, and so is
+ * reopening it with another version of liveq (or one written before the version was recorded):
+ * results of two versions are not mixed. A stored file that cannot be read is an error naming the file.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ import { COMPARED_METRICS, type CompareOptions } from "../eval/platform/compare.
 import { runKey, type CompareProgress, type ResumedAgent, type RunMetrics } from "../eval/platform/compare-progress.js";
 import type { TuningRecord } from "../policies/baselines/tuning.js";
 import { trainingRuns } from "../train/experiment-config.js";
+import { LIVEQ_VERSION } from "../version.js";
 
 const KIND = "liveq-compare-work";
 const VERSION = 1;
@@ -58,18 +60,23 @@ export function openCompareWork(dir: string, settings: ComparisonSettings): Comp
   const comparison = manifestOf(settings);
   const resumed = existsSync(manifestPath);
   if (resumed) {
-    const stored = readJson(manifestPath, "the manifest of a comparison's work directory") as { kind?: unknown; version?: unknown; comparison?: unknown };
+    const stored = readJson(manifestPath, "the manifest of a comparison's work directory") as { kind?: unknown; version?: unknown; liveq?: unknown; comparison?: unknown };
     if (stored?.kind !== KIND || stored.version !== VERSION || typeof stored.comparison !== "object" || stored.comparison === null) {
       throw new Error(`${manifestPath}: not the manifest of a comparison's work directory (kind ${KIND}, version ${VERSION})`);
     }
     const differ = differences(stored.comparison, comparison);
-    if (differ.length > 0) {
-      throw new Error(`${dir} holds the work of another comparison: ${differ.join("; ")}. Use another work directory, or delete ${dir} to start this comparison afresh`);
+    const afresh = `Use another work directory, or delete ${dir} to start this comparison afresh`;
+    // Another liveq may compute other figures from the same settings: its results are not mixed
+    // with this one's. A manifest written before the version was recorded cannot be known to match.
+    if (stored.liveq !== LIVEQ_VERSION) {
+      const there = stored.liveq === undefined ? "absent there (written by a liveq that did not record its version: it cannot be known to match)" : `${JSON.stringify(stored.liveq)} there`;
+      throw new Error(`${dir} holds the work of another version of liveq, whose results are not mixed with this one's: liveq is ${there}, ${JSON.stringify(LIVEQ_VERSION)} here${differ.map((d) => `; ${d}`).join("")}. ${afresh}`);
     }
+    if (differ.length > 0) throw new Error(`${dir} holds the work of another comparison: ${differ.join("; ")}. ${afresh}`);
   } else {
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty and holds no comparison's manifest: use an empty or new work directory`);
     mkdirSync(dir, { recursive: true });
-    writeFileAtomic(manifestPath, JSON.stringify({ kind: KIND, version: VERSION, comparison }, null, 2) + "\n");
+    writeFileAtomic(manifestPath, JSON.stringify({ kind: KIND, version: VERSION, liveq: LIVEQ_VERSION, comparison }, null, 2) + "\n");
   }
   const headDir = (head: string) => join(dir, head);
   return {

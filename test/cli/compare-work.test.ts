@@ -51,6 +51,11 @@ test("compare --work: Ctrl-C stops it (130), the same command resumes to the uni
     // Other settings are refused, naming them.
     const other = await runCli([...withWork, "--seeds", "3"]);
     assert.match(String(other.error?.message), /holds the work of another comparison: evalSeeds is \[1001,1002\] there, \[1001,1002,1003\] here/);
+    // So is the work of another liveq version, naming both and how to start afresh.
+    const manifest = join(work, "manifest.json");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace(/"liveq": "[^"]*"/, '"liveq": "0.0.1-old"'));
+    const upgraded = await runCli(withWork);
+    assert.match(String(upgraded.error?.message), /holds the work of another version of liveq, .*: liveq is "0\.0\.1-old" there, "[^"]+" here\. Use another work directory, or delete .*work to start this comparison afresh/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

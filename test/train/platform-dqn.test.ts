@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Platform } from "../../src/sim/platform.js";
 import { parseSimConfig } from "../../src/sim/config.js";
-import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, withServingSettings, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
+import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, withServingSettings, DEFAULT_PLATFORM_DQN, type PlatformDqn } from "../../src/train/platform-dqn-config.js";
+import type { CheckpointBundle, StoredArray } from "../../src/core/checkpoint/bundle.js";
 import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { platformBounds } from "../../src/train/platform-bounds.js";
@@ -157,17 +158,51 @@ test("gammaPerHour: each transition is discounted by the hours to the user's nex
   assert.throws(() => parseExperimentConfig({ dqn: { gammaPerHour: 2 } }), /gammaPerHour/);
 });
 
+/** The whole agent of `there` (a checkpoint, as a worker hands it back) is `here`'s, bit for bit: every array's bytes, and the metadata. */
+function assertSameAgent(there: CheckpointBundle, here: PlatformDqn): void {
+  const a = platformDqnCheckpoint(here), b = platformDqnCheckpoint(restorePlatformDqn(there));
+  const bytes = (x: StoredArray) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  assert.deepEqual(Object.keys(b.arrays).sort(), Object.keys(a.arrays).sort());
+  for (const key of Object.keys(a.arrays)) {
+    assert.equal(b.arrays[key].constructor, a.arrays[key].constructor, `${key}'s type differs`);
+    assert.deepEqual(bytes(b.arrays[key]), bytes(a.arrays[key]), `${key} differs`);
+  }
+  assert.deepEqual(b.meta, a.meta);
+}
+
 test("a worker thread trains exactly as this thread does and hands back the whole agent (weights, target, Adam, replay)", async () => {
   const { trainInWorker } = await import("../../src/train/parallel-training.js");
   const job = { sim, head: "feature" as const, hyper, agentSeed: 3, world: 0, seeds: [1], episodes: 1 };
   const here = createPlatformDqn(sim, "feature", hyper, 3);
   await trainOnPlatforms(here, { world: 0, seeds: [1], episodes: 1 });
-  const there = restorePlatformDqn((await trainInWorker(job)).bundle);
-  const a = platformDqnCheckpoint(here), b = platformDqnCheckpoint(there);
   assert.ok(here.agent.replay.size > 0 && here.agent.updates > 0);
-  assert.deepEqual(Object.keys(b.arrays).sort(), Object.keys(a.arrays).sort());
-  for (const key of Object.keys(a.arrays)) assert.deepEqual(b.arrays[key], a.arrays[key], `${key} differs`);
-  assert.deepEqual(b.meta, a.meta);
+  assertSameAgent((await trainInWorker(job)).bundle, here);
+});
+
+test("dqn.averageShare in a worker thread: the same averaged agent as this thread's, bit for bit, also going on from a checkpoint inside the averaging window", async () => {
+  const { trainInWorker } = await import("../../src/train/parallel-training.js");
+  const averaging = { ...hyper, averageShare: 0.5 };
+  const episodes = 4, seeds = [1, 2];
+  const here = createPlatformDqn(sim, "feature", averaging, 6);
+  await trainOnPlatforms(here, { world: 0, seeds, episodes });
+  assert.equal(here.average?.count, 2, "averaged over episodes 3 and 4");
+  // Checkpointed after every episode but the last: after episode 3 the sum holds one snapshot.
+  const checkpoints = new Map<number, CheckpointBundle>();
+  const job = { sim, head: "feature" as const, hyper: averaging, agentSeed: 6, world: 0, seeds, episodes, checkpointEveryMs: 0 };
+  const there = await trainInWorker(job, { onCheckpoint: (bundle, done) => void checkpoints.set(done, bundle) });
+  assert.deepEqual([...checkpoints.keys()], [1, 2, 3]);
+  assertSameAgent(there.bundle, here);
+  // The agent handed back serves the mean (its target too), not its last weights.
+  const back = restorePlatformDqn(there.bundle);
+  assert.deepEqual(back.agent.online.exportParams(), back.average!.mean());
+  assert.deepEqual(back.agent.target.exportParams(), back.average!.mean());
+  const average = (b: CheckpointBundle) => b.meta.average as { count: number; from: number };
+  assert.deepEqual(average(checkpoints.get(2)!), { count: 0, from: -1 });
+  assert.deepEqual(average(checkpoints.get(3)!), { count: 1, from: 2 });
+  // Another worker goes on from the checkpoint after episode 3 to the same agent.
+  const resumed = await trainInWorker({ ...job, resume: { bundle: checkpoints.get(3)!, episodes: 3 } });
+  assert.equal(resumed.episodes, episodes);
+  assertSameAgent(resumed.bundle, here);
 });
 
 test("action dropout (dqn.actionDropout): the training draws it from the agent's own stream (same seed, same agent), changes what is learned, and leaves a streamer only ever dropped untrained", async () => {
