@@ -88,12 +88,12 @@ test("learning members: each one learns from the ensemble's own decisions", asyn
   assert.deepEqual(actionsOf(copies[0]), actionsOf(copies[1]));
 });
 
-test("refused: no members, an exploring learner; training.ensemble is 1..16, 4 by default", async () => {
+test("refused: no members, an exploring learner; training.ensemble is 1..16, 8 by default", async () => {
   const [a] = await members;
   const p = new Platform(sim, 3);
   assert.throws(() => new PlatformDqnEnsemblePolicy([]), /at least one member/);
   assert.throws(() => new PlatformDqnEnsemblePolicy([new PlatformDqnPolicy(a.agent, a.encoderFor(p), { mode: "train" })]), /explore: false/);
-  assert.equal(parseExperimentConfig({ training: {} }, "cfg").training.ensemble, 4);
+  assert.equal(parseExperimentConfig({ training: {} }, "cfg").training.ensemble, 8);
   assert.throws(() => parseExperimentConfig({ training: { ensemble: 0 } }, "cfg.json"), /cfg\.json: training\.ensemble/);
   assert.throws(() => parseExperimentConfig({ training: { ensemble: 1.5 } }, "cfg.json"), /training\.ensemble/);
 });

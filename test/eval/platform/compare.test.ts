@@ -9,7 +9,7 @@ test("compare: every policy on the same evaluation seeds, mean and interval per 
   const exp = parseExperimentConfig({
     sim: { users: 120, streamers: 20, days: 1 },
     dqn: { hidden: [16], embedding: 4, learningStarts: 50, explorationDecisions: 200, replayCapacity: 2000 },
-    training: { episodes: 1, seeds: [1, 2] },
+    training: { episodes: 1, seeds: [1, 2], ensemble: 4 },
   });
   const stages: string[] = [];
   const r = await compareOnPlatform({ exp, evalSeeds: [1001, 1002], heads: ["feature", "classic"], baselines: ["random", "pop", "rep", "myopic-oracle"], onStage: (s) => stages.push(s) });
@@ -31,7 +31,7 @@ test("compare: every policy on the same evaluation seeds, mean and interval per 
   const json = toCompareJson(r) as { policies: Record<string, Record<string, { mean: number; ci95: number }>>; dqn_vs_best_baseline: number };
   assert.ok(json.policies.dqn.reward_per_user_day.ci95 >= 0);
   assert.equal(json.dqn_vs_best_baseline, r.headline.dqnVsBestBaseline);
-  // The feature head is an ensemble of training.ensemble (4 by default) agents: seeds 1 to 4, one curve each; the classic head one agent.
+  // The feature head is an ensemble of training.ensemble agents (4 here, 8 by default): seeds 1 to 4, one curve each; the classic head one agent.
   assert.deepEqual(r.curves.map((c) => `${c.head} ${c.agentSeed}`), ["feature 1", "feature 2", "feature 3", "feature 4", "classic 1"]);
   for (const c of r.curves) assert.ok(c.points.length > 0);
   const report = toReportData(r);
