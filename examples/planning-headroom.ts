@@ -23,12 +23,17 @@ const o = new Command()
   .opts<{ users: string; streamers: string; days: string; weeks: string; world: string }>();
 
 function wholeNumbers(flag: string, text: string): number[] {
-  const xs = text.split(",").map(Number);
-  for (const x of xs) if (!Number.isInteger(x)) throw new Error(`--${flag}: "${text}" is not a whole number or a list of them`);
+  const xs = text.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
+  for (const x of xs) if (!Number.isInteger(x)) throw new Error(`--${flag}: "${text}" is not a list of whole numbers`);
   return xs;
 }
-const [users] = wholeNumbers("users", o.users), [streamers] = wholeNumbers("streamers", o.streamers), [days] = wholeNumbers("days", o.days);
-const [world] = wholeNumbers("world", o.world), weeks = wholeNumbers("weeks", o.weeks);
+function wholeNumber(flag: string, text: string): number {
+  const x = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isInteger(x)) throw new Error(`--${flag}: "${text}" is not a whole number`);
+  return x;
+}
+const users = wholeNumber("users", o.users), streamers = wholeNumber("streamers", o.streamers), days = wholeNumber("days", o.days);
+const world = wholeNumber("world", o.world), weeks = wholeNumbers("weeks", o.weeks);
 const sim = parseSimConfig({ users, streamers, days }, "flags");
 
 const none = { follow: false, session: false, satisfaction: false };
