@@ -10,31 +10,10 @@
  *
  *   npx tsx examples/planning-headroom.ts [--users 2000 --streamers 300 --days 7] [--weeks 1001,...,1005] [--world 0]
  */
-import { Command } from "commander";
-import { LookaheadOraclePolicy, MyopicOraclePolicy, Platform, parseSimConfig, runPolicy, type SimPolicy } from "../src/index.js";
+import { LookaheadOraclePolicy, MyopicOraclePolicy, Platform, runPolicy, type SimPolicy } from "../src/index.js";
+import { oracleWeeksFromArgv } from "./oracle-weeks-flags.js";
 
-const o = new Command()
-  .option("--users <n>", "users", "2000")
-  .option("--streamers <n>", "streamers", "300")
-  .option("--days <n>", "days of a week (a run)", "7")
-  .option("--weeks <list>", "seeds of the weeks", "1001,1002,1003,1004,1005")
-  .option("--world <n>", "the world", "0")
-  .parse(process.argv)
-  .opts<{ users: string; streamers: string; days: string; weeks: string; world: string }>();
-
-function wholeNumbers(flag: string, text: string): number[] {
-  const xs = text.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
-  for (const x of xs) if (!Number.isInteger(x)) throw new Error(`--${flag}: "${text}" is not a list of whole numbers`);
-  return xs;
-}
-function wholeNumber(flag: string, text: string): number {
-  const x = text.trim() === "" ? NaN : Number(text);
-  if (!Number.isInteger(x)) throw new Error(`--${flag}: "${text}" is not a whole number`);
-  return x;
-}
-const users = wholeNumber("users", o.users), streamers = wholeNumber("streamers", o.streamers), days = wholeNumber("days", o.days);
-const world = wholeNumber("world", o.world), weeks = wholeNumbers("weeks", o.weeks);
-const sim = parseSimConfig({ users, streamers, days }, "flags");
+const { users, streamers, days, weeks, world, sim } = oracleWeeksFromArgv();
 
 const none = { follow: false, session: false, satisfaction: false };
 const policies: [string, () => SimPolicy][] = [

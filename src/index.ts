@@ -55,7 +55,7 @@ export type { ComparisonReportData, ComparisonHeadline, ComparisonSetting, Metri
 // --- the simulator: a live-streaming platform to learn in, its reference policies, calibration ---
 export { parseSimConfig, defaultSimConfig, withOverrides, describeSimConfig, categoryName, CONFIG_SPEC, CATEGORY_NAMES, SimConfigError, type SimConfig, type SimConfigInput, type ConfigParameter } from "./sim/config.js";
 export { Platform, SimActionError, type StepResult, type PlatformOptions } from "./sim/platform.js";
-export { PlatformTruth, StreamAssessment } from "./sim/truth.js";
+export { PlatformTruth, StreamAssessment, type OracleKnowledge } from "./sim/truth.js";
 export { ViewingLog } from "./sim/viewing-log.js";
 export { runPolicy, type SimPolicy, type RunOptions } from "./sim/policy.js";
 export { EVENT_LIKE, EVENT_COMMENT, EVENT_GIFT, EVENT_FOLLOW, EVENT_REPEAT } from "./sim/watch.js";
@@ -63,7 +63,7 @@ export { PAIR_FEATURES, userFeatureNames, streamFeatureNames, userFeatureSize, s
 export { gini, type SimMetrics, type SimSummary, type UserGroupMetrics, type StreamerGroupMetrics } from "./sim/metrics.js";
 export { calibrate, logStatistics, filterLog, quantile, CALIBRATION_STATISTICS, type CalibrationOptions, type CalibrationResult, type CalibrationRow, type CalibrationStatistic, type LogStatistics, type ViewingColumns } from "./sim/calibration.js";
 export { TICK_MINUTES, TICKS_PER_DAY, TICKS_PER_HOUR } from "./sim/time.js";
-export { referencePolicy, REFERENCE_POLICIES, RandomPolicy, MostViewedNowPolicy, MyopicOraclePolicy, LookaheadOraclePolicy, greedySlate, type ReferencePolicyName, type LookaheadOptions, type LookaheadTerms } from "./policies/reference/index.js";
+export { referencePolicy, REFERENCE_POLICIES, RandomPolicy, MostViewedNowPolicy, MyopicOraclePolicy, LookaheadOraclePolicy, greedySlate, type ReferencePolicyName, type LookaheadOptions, type LookaheadTerms, type MyopicOracleOptions } from "./policies/reference/index.js";
 
 // --- baselines: POP, REP, BPR-MF, LinUCB behind SimPolicy; the registry of every policy; fair tuning ---
 export * from "./policies/baselines/index.js";

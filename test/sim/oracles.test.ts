@@ -6,6 +6,7 @@ import { greedySlate } from "../../src/policies/reference/slate.js";
 import { acceptProbability } from "../../src/sim/choice.js";
 import { runPolicy } from "../../src/sim/policy.js";
 import { smallPlatform } from "./helpers.js";
+import { evaluationRun } from "../../src/eval/platform/evaluation-run.js";
 
 function rewardOf(name: string, seed: number, slateSize = 1): number {
   const p = smallPlatform(seed, { slateSize }, 400, 100, 5);
@@ -127,4 +128,19 @@ test("partial oracles: pairTerms are the parts of evaluate they drop, and knowin
     assert.equal(reward(new MyopicOraclePolicy("interests"), seed), interestsOnly, "the same seed, the same run");
   }
   assert.equal(new MyopicOraclePolicy("interests").name, "oracle-of-interests");
+});
+
+test("cold-start oracles: knowing less of the newcomers alone changes only their assessment, and lowers their discovery parity", () => {
+  const population = { newStreamersPerDay: 0.1 };
+  assert.equal(new MyopicOraclePolicy("everything", { newcomers: "interests" }).name, "myopic-oracle (newcomers: interests)");
+  assert.equal(new MyopicOraclePolicy("tastes", { newcomers: "tastes" }).name, "oracle-without-pair-appeal");
+  for (const seed of [41, 42]) {
+    const run = (policy: MyopicOraclePolicy) => evaluationRun(smallPlatform(seed, { population }, 500, 120, 5), policy);
+    // Knowing as much of the newcomers as of the others is the plain oracle, to the bit.
+    assert.deepEqual(run(new MyopicOraclePolicy("everything", { newcomers: "everything" })), run(new MyopicOraclePolicy()));
+    const full = run(new MyopicOraclePolicy()), cold = run(new MyopicOraclePolicy("everything", { newcomers: "interests" }));
+    assert.ok(Number.isFinite(full.parity.discovery) && Number.isFinite(cold.parity.discovery), `seed ${seed}: parities ${full.parity.discovery}, ${cold.parity.discovery}`);
+    assert.ok(cold.parity.discovery < full.parity.discovery, `seed ${seed}: discovery parity ${cold.parity.discovery} (newcomers' tastes unknown) < ${full.parity.discovery}`);
+    assert.ok(cold.parity.exposure < full.parity.exposure, `seed ${seed}: exposure parity ${cold.parity.exposure} < ${full.parity.exposure}`);
+  }
 });
