@@ -21,7 +21,7 @@ export const dqnHyperSchema = z
     actionDropout: z.number().min(0).lt(1),
     gamma: z.number().min(0).max(1),
     gammaPerHour: z.number().min(0).max(1),
-    loss: z.enum(["huber", "mse"]),
+    loss: z.enum(["huber", "mse", "poisson"]),
     nStep: z.number().int().min(1).max(20),
     doubleDqn: z.boolean(),
     lr: z.number().positive().max(1),
@@ -116,5 +116,9 @@ export function parseExperimentConfig(json: unknown, source = "config"): Experim
   // Action dropout drops the per-streamer part: without one (actionEmbeddings false) its default is
   // none; set explicitly, createPlatformDqn refuses the pair.
   const noDropout = dqn.data.actionEmbeddings === false && dqn.data.actionDropout === undefined ? { actionDropout: 0 } : {};
-  return { sim: parseSimConfig(obj.sim ?? {}, `${source} (sim)`), dqn: { ...DEFAULT_PLATFORM_DQN, ...noDropout, ...dqn.data } as PlatformDqnHyper, training: training.data };
+  // Likewise the default loss, "poisson", scores the log of a reward and cannot bootstrap: with a
+  // discount its default is "huber"; "poisson" set explicitly with one, createPlatformDqn refuses.
+  const bootstraps = (dqn.data.gamma ?? 0) > 0 || (dqn.data.gammaPerHour ?? 0) > 0;
+  const lossDefault = bootstraps && dqn.data.loss === undefined ? { loss: "huber" as const } : {};
+  return { sim: parseSimConfig(obj.sim ?? {}, `${source} (sim)`), dqn: { ...DEFAULT_PLATFORM_DQN, ...noDropout, ...lossDefault, ...dqn.data } as PlatformDqnHyper, training: training.data };
 }

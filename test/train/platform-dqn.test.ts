@@ -85,11 +85,21 @@ test("bounds hold every seed's catalogue; configs refuse unknown keys", () => {
   assert.throws(() => parseExperimentConfig({ sim: {}, dqn: { gama: 0.9 } }), /dqn/);
   assert.throws(() => parseExperimentConfig({ sim: {}, extra: 1 }), /unknown key "extra"/);
   assert.equal(parseExperimentConfig({ users: 10 }).sim.users, 10);
-  // dqn.loss reaches the agent (Huber by default); anything else is refused by name
+  // dqn.loss reaches the agent (Poisson, a log link, by default); anything else is refused by name
   const mse = parseExperimentConfig({ sim: {}, dqn: { loss: "mse" } }).dqn;
   assert.equal(createPlatformDqn(sim, "feature", { ...hyper, loss: mse.loss }, 1).agent.config.loss, "mse");
-  assert.equal(createPlatformDqn(sim, "feature", hyper, 1).agent.config.loss, "huber");
+  assert.equal(createPlatformDqn(sim, "feature", hyper, 1).agent.config.loss, "poisson");
+  // The classic head's untrained slots would read as a reward of e^0 = 1 in a log: it keeps Huber.
+  assert.equal(createPlatformDqn(sim, "classic", hyper, 1).agent.config.loss, "huber");
+  assert.equal(createPlatformDqn(sim, "classic", { ...hyper, loss: "mse" }, 1).agent.config.loss, "mse");
   assert.throws(() => parseExperimentConfig({ sim: {}, dqn: { loss: "l1" } }), /dqn.*loss/);
+  // A discount makes the default loss Huber (a log of rewards cannot bootstrap); Poisson asked for
+  // with one is refused by name.
+  assert.equal(parseExperimentConfig({ sim: {}, dqn: { gamma: 0.9 } }).dqn.loss, "huber");
+  assert.equal(parseExperimentConfig({ sim: {}, dqn: { gammaPerHour: 0.5 } }).dqn.loss, "huber");
+  assert.equal(parseExperimentConfig({ sim: {}, dqn: { gamma: 0.9, loss: "mse" } }).dqn.loss, "mse");
+  assert.equal(parseExperimentConfig({ sim: {}, dqn: { gamma: 0.9, loss: "poisson" } }).dqn.loss, "poisson");
+  assert.throws(() => createPlatformDqn(sim, "feature", { ...hyper, gamma: 0.9, loss: "poisson" }, 1), /loss "poisson" .* needs gamma 0 and gammaPerHour 0, got 0\.9 and 0/);
 });
 
 test("training runs cover training.days of the world's past whatever a run's length, unless seeds are given", () => {
@@ -136,7 +146,7 @@ test("trainEvery 0 settles to the decisions a day over updatesPerDay, so the upd
 });
 
 test("gammaPerHour: each transition is discounted by the hours to the user's next decision (a session's next step a little, a visit days later nearly fully)", async () => {
-  const perHour = { ...hyper, gammaPerHour: 0.5 };
+  const perHour = { ...hyper, gammaPerHour: 0.5, loss: "huber" as const };
   const pd = createPlatformDqn(sim, "feature", perHour, 1);
   assert.equal(pd.agent.config.gamma, 0.5, "the agent bootstraps");
   assert.equal(pd.agent.replay.spec.nextStates, true);

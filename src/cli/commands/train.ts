@@ -9,6 +9,7 @@
  * every --checkpoint-every seconds of training, at the end and on Ctrl-C. `liveq compare --model
  * DIR` evaluates what it trained.
  */
+import { setMaxListeners } from "node:events";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
@@ -130,6 +131,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   // Ctrl-C lets each agent finish the episode it is in (seconds), so that its checkpoint is one
   // that --resume continues from to exactly the training that never stopped.
   const ctrlC = onCtrlC("stopping: each agent finishes the episode it is in, then its checkpoint is saved (Ctrl-C again to quit without them)");
+  // Each agent's worker listens to it: more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(agents.length + 10, ctrlC.signal);
   const ticksPerEpisode = exp.sim.days * 144;
   const label = `train ${head}${agents.length > 1 ? ` x${agents.length}` : ""}`;
   const bar = trainingBar(label, agents.length * episodes * ticksPerEpisode, flags.progress);

@@ -265,8 +265,10 @@ export class DqnAgent {
       for (let b = 0; b < B; b++) dropped[b] = this.learnRng.float() < p ? 1 : 0;
     }
     this.online.forwardChosen(batch.obs, batch.actions, B, q, dropped);
+    // The mean Q in the reward's units (a "poisson" Q is its log).
     let meanQ = 0;
-    for (let b = 0; b < B; b++) meanQ += q[b];
+    if (c.loss === "poisson") for (let b = 0; b < B; b++) meanQ += Math.exp(Math.min(q[b], 50));
+    else for (let b = 0; b < B; b++) meanQ += q[b];
     const weights = c.replay.kind === "prioritized" ? batch.weights : null;
     // q holds Q(s, a) of the chosen actions: as a batch x 1 "table" whose chosen column is 0.
     const loss = tdLossChosen(c.loss, B, q, this.zeros, this.targets, weights, this.gradChosen, this.tdErrors);

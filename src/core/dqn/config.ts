@@ -75,7 +75,13 @@ export const dqnConfigSchema = z
     /** n of n-step returns (1 = classic one-step TD). */
     nStep: z.number().int().min(1).max(100).default(1),
     doubleDqn: z.boolean().default(false),
-    loss: z.enum(["huber", "mse"]).default("huber"),
+    /**
+     * The TD loss (src/core/nn/loss.ts). "poisson" makes Q the LOG of the expected reward (a log
+     * link): for nonnegative rewards without bootstrapping (gamma 0), where the reward is a product
+     * (the chance a user accepts times what they then watch) that an additive Q fits poorly. Acting
+     * and serving rank by it as by Q, as exp is increasing.
+     */
+    loss: z.enum(["huber", "mse", "poisson"]).default("huber"),
     optimizer: z
       .object({
         lr: z.number().positive().max(1).default(1e-3),
@@ -157,6 +163,9 @@ export function parseDqnConfig(input: unknown): DqnConfig {
     if (!l) throw new RangeError("invalid DQN config:\n  network.layout: required when network.head is \"feature\"");
     const size = featureObsSize(l);
     if (size !== c.obsSize) throw new RangeError(`invalid DQN config:\n  obsSize: ${c.obsSize} does not match network.layout (${size} values)`);
+  }
+  if (c.loss === "poisson" && c.gamma !== 0) {
+    throw new RangeError(`invalid DQN config:\n  loss: "poisson" scores the log of the expected reward and needs gamma 0 (a target that is a reward, not a bootstrapped value), got gamma ${c.gamma}`);
   }
   if (c.stepDiscounts && !(c.gamma > 0 && c.nStep === 1)) {
     throw new RangeError(`invalid DQN config:\n  stepDiscounts: needs gamma > 0 (the agent bootstraps) and nStep 1, got gamma ${c.gamma}, nStep ${c.nStep}`);

@@ -8,6 +8,13 @@
  * Its gradient is non-zero only at the chosen actions: dL/dQ[r][a_r] = w_r * l'(delta_r) / batch.
  * The TD errors are written out too (prioritized replay needs them).
  *
+ * "poisson" is a log link: the network's output s = Q[r][a_r] is the LOG of the expected target,
+ * and l = exp(s) - y s, the Poisson deviance up to terms free of s (torch.nn.PoissonNLLLoss with
+ * log_input), with l'(s) = exp(s) - y; the TD error is exp(s) - y, in the target's units. It needs
+ * targets >= 0 (a reward that cannot be negative, not a bootstrapped value: see DqnConfig.loss),
+ * and it is the usual quasi-likelihood for a nonnegative target whose spread grows with its mean
+ * (as LightGBM's and XGBoost's "poisson" objectives are used beyond counts).
+ *
  * Two forms: tdLoss writes the dense dL/dQ for QNetwork.backward(); tdLossChosen writes only the
  * per-row gradient at the chosen action for the cheaper QNetwork.backwardChosen().
  */
@@ -87,13 +94,25 @@ function rowLosses(
   grad: Float32Array,
   tdErrors: Float32Array,
 ): number {
-  const huber = kind === "huber";
+  const huber = kind === "huber", poisson = kind === "poisson";
   const invBatch = 1 / batch;
   let total = 0;
   for (let r = 0; r < batch; r++) {
     const d = q[r * actions + actionsTaken[r]] - targets[r];
     const w = weights === null ? 1 : weights[r];
     let l: number, dl: number;
+    if (poisson) {
+      const y = targets[r];
+      if (!(y >= 0)) throw new RangeError(`tdLoss: the "poisson" loss needs targets >= 0; row ${r} has ${y}`);
+      // exp(50) is far beyond any reward, yet finite: a diverging score is caught as a huge loss, not Infinity.
+      const s = Math.min(q[r * actions + actionsTaken[r]], 50), mu = Math.exp(s);
+      l = mu - y * s;
+      dl = mu - y;
+      total += w * l;
+      tdErrors[r] = mu - y;
+      grad[r] = w * dl * invBatch;
+      continue;
+    }
     if (huber) {
       const ad = Math.abs(d);
       if (ad < 1) {
@@ -125,7 +144,7 @@ function checkArgs(
   weights: Float32Array | null,
   tdErrors: Float32Array,
 ): number {
-  if (kind !== "mse" && kind !== "huber") throw new RangeError(`${where}: kind must be "mse" or "huber", got ${String(kind)}`);
+  if (kind !== "mse" && kind !== "huber" && kind !== "poisson") throw new RangeError(`${where}: kind must be "mse", "huber" or "poisson", got ${String(kind)}`);
   if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`${where}: batch must be a positive integer, got ${batch}`);
   if (!(q instanceof Float32Array) || q.length % batch !== 0 || q.length === 0) {
     throw new RangeError(`${where}: q must be a Float32Array of batch * actions values (batch ${batch}), got length ${q?.length}`);

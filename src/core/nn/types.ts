@@ -24,7 +24,7 @@ export interface QNetworkSpec {
   readonly head: HeadKind;
 }
 
-export type LossKind = "mse" | "huber";
+export type LossKind = "mse" | "huber" | "poisson";
 
 export interface QNetwork {
   readonly spec: QNetworkSpec;

@@ -12,6 +12,7 @@
  *   (BPR-MF, LinUCB) go on learning during evaluation, as they would in production.
  * - Oracles read the hidden truth: a bar, never "the best baseline".
  */
+import { setMaxListeners } from "node:events";
 import { Platform } from "../../sim/platform.js";
 import type { CheckpointBundle } from "../../core/checkpoint/bundle.js";
 import type { SimSummary } from "../../sim/metrics.js";
@@ -160,6 +161,9 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
   if (o.signal?.aborted) onAbort();
   else o.signal?.addEventListener("abort", onAbort, { once: true });
   const signal = stopAll.signal;
+  // Every training and tuning worker listens to it (eight agents, the classic head, two tuners):
+  // more than Node's default of 10 is expected here, not a leak.
+  setMaxListeners(agentCount + 16, signal);
   const stored = o.stored ?? { runs: new Map<string, RunMetrics>(), tuning: new Map<string, TuningRecord>(), agents: [] };
   const resumedAgent = (head: PlatformHead, agentSeed: number): ResumedAgent | undefined => stored.agents.find((a) => a.head === head && a.agentSeed === agentSeed);
   const total = agentCount * episodes * ticks + evalRuns * ticks;

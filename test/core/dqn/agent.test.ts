@@ -155,3 +155,32 @@ test("continueAt: exploration goes on from there, and learning waits for learnin
   assert.equal(updates, 6);
   assert.throws(() => agent.continueAt(-1), /decisions must be an integer >= 0/);
 });
+
+test("poisson loss: Q learns the log of the mean reward of each state and action; mean Q is in the reward's units; it needs gamma 0", () => {
+  assert.throws(() => parseDqnConfig({ ...base, loss: "poisson" }), /loss: "poisson" .* needs gamma 0.*got gamma 0\.99/);
+  const agent = new DqnAgent({ ...base, gamma: 0, loss: "poisson", learningStarts: 64, trainEvery: 1, batchSize: 32, replay: { capacity: 4096 }, optimizer: { lr: 0.01 } });
+  // Two states; the mean reward is a product (a chance to accept times what is then watched), the
+  // draws exponential around it, with declines at 0.
+  const means = [[0.5, 3], [2, 0.8]], accept = [[0.5, 0.75], [0.8, 0.4]];
+  const states = [Float32Array.of(1, 0, 0.5), Float32Array.of(0, 1, 0.5)];
+  let u = 12345;
+  const uniform = () => ((u = (Math.imul(u, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let t = 0; t < 6000; t++) {
+    const k = t % 2, a = (t >> 1) % 2, p = accept[k][a];
+    const reward = uniform() < p ? (-means[k][a] / p) * Math.log(1 - uniform()) : 0;
+    agent.observe(0, states[k], 0, a, reward, states[k], 0, true);
+    agent.decisions++;
+    agent.learn();
+  }
+  for (let k = 0; k < 2; k++) {
+    const q = agent.online.forward(states[k], 1, null);
+    for (let a = 0; a < 2; a++) {
+      const got = Math.exp(q[a]);
+      assert.ok(Math.abs(got - means[k][a]) <= 0.25 * means[k][a], `state ${k}, action ${a}: exp(Q) ${got.toFixed(3)}, mean reward ${means[k][a]}`);
+    }
+    const best = new Int32Array(1);
+    agent.greedy(states[k], 1, null, best);
+    assert.equal(best[0], means[k][0] > means[k][1] ? 0 : 1, `state ${k}: greedy takes the larger mean`);
+  }
+  assert.ok(agent.last.meanQ > 0.4 && agent.last.meanQ < 3.5, `mean Q ${agent.last.meanQ} is a reward, not its log`);
+});

@@ -81,3 +81,31 @@ test("a NaN loss throws naming the loss and the row; bad arguments are named", (
   assert.throws(() => tdLoss("l1" as "mse", 2, Q, ACTIONS, new Float32Array(2), null, dQ, td), /kind/);
   assert.throws(() => tdLossChosen("mse", 3, Q, ACTIONS, new Float32Array(3), null, new Float32Array(3), new Float32Array(3)), /actionsTaken/);
 });
+
+test("poisson: Q is the log of the expected target; loss exp(s) - y s, gradient exp(s) - y, minimised at s = log(mean y)", () => {
+  // Row 0: s = Q[1] = 2, y = 3; row 1: s = Q[2] = 4, y = 0.
+  const y = new Float32Array([3, 0]);
+  const dQ = new Float32Array(6), td = new Float32Array(2);
+  const loss = tdLoss("poisson", 2, Q, ACTIONS, y, null, dQ, td);
+  assert.ok(Math.abs(loss - (Math.exp(2) - 3 * 2 + Math.exp(4)) / 2) <= 1e-9 * Math.exp(4));
+  assert.ok(Math.abs(td[0] - (Math.exp(2) - 3)) <= 1e-6 && Math.abs(td[1] - Math.exp(4)) <= 1e-4, "TD errors in the target's units");
+  assert.ok(Math.abs(dQ[1] - (Math.exp(2) - 3) / 2) <= 1e-6 && Math.abs(dQ[5] - Math.exp(4) / 2) <= 1e-4);
+  // The gradient is the loss's derivative (central differences), and the loss of a batch of
+  // targets is smallest where exp(s) is their mean: Q estimates log E[y].
+  fc.assert(
+    fc.property(fc.float({ min: -3, max: 3, noNaN: true }), fc.float({ min: 0, max: 20, noNaN: true }), (s, target) => {
+      const a = new Int32Array([0]), t = new Float32Array([target]), g = new Float32Array(1), e = new Float32Array(1);
+      const at = (x: number) => tdLossChosen("poisson", 1, new Float32Array([x]), a, t, null, new Float32Array(1), e);
+      tdLossChosen("poisson", 1, new Float32Array([s]), a, t, null, g, e);
+      const h = 1e-2, numeric = (at(Math.fround(s) + h) - at(Math.fround(s) - h)) / (2 * h);
+      assert.ok(Math.abs(g[0] - numeric) <= 2e-3 * Math.max(1, Math.abs(numeric)), `s ${s}, y ${target}: ${g[0]} vs ${numeric}`);
+    }),
+    { seed: 11, numRuns: 200 },
+  );
+  const targets = new Float32Array([0, 0, 5, 1, 0, 12]), mean = 18 / 6, a6 = new Int32Array(6), g6 = new Float32Array(6), e6 = new Float32Array(6);
+  const batchLoss = (s: number) => tdLossChosen("poisson", 6, new Float32Array(6).fill(s), a6, targets, null, g6, e6);
+  const best = Math.log(mean);
+  for (const off of [-0.3, -0.05, 0.05, 0.3]) assert.ok(batchLoss(best) < batchLoss(best + off), `log mean ${best} beats ${best + off}`);
+  // A negative target has no log mean: refused, naming the row.
+  assert.throws(() => tdLoss("poisson", 2, Q, ACTIONS, new Float32Array([1, -0.5]), null, dQ, td), /"poisson" loss needs targets >= 0; row 1 has -0.5/);
+});
