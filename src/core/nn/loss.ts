@@ -8,9 +8,11 @@
  * Its gradient is non-zero only at the chosen actions: dL/dQ[r][a_r] = w_r * l'(delta_r) / batch.
  * The TD errors are written out too (prioritized replay needs them).
  *
- * "poisson" is a log link: the network's output s = Q[r][a_r] is the LOG of the expected target,
- * and l = exp(s) - y s, the Poisson deviance up to terms free of s (torch.nn.PoissonNLLLoss with
- * log_input), with l'(s) = exp(s) - y; the TD error is exp(s) - y, in the target's units. It needs
+ * "poisson" is a log link: the network's output s = Q[r][a_r] is the LOG of the expected target
+ * mu = exp(s), and l = mu - y + y log(y / mu) (y log y = 0 at y = 0), half the Poisson unit
+ * deviance: 0 where mu = y, and the same gradient as torch.nn.PoissonNLLLoss with log_input
+ * (exp(s) - y s, which differs by a term free of s), l'(s) = mu - y; the TD error is mu - y, in
+ * the target's units. It needs
  * targets >= 0 (a reward that cannot be negative, not a bootstrapped value: see DqnConfig.loss),
  * and it is the usual quasi-likelihood for a nonnegative target whose spread grows with its mean
  * (as LightGBM's and XGBoost's "poisson" objectives are used beyond counts).
@@ -106,7 +108,7 @@ function rowLosses(
       if (!(y >= 0)) throw new RangeError(`tdLoss: the "poisson" loss needs targets >= 0; row ${r} has ${y}`);
       // exp(50) is far beyond any reward, yet finite: a diverging score is caught as a huge loss, not Infinity.
       const s = Math.min(q[r * actions + actionsTaken[r]], 50), mu = Math.exp(s);
-      l = mu - y * s;
+      l = mu - y + (y > 0 ? y * (Math.log(y) - s) : 0);
       dl = mu - y;
       total += w * l;
       tdErrors[r] = mu - y;

@@ -82,12 +82,13 @@ test("a NaN loss throws naming the loss and the row; bad arguments are named", (
   assert.throws(() => tdLossChosen("mse", 3, Q, ACTIONS, new Float32Array(3), null, new Float32Array(3), new Float32Array(3)), /actionsTaken/);
 });
 
-test("poisson: Q is the log of the expected target; loss exp(s) - y s, gradient exp(s) - y, minimised at s = log(mean y)", () => {
+test("poisson: Q is the log of the expected target; loss exp(s) - y + y log(y / exp(s)) (0 at a perfect fit), gradient exp(s) - y, minimised at s = log(mean y)", () => {
   // Row 0: s = Q[1] = 2, y = 3; row 1: s = Q[2] = 4, y = 0.
   const y = new Float32Array([3, 0]);
   const dQ = new Float32Array(6), td = new Float32Array(2);
   const loss = tdLoss("poisson", 2, Q, ACTIONS, y, null, dQ, td);
-  assert.ok(Math.abs(loss - (Math.exp(2) - 3 * 2 + Math.exp(4)) / 2) <= 1e-9 * Math.exp(4));
+  assert.ok(Math.abs(loss - (Math.exp(2) - 3 + 3 * (Math.log(3) - 2) + Math.exp(4)) / 2) <= 1e-9 * Math.exp(4));
+  assert.ok(tdLossChosen("poisson", 1, new Float32Array([Math.log(2.5)]), new Int32Array(1), new Float32Array([2.5]), null, new Float32Array(1), new Float32Array(1)) < 1e-6, "0 where exp(s) = y");
   assert.ok(Math.abs(td[0] - (Math.exp(2) - 3)) <= 1e-6 && Math.abs(td[1] - Math.exp(4)) <= 1e-4, "TD errors in the target's units");
   assert.ok(Math.abs(dQ[1] - (Math.exp(2) - 3) / 2) <= 1e-6 && Math.abs(dQ[5] - Math.exp(4) / 2) <= 1e-4);
   // The gradient is the loss's derivative (central differences), and the loss of a batch of
