@@ -12,10 +12,10 @@
  * mu = exp(s), and l = mu - y + y log(y / mu) (y log y = 0 at y = 0), half the Poisson unit
  * deviance: 0 where mu = y, and the same gradient as torch.nn.PoissonNLLLoss with log_input
  * (exp(s) - y s, which differs by a term free of s), l'(s) = mu - y; the TD error is mu - y, in
- * the target's units. It needs
- * targets >= 0 (a reward that cannot be negative, not a bootstrapped value: see DqnConfig.loss),
- * and it is the usual quasi-likelihood for a nonnegative target whose spread grows with its mean
- * (as LightGBM's and XGBoost's "poisson" objectives are used beyond counts).
+ * the target's units. It needs targets >= 0 (a reward that cannot be negative, not a
+ * bootstrapped value: see DqnConfig.loss), and it is the usual quasi-likelihood for a nonnegative
+ * target whose spread grows with its mean (as LightGBM's and XGBoost's "poisson" objectives are
+ * used beyond counts).
  *
  * Two forms: tdLoss writes the dense dL/dQ for QNetwork.backward(); tdLossChosen writes only the
  * per-row gradient at the chosen action for the cheaper QNetwork.backwardChosen().
