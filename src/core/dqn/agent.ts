@@ -18,6 +18,7 @@
  */
 import { Rng } from "../random/rng.js";
 import { createQNetwork, tdLossChosen } from "../nn/index.js";
+import { poissonMean } from "../nn/loss.js";
 import type { QFunction, QOptimizer } from "../qfunction/types.js";
 import { MlpQFunction } from "../qfunction/mlp-qfunction.js";
 import { FeatureQFunction } from "../qfunction/feature-qfunction.js";
@@ -267,7 +268,7 @@ export class DqnAgent {
     this.online.forwardChosen(batch.obs, batch.actions, B, q, dropped);
     // The mean Q in the reward's units (a "poisson" Q is its log).
     let meanQ = 0;
-    if (c.loss === "poisson") for (let b = 0; b < B; b++) meanQ += Math.exp(Math.min(q[b], 50));
+    if (c.loss === "poisson") for (let b = 0; b < B; b++) meanQ += poissonMean(q[b]);
     else for (let b = 0; b < B; b++) meanQ += q[b];
     const weights = c.replay.kind === "prioritized" ? batch.weights : null;
     // q holds Q(s, a) of the chosen actions: as a batch x 1 "table" whose chosen column is 0.

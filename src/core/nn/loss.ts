@@ -85,6 +85,17 @@ let scratch = new Float32Array(0);
  * The loss of every row: writes TD errors and dL/dQ(s, a) per row into grad, returns the mean
  * weighted loss (not checked for finiteness: the callers do, to name themselves).
  */
+/**
+ * The largest log a "poisson" Q is read at: exp(50) is far beyond any reward, yet finite, so a
+ * diverging score is caught as a huge loss, not Infinity.
+ */
+const POISSON_MAX_LOG = 50;
+
+/** The expected target a "poisson" Q stands for: exp(Q), Q capped at POISSON_MAX_LOG. */
+export function poissonMean(q: number): number {
+  return Math.exp(Math.min(q, POISSON_MAX_LOG));
+}
+
 function rowLosses(
   kind: LossKind,
   batch: number,
@@ -102,20 +113,16 @@ function rowLosses(
   for (let r = 0; r < batch; r++) {
     const d = q[r * actions + actionsTaken[r]] - targets[r];
     const w = weights === null ? 1 : weights[r];
-    let l: number, dl: number;
+    // The TD error: Q - y, or for "poisson" exp(Q) - y, in the target's units.
+    let l: number, dl: number, td = d;
     if (poisson) {
       const y = targets[r];
       if (!(y >= 0)) throw new RangeError(`tdLoss: the "poisson" loss needs targets >= 0; row ${r} has ${y}`);
-      // exp(50) is far beyond any reward, yet finite: a diverging score is caught as a huge loss, not Infinity.
-      const s = Math.min(q[r * actions + actionsTaken[r]], 50), mu = Math.exp(s);
+      const s = Math.min(q[r * actions + actionsTaken[r]], POISSON_MAX_LOG), mu = poissonMean(s);
       l = mu - y + (y > 0 ? y * (Math.log(y) - s) : 0);
       dl = mu - y;
-      total += w * l;
-      tdErrors[r] = mu - y;
-      grad[r] = w * dl * invBatch;
-      continue;
-    }
-    if (huber) {
+      td = dl;
+    } else if (huber) {
       const ad = Math.abs(d);
       if (ad < 1) {
         l = 0.5 * d * d;
@@ -129,7 +136,7 @@ function rowLosses(
       dl = 2 * d;
     }
     total += w * l;
-    tdErrors[r] = d;
+    tdErrors[r] = td;
     grad[r] = w * dl * invBatch;
   }
   return total * invBatch;
