@@ -74,6 +74,7 @@ export { createServer, buildApp, LiveService, serviceDqnConfig, parseServeConfig
 // --- training the shared multi-agent DQN on the platform, and the comparison -----------------------
 export { PlatformEncoder, type EncoderMode } from "./train/platform-encoder.js";
 export { UserPast, pastFeatureNames, pastFeatureSize } from "./policies/user-past.js";
+export { PairPast, PAIR_PAST_FEATURES } from "./policies/pair-past.js";
 export { platformBounds, type PlatformBounds } from "./train/platform-bounds.js";
 export { createPlatformDqn, settleExploration, platformDqnCheckpoint, restorePlatformDqn, withServingSettings, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
 export { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "./train/experiment-config.js";

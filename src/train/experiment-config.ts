@@ -17,6 +17,8 @@ export const dqnHyperSchema = z
     userEmbeddings: z.boolean(),
     userPast: z.boolean(),
     sketchSlots: z.number().int().min(0).max(256),
+    pairPast: z.boolean(),
+    pastSlots: z.number().int().min(0).max(256),
     coldStartBonus: z.number().min(0).max(10),
     actionDropout: z.number().min(0).lt(1),
     gamma: z.number().min(0).max(1),

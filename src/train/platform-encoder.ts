@@ -11,6 +11,10 @@
  *
  * With a UserPast, the user features end with the user's profile from the weeks before this one
  * (share of past minutes by category, hours per week; see src/policies/user-past.ts), for either head.
+ * With a PairPast (feature head), every sketch entry's pair features end with the pair's record
+ * from past weeks (src/policies/pair-past.ts), and `pastSlots` more entries follow this week's K:
+ * the user's past pairs of most evidence (recommendations plus viewings) that this week's sketch
+ * does not hold, with this week's pair features at 0.
  *
  * The action table (features of every streamer slot) is refreshed each tick for the live streams.
  * Only observable facts are used (src/sim/observe.ts): never the hidden truth.
@@ -20,6 +24,7 @@ import { writePairFeatures } from "../sim/observe.js";
 import { ActionTable } from "../core/qfunction/action-table.js";
 import { featureObsSize, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
 import type { UserPast } from "../policies/user-past.js";
+import { PAIR_PAST_FEATURES, type PairPast } from "../policies/pair-past.js";
 
 export type EncoderMode = "feature" | "classic";
 
@@ -39,6 +44,12 @@ export class PlatformEncoder {
   mask = new Uint8Array(0);
   private pickScore = new Float64Array(0);
   private pickEntry = new Int32Array(0);
+  /** Each user's record of pairs from past weeks (null: none), and the sketch slots it adds. */
+  readonly pairPast: PairPast | null;
+  private readonly thisWeekSlots: number;
+  private readonly pastSlots: number;
+  private pastScore = new Float64Array(0);
+  private pastStreamer = new Int32Array(0);
 
   /**
    * @param actions the action space: at least the platform's catalogue (see platformBounds); the
@@ -49,7 +60,7 @@ export class PlatformEncoder {
    *   the user's index, for those below it.
    * @param past the users' profile from past weeks, appended to the user features (null: none).
    */
-  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable, userIds = 0, past: UserPast | null = null) {
+  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable, userIds = 0, past: UserPast | null = null, pairPast: PairPast | null = null, pastSlots = 0) {
     if (!(actions >= platform.catalogueSize)) {
       throw new RangeError(`PlatformEncoder: ${actions} action slots cannot hold this platform's catalogue of ${platform.catalogueSize} streamers`);
     }
@@ -58,12 +69,15 @@ export class PlatformEncoder {
     }
     this.mode = mode;
     this.past = past;
+    this.pairPast = mode === "feature" ? pairPast : null;
+    this.thisWeekSlots = sketchSlots;
+    this.pastSlots = this.pairPast === null ? 0 : pastSlots;
     this.platformUserSize = platform.userFeatureSize;
     this.layout = {
       userSize: platform.userFeatureSize + (past === null ? 0 : past.featureSize),
       actionFeatureSize: platform.streamFeatureSize,
-      pairSize: platform.pairFeatureSize,
-      sketchSlots,
+      pairSize: platform.pairFeatureSize + (this.pairPast === null ? 0 : PAIR_PAST_FEATURES),
+      sketchSlots: sketchSlots + this.pastSlots,
       ...(userIds > 0 ? { userIds } : {}),
     };
     this.actions = actions;
@@ -74,6 +88,8 @@ export class PlatformEncoder {
     }
     this.pickScore = new Float64Array(sketchSlots);
     this.pickEntry = new Int32Array(sketchSlots);
+    this.pastScore = new Float64Array(this.pastSlots);
+    this.pastStreamer = new Int32Array(this.pastSlots);
   }
 
   /** Rewrites the action table's rows of the streams live now. */
@@ -89,7 +105,8 @@ export class PlatformEncoder {
     const n = platform.nDeciding, S = this.obsSize, A = this.actions;
     if (this.obs.length < n * S) this.obs = new Float32Array(Math.max(n, 64) * 2 * S);
     if (this.mask.length < n * A) this.mask = new Uint8Array(Math.max(n, 64) * 2 * A);
-    const { userSize: U, actionFeatureSize: f, pairSize: m, sketchSlots: K } = this.layout;
+    const { userSize: U, actionFeatureSize: f, pairSize: m } = this.layout;
+    const K = this.thisWeekSlots, KP = this.pastSlots, pp = this.pairPast, mw = platform.pairFeatureSize;
     const uo = platform.userObservations, PU = this.platformUserSize, past = this.past;
     const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
     const live = platform.liveMask;
@@ -119,17 +136,7 @@ export class PlatformEncoder {
         if (hs[j] < 0) continue;
         const score = (users.historyFollowed(j) ? 1e6 : 0) + users.historyCount(j);
         if (score <= 0) continue;
-        if (kept < K) {
-          this.pickScore[kept] = score;
-          this.pickEntry[kept++] = j;
-        } else {
-          let worst = 0;
-          for (let k = 1; k < K; k++) if (this.pickScore[k] < this.pickScore[worst]) worst = k;
-          if (score > this.pickScore[worst]) {
-            this.pickScore[worst] = score;
-            this.pickEntry[worst] = j;
-          }
-        }
+        kept = offerTop(this.pickScore, this.pickEntry, kept, K, score, j);
       }
       const base = row + U + f;
       for (let k = 0; k < K; k++) {
@@ -137,9 +144,31 @@ export class PlatformEncoder {
         if (k < kept) {
           this.obs[e] = hs[this.pickEntry[k]];
           writePairFeatures(users, this.pickEntry[k], platform.tick, this.obs, e + 1);
+          if (pp !== null) pp.write(u, hs[this.pickEntry[k]], this.obs, e + 1 + mw);
         } else {
           this.obs[e] = -1;
           this.obs.fill(0, e + 1, e + 1 + m);
+        }
+      }
+      if (pp !== null && KP > 0) {
+        // The past slots: the pairs of past weeks with the most evidence, not in this week's sketch.
+        let pk = 0;
+        for (let s = 0; s < Math.min(A, pp.streamers); s++) {
+          const ev = pp.evidence(u, s);
+          if (!(ev > 0)) continue;
+          let inSketch = false;
+          for (let k = 0; k < kept; k++) if (hs[this.pickEntry[k]] === s) { inSketch = true; break; }
+          if (!inSketch) pk = offerTop(this.pastScore, this.pastStreamer, pk, KP, ev, s);
+        }
+        for (let k = 0; k < KP; k++) {
+          const e = base + (K + k) * (1 + m);
+          this.obs.fill(0, e + 1, e + 1 + m);
+          if (k < pk) {
+            this.obs[e] = this.pastStreamer[k];
+            pp.write(u, this.pastStreamer[k], this.obs, e + 1 + mw);
+          } else {
+            this.obs[e] = -1;
+          }
         }
       }
       if (userIds > 0) this.obs[row + S - 1] = u < userIds ? u : -1;
@@ -158,4 +187,23 @@ export class PlatformEncoder {
     const { userSize: U, actionFeatureSize: f } = this.layout;
     dst.set(this.table.features.subarray(s * f, (s + 1) * f), rowStart + U);
   }
+}
+
+/**
+ * Offers (score, id) to the K best kept so far in scores/ids[0 .. kept): taken while there is room,
+ * else in place of the lowest score if higher. Returns the new count kept.
+ */
+function offerTop(scores: Float64Array, ids: Int32Array, kept: number, K: number, score: number, id: number): number {
+  if (kept < K) {
+    scores[kept] = score;
+    ids[kept] = id;
+    return kept + 1;
+  }
+  let worst = 0;
+  for (let k = 1; k < K; k++) if (scores[k] < scores[worst]) worst = k;
+  if (score > scores[worst]) {
+    scores[worst] = score;
+    ids[worst] = id;
+  }
+  return kept;
 }

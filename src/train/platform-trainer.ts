@@ -82,13 +82,16 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
     const seed = o.seeds[episode % o.seeds.length];
     const platform = new Platform(pd.sim, seed, { world: o.world, withholdNewcomers: true });
     const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train" });
+    pd.pairPast?.startRun();
     let lastTick = platform.tick;
     let t0 = performance.now(), d0 = agent.decisions, u0 = agent.updates;
     while (!platform.done) {
       if (!o.finishEpisode && o.shouldStop?.()) return { episodes: episode, stopped: true };
       const actions = platform.actions();
       policy.act(platform, actions);
+      pd.pairPast?.beforeStep(platform, actions);
       const result = platform.step(actions);
+      pd.pairPast?.afterStep(result);
       policy.learn(result);
       if (platform.tick - lastTick >= every || platform.done) {
         const secs = Math.max(1e-9, (performance.now() - t0) / 1000);
@@ -111,6 +114,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
     policy.finish();
     // The run is over: its minutes join the users' past, which the next runs (and serving) read.
     pd.past?.record(platform);
+    pd.pairPast?.record(platform);
     episode++;
     if (pd.average !== null) averageWeights(pd, pd.average, episode, o.episodes);
     o.onEpisode?.(episode);

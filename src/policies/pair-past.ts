@@ -1,0 +1,161 @@
+/**
+ * What the platform remembers of each user and streamer pair from the weeks before this one: how
+ * often the streamer was recommended to the user, the reward those recommendations earned, and how
+ * often the user watched the streamer. A user's fixed like or dislike of one streamer (and the match
+ * of their hidden tastes) lasts from week to week; within a week the pair features see only this
+ * week's viewings, and the embeddings learn a low-rank summary of every pair. This is the pair's
+ * own record: observable facts (recommendations made, feedback, viewings), never the hidden truth.
+ *
+ * Causal as UserPast: a training run's decisions are noted as it goes (beforeStep, afterStep) and
+ * join the past only when it ends (record), with the run's viewings; evaluation weeks read it as
+ * training left it.
+ *
+ * Features (PAIR_PAST_FEATURES = 3), for the pair (u, s):
+ *   [ log1p(recommendations) / 3 | reward per recommendation, shrunk: sum / (recs + 1) / 10 |
+ *     log1p(viewings) / 3 ]
+ * all 0 for a pair with no past.
+ *
+ * Dense users x streamers arrays (12 bytes a pair: 8 MB on the demo's platform, 34 MB at double):
+ * read for every live stream of every decision, so a lookup must be an index, and the platforms
+ * here are small. A catalogue of thousands for a million users would want a sparse map per user.
+ */
+import type { Platform, StepResult } from "../sim/platform.js";
+import { CheckpointError, requireArray, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
+
+export const PAIR_PAST_FEATURES = 3;
+
+export class PairPast {
+  readonly users: number;
+  readonly streamers: number;
+  /** users x streamers, for the weeks recorded. */
+  readonly recs: Float32Array;
+  readonly reward: Float32Array;
+  readonly views: Float32Array;
+  /** The decisions of the tick in flight (beforeStep), waiting for their rewards (afterStep). */
+  private pendingUsers = new Int32Array(0);
+  private pendingStreamers = new Int32Array(0);
+  private pendingN = 0;
+  /** The run in progress: its recommendations as (pair index, reward), joining the past at record. */
+  private runPairs = new Int32Array(1024);
+  private runRewards = new Float32Array(1024);
+  private runN = 0;
+  weeks = 0;
+
+  constructor(users: number, streamers: number) {
+    if (!Number.isInteger(users) || users < 0) throw new RangeError(`PairPast: users must be an integer >= 0, got ${users}`);
+    if (!Number.isInteger(streamers) || streamers < 1) throw new RangeError(`PairPast: streamers must be an integer >= 1, got ${streamers}`);
+    this.users = users;
+    this.streamers = streamers;
+    const n = users * streamers;
+    this.recs = new Float32Array(n);
+    this.reward = new Float32Array(n);
+    this.views = new Float32Array(n);
+  }
+
+  /** Forgets the decisions of a run that did not finish (call as a run starts). */
+  startRun(): void {
+    this.runN = 0;
+    this.pendingN = 0;
+  }
+
+  /** Notes the recommendations of a tick before the step (first of each slate). */
+  beforeStep(platform: Platform, actions: Int32Array): void {
+    const n = platform.nDeciding, K = platform.slateSize;
+    if (this.pendingUsers.length < n) {
+      this.pendingUsers = new Int32Array(Math.max(n, 64) * 2);
+      this.pendingStreamers = new Int32Array(Math.max(n, 64) * 2);
+    }
+    for (let i = 0; i < n; i++) {
+      this.pendingUsers[i] = platform.deciding[i];
+      this.pendingStreamers[i] = actions[i * K];
+    }
+    this.pendingN = n;
+  }
+
+  /** The step's rewards for the recommendations noted. */
+  afterStep(result: StepResult): void {
+    const S = this.streamers;
+    for (let i = 0; i < Math.min(result.n, this.pendingN); i++) {
+      const u = this.pendingUsers[i], s = this.pendingStreamers[i];
+      if (u < 0 || u >= this.users || s < 0 || s >= S) continue;
+      if (this.runN === this.runPairs.length) {
+        const pairs = new Int32Array(this.runN * 2), rewards = new Float32Array(this.runN * 2);
+        pairs.set(this.runPairs);
+        rewards.set(this.runRewards);
+        this.runPairs = pairs;
+        this.runRewards = rewards;
+      }
+      this.runPairs[this.runN] = u * S + s;
+      this.runRewards[this.runN++] = result.reward[i];
+    }
+    this.pendingN = 0;
+  }
+
+  /** Adds the finished run: its recommendations and every user's viewings of each streamer. */
+  record(platform: Platform): void {
+    const S = this.streamers;
+    for (let i = 0; i < this.runN; i++) {
+      this.recs[this.runPairs[i]]++;
+      this.reward[this.runPairs[i]] += this.runRewards[i];
+    }
+    this.runN = 0;
+    const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
+    const n = Math.min(this.users, users.initialCount, users.active);
+    for (let u = 0; u < n; u++) {
+      for (let h = 0; h < H; h++) {
+        const j = u * H + h, s = hs[j];
+        if (s < 0 || s >= S) continue;
+        this.views[u * S + s] += users.historyCount(j);
+      }
+    }
+    this.weeks++;
+  }
+
+  /** Evidence of the pair (u, s): recommendations plus viewings; 0 with no past. */
+  evidence(u: number, s: number): number {
+    if (u < 0 || u >= this.users || s < 0 || s >= this.streamers) return 0;
+    const k = u * this.streamers + s;
+    return this.recs[k] + this.views[k];
+  }
+
+  /** Writes the pair's features into out[offset .. offset + 3). */
+  write(u: number, s: number, out: Float32Array, offset: number): void {
+    if (u < 0 || u >= this.users || s < 0 || s >= this.streamers) {
+      out[offset] = out[offset + 1] = out[offset + 2] = 0;
+      return;
+    }
+    const k = u * this.streamers + s, r = this.recs[k];
+    out[offset] = Math.log1p(r) / 3;
+    out[offset + 1] = this.reward[k] / (r + 1) / 10;
+    out[offset + 2] = Math.log1p(this.views[k]) / 3;
+  }
+
+  toBundle(prefix = "pairPast"): { arrays: Record<string, StoredArray>; meta: { users: number; streamers: number; weeks: number } } {
+    return {
+      arrays: { [`${prefix}.recs`]: this.recs.slice(), [`${prefix}.reward`]: this.reward.slice(), [`${prefix}.views`]: this.views.slice() },
+      meta: { users: this.users, streamers: this.streamers, weeks: this.weeks },
+    };
+  }
+
+  static fromBundle(bundle: CheckpointBundle, meta: unknown, prefix = "pairPast"): PairPast {
+    const m = meta as { users?: unknown; streamers?: unknown; weeks?: unknown } | undefined;
+    if (!m || typeof m !== "object") throw new CheckpointError(`checkpoint: meta for "${prefix}" is missing`);
+    for (const k of ["users", "streamers", "weeks"] as const) {
+      const v = m[k];
+      if (typeof v !== "number" || !Number.isInteger(v) || v < (k === "streamers" ? 1 : 0)) {
+        throw new CheckpointError(`checkpoint: ${prefix}.${k} must be a whole number${k === "streamers" ? " >= 1" : " >= 0"}, got ${JSON.stringify(v)}`);
+      }
+    }
+    const p = new PairPast(m.users as number, m.streamers as number);
+    for (const k of ["recs", "reward", "views"] as const) {
+      const a = p[k];
+      a.set(requireArray(bundle, `${prefix}.${k}`, Float32Array, a.length));
+      for (let i = 0; i < a.length; i++) {
+        if (!(a[i] >= 0 && Number.isFinite(a[i]))) throw new CheckpointError(`checkpoint: ${prefix}.${k}[${i}] = ${a[i]} is not a finite number >= 0`);
+      }
+    }
+    p.weeks = m.weeks as number;
+    if (p.weeks === 0 && (p.recs.some((x) => x > 0) || p.views.some((x) => x > 0))) throw new CheckpointError(`checkpoint: ${prefix}.weeks is 0 but the pairs have a past`);
+    return p;
+  }
+}
