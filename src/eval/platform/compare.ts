@@ -292,7 +292,9 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
     headResults.push(await evaluate(headEntry(head, agents.map((t) => t.pd))));
   };
   const evaluating = `on ${o.evalSeeds.length} evaluation seeds`;
-  const tuning = { config: exp.sim, world: exp.training.world, trainSeeds };
+  // LinUCB reads the pairs' past when the DQN's feature head does (dqn.pairPast): the same facts for both.
+  const dqnReadsPairs = o.heads.includes("feature") && (given("feature").length > 0 ? given("feature").some((t) => t.pd.pairPast !== null) : exp.dqn.pairPast);
+  const tuning = { config: exp.sim, world: exp.training.world, trainSeeds, pairPast: dqnReadsPairs };
   if (o.parallel ?? true) {
     const training = o.heads.filter((h) => agentSeedsOf(h).some((s) => (resumedAgent(h, s)?.episodes ?? 0) < episodes));
     o.onStage?.(training.length > 0 ? `training ${training.map((h) => HEAD_LABEL[h]).join(" and ")} (worker threads) and tuning the baselines` : "tuning the baselines");

@@ -13,7 +13,10 @@
  * With the users' past weeks (options.past, the same profile the DQN reads: src/policies/user-past.ts),
  * x also holds past_share_c(u) * is_c(s) for each category, so that at the start of a week it
  * knows what the user watched before, as the DQN does; the past grows at the end of each training
- * run (endRun) and is read, not grown, when serving.
+ * run (endRun) and is read, not grown, when serving. With the pairs' past (options.pairPast, the
+ * record the DQN reads with dqn.pairPast: src/policies/pair-past.ts), the pair features end with
+ * the pair's record of past weeks (its own recommendations and their reward, the user's viewings),
+ * grown the same way.
  *
  * the stream's own features (category one-hot, hours live, viewers, followers, age, the mean watch
  * time and gifts per viewing logged for it), viewers squared (crowding bends the effect of viewers),
@@ -36,6 +39,7 @@ import type { SimPolicy } from "../../sim/policy.js";
 import { LinearUcbModel } from "./linear-ucb.js";
 import { writeTopK } from "./top-k.js";
 import { UserPast } from "../user-past.js";
+import { PairPast, PAIR_PAST_FEATURES } from "../pair-past.js";
 
 export interface LinUcbOptions {
   /** Weight of the confidence width in the score (exploration; default 0.3). */
@@ -49,6 +53,12 @@ export interface LinUcbOptions {
    * endRun grows; a UserPast is copied and read as it is (what training learned). Default: none.
    */
   readonly past?: boolean | UserPast;
+  /**
+   * Read the pairs' past weeks: `true` starts an empty record (sized at the first platform) that
+   * this policy's own recommendations and endRun grow; a PairPast is read as it is, never written
+   * (what training learned). Default: none.
+   */
+  readonly pairPast?: boolean | PairPast;
   /** The policy's name (default "linucb"). */
   readonly name?: string;
 }
@@ -60,7 +70,10 @@ interface Layout {
   readonly common: number;
   readonly streamFeatures: number;
   readonly categories: number;
+  /** Pair features: the platform's, then the pair's past record with the pairs' past. */
   readonly pairFeatures: number;
+  /** The platform's pair features (the first of pairFeatures). */
+  readonly platformPairFeatures: number;
   /** Whether x holds the past (past_share_c(u) * is_c(s)). */
   readonly past: boolean;
   /** Offsets in the platform's vectors. */
@@ -70,9 +83,9 @@ interface Layout {
 }
 
 /** The dimension of x for a platform with these features (for checking a warm start). */
-export function linUcbLayout(platform: Platform, past = false): Layout {
+export function linUcbLayout(platform: Platform, past = false, pairPast = false): Layout {
   const sNames = platform.streamFeatureNames, uNames = platform.userFeatureNames;
-  const C = platform.categories, SF = platform.streamFeatureSize, P = platform.pairFeatureSize;
+  const C = platform.categories, SF = platform.streamFeatureSize, P0 = platform.pairFeatureSize, P = P0 + (pairPast ? PAIR_PAST_FEATURES : 0);
   const streamCategoryAt = sNames.findIndex((n) => n.startsWith("is_"));
   const viewersAt = sNames.indexOf("viewers");
   const userShareAt = uNames.findIndex((n) => n.startsWith("share_"));
@@ -80,7 +93,7 @@ export function linUcbLayout(platform: Platform, past = false): Layout {
     throw new Error(`LinUCB: the platform's features lack ${[streamCategoryAt < 0 ? "is_<category>" : "", viewersAt < 0 ? "viewers" : "", userShareAt < 0 ? "share_<category>" : ""].filter(Boolean).join(", ")}`);
   }
   const common = 1 + SF + 1;
-  return { dims: common + P + C * (past ? 2 : 1), common, streamFeatures: SF, categories: C, pairFeatures: P, past, streamCategoryAt, viewersAt, userShareAt };
+  return { dims: common + P + C * (past ? 2 : 1), common, streamFeatures: SF, categories: C, pairFeatures: P, platformPairFeatures: P0, past, streamCategoryAt, viewersAt, userShareAt };
 }
 
 export class LinUcbPolicy implements SimPolicy {
@@ -92,6 +105,11 @@ export class LinUcbPolicy implements SimPolicy {
   private pastNow: UserPast | null;
   private readonly pastPending: boolean;
   private pastRow = new Float32Array(0);
+  /** The pairs' past (null: none); `pairsPending` until the first platform sizes it; grown only when its own. */
+  private pairsNow: PairPast | null;
+  private readonly pairsPending: boolean;
+  private readonly pairsGrow: boolean;
+  private pairRaw = new Float32Array(0);
   private layout: Layout | null = null;
   private platform: Platform | null = null;
   // per tick: the common part c of each live stream, its category, theta_c . c, c^T M c, and (M c) on the user block
@@ -120,6 +138,14 @@ export class LinUcbPolicy implements SimPolicy {
     this.pastNow = options.past instanceof UserPast ? options.past.clone() : null;
     this.name = options.name ?? "linucb";
     this.pastPending = options.past === true;
+    this.pairsNow = options.pairPast instanceof PairPast ? options.pairPast : null;
+    this.pairsPending = options.pairPast === true;
+    this.pairsGrow = options.pairPast === true;
+  }
+
+  /** The pairs' past this policy reads (null: none). */
+  get pairPast(): PairPast | null {
+    return this.pairsNow;
   }
 
   /** The users' past this policy reads (null: none). */
@@ -130,6 +156,10 @@ export class LinUcbPolicy implements SimPolicy {
   /** A run is over (a training run): its viewings join the users' past, which later runs read. */
   endRun(platform: Platform): void {
     this.pastNow?.record(platform);
+    if (this.pairsGrow) {
+      this.pairsNow?.record(platform);
+      this.pairsNow?.startRun();
+    }
   }
 
   /** The model learned so far (null before the first platform is seen). */
@@ -192,8 +222,18 @@ export class LinUcbPolicy implements SimPolicy {
       this.xs = new Float64Array(rows * K * d);
     }
     const xs = this.xs, shown = this.shown;
+    const pairs = this.pairsNow, P0 = lay.platformPairFeatures, raw = this.pairRaw;
     for (let i = 0; i < n; i++) {
-      platform.pairFeatures(i, live, L, pair);
+      if (pairs === null) platform.pairFeatures(i, live, L, pair);
+      else {
+        // The platform's pair features, then each pair's past record.
+        platform.pairFeatures(i, live, L, raw);
+        const u = platform.deciding[i];
+        for (let j = 0; j < L; j++) {
+          for (let k = 0; k < P0; k++) pair[j * P + k] = raw[j * P0 + k];
+          pairs.write(u, live[j], pair, j * P + P0);
+        }
+      }
       const shareRow = i * UF + lay.userShareAt;
       if (past !== null) past.write(platform.deciding[i], pastRow, 0);
       for (let j = 0; j < L; j++) {
@@ -235,6 +275,7 @@ export class LinUcbPolicy implements SimPolicy {
       }
     }
     this.shownRows = n;
+    if (this.pairsGrow) pairs?.beforeStep(platform, actions);
   }
 
   learn(result: StepResult, platform: Platform): void {
@@ -250,12 +291,14 @@ export class LinUcbPolicy implements SimPolicy {
     }
     model.refreshTheta();
     this.shownRows = 0;
+    if (this.pairsGrow) this.pairsNow?.afterStep(result);
   }
 
   private attach(platform: Platform): void {
     if (platform === this.platform) return;
     if (this.pastPending && this.pastNow === null) this.pastNow = new UserPast(platform.config.users, platform.categories);
-    const lay = linUcbLayout(platform, this.pastNow !== null);
+    if (this.pairsPending && this.pairsNow === null) this.pairsNow = new PairPast(platform.config.users, platform.catalogueSize);
+    const lay = linUcbLayout(platform, this.pastNow !== null, this.pairsNow !== null);
     if (this.modelNow === null) this.modelNow = new LinearUcbModel(lay.dims, this.lambda);
     else if (this.modelNow.dims !== lay.dims) {
       throw new Error(`LinUCB: the model has ${this.modelNow.dims} features but this platform gives ${lay.dims} (a different number of categories?)`);
@@ -271,6 +314,7 @@ export class LinUcbPolicy implements SimPolicy {
     this.quadC = new Float64Array(S);
     this.mc = new Float64Array(S * DU);
     this.pair = new Float32Array(S * lay.pairFeatures);
+    this.pairRaw = new Float32Array(this.pairsNow === null ? 0 : S * lay.platformPairFeatures);
     this.score = new Float64Array(S);
     this.shown = new Int32Array(0); // grown to the largest batch in act()
     this.shownRows = 0;

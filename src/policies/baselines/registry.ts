@@ -15,6 +15,7 @@ import type { Interactions } from "./interactions.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
 import type { UserPast } from "../user-past.js";
+import type { PairPast } from "../pair-past.js";
 import { PopularityPolicy } from "./popularity.js";
 import { RepeatPolicy } from "./repeat.js";
 
@@ -40,6 +41,11 @@ export interface BaselineCreateOptions {
    * of each run (training runs of one world); a UserPast = what training learned (copied, read).
    */
   readonly past?: boolean | UserPast;
+  /**
+   * Policies that read the users' past (LinUCB) can read the pairs' past too (what the DQN reads
+   * with dqn.pairPast): true = start an empty record that its runs grow; a PairPast = read as it is.
+   */
+  readonly pairPast?: boolean | PairPast;
 }
 
 export interface BaselineSpec {
@@ -62,7 +68,7 @@ export interface BaselineSpec {
   readonly logWindowDays?: number;
   /** Whether it reads the users' past weeks (src/policies/user-past.ts) when runs share a world. */
   readonly readsPast?: boolean;
-  create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined, past: boolean | UserPast | undefined): SimPolicy;
+  create(seed: number, params: BaselineParams, warmStart: LinearUcbModel | undefined, trainingLog: Interactions | undefined, past: boolean | UserPast | undefined, pairPast: boolean | PairPast | undefined): SimPolicy;
 }
 
 const SPECS: readonly BaselineSpec[] = [
@@ -103,7 +109,7 @@ const SPECS: readonly BaselineSpec[] = [
     name: "linucb", kind: "baseline",
     description: "LinUCB: a shared linear contextual bandit on stream, pair and user-category features (this week's and past weeks'), learning online",
     defaults: { alpha: 0.3, lambda: 1 }, grid: { alpha: [0, 0.1, 0.3, 1], lambda: [1, 10] }, warmStarts: true, learnsFromLog: false, readsPast: true,
-    create: (_seed, p, warmStart, _log, past) => new LinUcbPolicy({ alpha: p.alpha, lambda: warmStart ? undefined : p.lambda, warmStart, past }),
+    create: (_seed, p, warmStart, _log, past, pairPast) => new LinUcbPolicy({ alpha: p.alpha, lambda: warmStart ? undefined : p.lambda, warmStart, past, pairPast }),
   },
   {
     name: "linucb-without-past", kind: "baseline",
@@ -166,5 +172,6 @@ export function createBaseline(name: string, options: BaselineCreateOptions): Si
   if (options.warmStart !== undefined && !spec.warmStarts) throw new Error(`policy "${name}" takes no warm start`);
   if (options.trainingLog !== undefined && !spec.learnsFromLog) throw new Error(`policy "${name}" takes no training log`);
   if (options.past !== undefined && options.past !== false && !spec.readsPast) throw new Error(`policy "${name}" reads no users' past`);
-  return spec.create(options.seed, resolveParams(name, options.params), options.warmStart, options.trainingLog, options.past);
+  if (options.pairPast !== undefined && options.pairPast !== false && !spec.readsPast) throw new Error(`policy "${name}" reads no pairs' past`);
+  return spec.create(options.seed, resolveParams(name, options.params), options.warmStart, options.trainingLog, options.past, options.pairPast);
 }

@@ -25,6 +25,7 @@ import type { SimConfig } from "../../sim/config.js";
 import { runPolicy, type SimPolicy } from "../../sim/policy.js";
 import type { Interactions } from "./interactions.js";
 import type { UserPast } from "../user-past.js";
+import type { PairPast } from "../pair-past.js";
 import type { LinearUcbModel } from "./linear-ucb.js";
 import { LinUcbPolicy } from "./linucb.js";
 import { baselineSpec, createBaseline, resolveParams, type BaselineKind, type BaselineGrid, type BaselineParams } from "./registry.js";
@@ -49,6 +50,11 @@ export interface TuningOptions {
   readonly grids?: Readonly<Record<string, BaselineGrid>>;
   /** Called after each training run with the runs done, the runs planned and what ran. */
   readonly onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * Readers of the users' past (LinUCB) also keep each pair's record of past weeks (as the DQN
+   * does with dqn.pairPast, so that both read the same facts); in one world only. Default false.
+   */
+  readonly pairPast?: boolean;
 }
 
 /** One setting tried: its parameters and its reward per user-day on each training seed and on average. */
@@ -175,14 +181,15 @@ export interface TunedBaseline {
   readonly trainingLog?: Interactions;
   readonly warmStart?: LinearUcbModel;
   readonly past?: UserPast;
+  readonly pairPast?: PairPast;
 }
 
 /** A tuned baseline ready for evaluation runs (each gets a fresh policy with its own copy of any warm start). */
 export function readyBaseline(t: TunedBaseline): PreparedBaseline {
-  const { name, params, trainingLog, warmStart, past } = t;
+  const { name, params, trainingLog, warmStart, past, pairPast } = t;
   return {
     name, kind: baselineSpec(name).kind, params, tuning: t.tuning,
-    create: (seed) => createBaseline(name, { seed, params, warmStart, trainingLog, past }),
+    create: (seed) => createBaseline(name, { seed, params, warmStart, trainingLog, past, pairPast }),
   };
 }
 
@@ -216,6 +223,7 @@ function* tuneSteps(name: string, options: TuningOptions, counter: { done: numbe
   let warmStart: LinearUcbModel | undefined;
   let trainingLog: Interactions | undefined;
   let past: UserPast | undefined;
+  let pairPast: PairPast | undefined;
   const world = options.world;
   // The logged runs (one per training seed, each sim.days long) a learner from logs gets: the latest ones within its window.
   const window = spec.logWindowDays === undefined ? Infinity : Math.max(1, Math.ceil(spec.logWindowDays / options.config.days));
@@ -240,7 +248,8 @@ function* tuneSteps(name: string, options: TuningOptions, counter: { done: numbe
     for (const point of gridPoints(grid)) {
       // A reader of the users' past starts with none and grows it run by run (in one world only:
       // user indices mean nothing across worlds).
-      let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, ...(spec.readsPast && world !== undefined ? { past: true } : {}) });
+      const reads = spec.readsPast && world !== undefined;
+      let policy = createBaseline(name, { seed: seeds[0] ?? 0, params: point, ...(reads ? { past: true } : {}), ...(reads && options.pairPast ? { pairPast: true } : {}) });
       const perSeed: number[] = [];
       const logged: Interactions[] = [];
       for (const seed of tuneSeeds) {
@@ -265,6 +274,7 @@ function* tuneSteps(name: string, options: TuningOptions, counter: { done: numbe
     if (spec.warmStarts && bestPolicy instanceof LinUcbPolicy && bestPolicy.model !== null) {
       warmStart = bestPolicy.snapshot();
       past = bestPolicy.past ?? undefined;
+      pairPast = bestPolicy.pairPast ?? undefined;
     }
     if (logs) trainingLog = concatInteractions(recent(bestLogged));
   }
@@ -277,9 +287,9 @@ function* tuneSteps(name: string, options: TuningOptions, counter: { done: numbe
     results,
     chosen,
     warmStarted: warmStart !== undefined || trainingLog !== undefined,
-    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n, Math.min(window, seeds.length), past?.weeks),
+    summary: summarize(name, grid, results, best, chosen, tuneSeeds, seeds, warmStart !== undefined, trainingLog?.n, Math.min(window, seeds.length), past?.weeks, pairPast !== undefined),
   };
-  return { name, params: chosen, tuning: record, trainingLog, warmStart, past };
+  return { name, params: chosen, tuning: record, trainingLog, warmStart, past, pairPast };
 }
 
 /** The rows of several logs, one after the other. */
@@ -302,7 +312,7 @@ function describe(p: BaselineParams): string {
 
 function summarize(
   name: string, grid: BaselineGrid, results: GridPointResult[], best: number, chosen: BaselineParams,
-  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number, logRunsKept?: number, pastWeeks?: number,
+  seeds: number[], allSeeds: number[], warm: boolean, logRows?: number, logRunsKept?: number, pastWeeks?: number, pairPast = false,
 ): string {
   const params = Object.keys(chosen).length ? ` (${describe(chosen)})` : "";
   const where = allSeeds.length > seeds.length ? `over training seeds ${allSeeds.join(", ")}` : "there";
@@ -319,6 +329,6 @@ function summarize(
     `on training seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}: ${rewards[best].toFixed(3)} ` +
     `(settings ranged ${Math.min(...rewards).toFixed(3)} to ${Math.max(...rewards).toFixed(3)})` +
     (warm ? `; evaluation starts from the model it learned ${where}` : "") + fromLog +
-    (pastWeeks === undefined ? "" : `, and the users' past of its ${pastWeeks} training runs`) + "."
+    (pastWeeks === undefined ? "" : `, and the users' ${pairPast ? "and the pairs' " : ""}past of its ${pastWeeks} training runs`) + "."
   );
 }

@@ -40,3 +40,17 @@ test("compare: every policy on the same evaluation seeds, mean and interval per 
   assert.ok(stages.some((s) => s.startsWith("training")));
   await assert.rejects(compareOnPlatform({ exp, evalSeeds: [1], heads: ["feature"], baselines: ["random"] }), /also a training seed/);
 });
+
+test("compare: with dqn.pairPast LinUCB reads the pairs' past too (the same facts as the DQN); without it, not", async () => {
+  for (const pairPast of [true, false]) {
+    const exp = parseExperimentConfig({
+      sim: { users: 120, streamers: 20, days: 1 },
+      dqn: { hidden: [16], embedding: 4, learningStarts: 50, explorationDecisions: 200, replayCapacity: 2000, pairPast, pastSlots: 4 },
+      training: { episodes: 2, seeds: [1, 2], ensemble: 1 },
+    });
+    const r = await compareOnPlatform({ exp, evalSeeds: [1001], heads: ["feature"], baselines: ["linucb"] });
+    const summary = r.tuning.find((t) => t.policy === "linucb")!.summary;
+    if (pairPast) assert.match(summary, /and the pairs' past of its 2 training runs\.$/);
+    else assert.doesNotMatch(summary, /pairs'/);
+  }
+});

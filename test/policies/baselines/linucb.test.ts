@@ -7,6 +7,7 @@ import { runPolicy } from "../../../src/sim/policy.js";
 import { runSteps, smallPlatform } from "./helpers.js";
 import { Platform } from "../../../src/sim/platform.js";
 import { parseSimConfig } from "../../../src/sim/config.js";
+import { PAIR_PAST_FEATURES } from "../../../src/policies/pair-past.js";
 
 /** The inverse of a d x d matrix by Gauss-Jordan elimination with partial pivoting. */
 function inverse(a: Float64Array, d: number): Float64Array {
@@ -99,11 +100,11 @@ test("LinUCB's reward estimate converges on a synthetic linear bandit, and its c
   }
 });
 
-for (const withPast of [false, true]) {
-test(`LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on the dense feature vector${withPast ? ", with the users' past" : ""}`, () => {
+for (const [withPast, withPairs] of [[false, false], [true, false], [true, true]]) {
+test(`LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on the dense feature vector${withPast ? ", with the users' past" : ""}${withPairs ? " and the pairs'" : ""}`, () => {
   const world = (seed: number) => new Platform(parseSimConfig({ users: 300, streamers: 40, days: 6, slateSize: 2 }), seed, { world: 4 });
   const p = world(8);
-  const pol = new LinUcbPolicy({ alpha: 0.7, lambda: 2, past: withPast });
+  const pol = new LinUcbPolicy({ alpha: 0.7, lambda: 2, past: withPast, pairPast: withPairs });
   if (withPast) {
     // a week of the same world first: its viewings are the users' past on the next
     const before = world(7);
@@ -111,10 +112,20 @@ test(`LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on 
     pol.endRun(before);
     assert.equal(pol.past!.weeks, 1);
   } else assert.equal(pol.past, null);
+  if (withPairs) {
+    const pairs = pol.pairPast!;
+    assert.equal(pairs.weeks, 1);
+    let recs = 0;
+    for (const r of pairs.recs) recs += r;
+    // Every decision of the week recommends its first slot (a live stream), noted with its reward.
+    assert.ok(recs > 500, `${recs} recommendations in the pairs' past`);
+  } else assert.equal(pol.pairPast, null);
   runSteps(p, pol, 300); // learn something first, so theta and A^-1 are not trivial
-  const lay = linUcbLayout(p, withPast);
+  const lay = linUcbLayout(p, withPast, withPairs);
+  assert.equal(lay.pairFeatures, p.pairFeatureSize + (withPairs ? PAIR_PAST_FEATURES : 0));
   const past = pol.past, pastRow = new Float32Array(p.categories + 1);
-  let fromPast = 0;
+  const P = lay.pairFeatures;
+  let fromPast = 0, fromPairs = 0;
   const model = pol.model!;
   assert.ok(model.updates > 100);
   const d = lay.dims, x = new Float64Array(d), pair = new Float32Array(p.pairFeatureSize);
@@ -131,11 +142,17 @@ test(`LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on 
         x[1 + p.streamFeatureSize] = v * v;
         p.pairFeatures(i, [s], 1, pair);
         for (let f = 0; f < p.pairFeatureSize; f++) x[lay.common + f] = pair[f];
+        if (withPairs) {
+          const rec = new Float32Array(PAIR_PAST_FEATURES);
+          pol.pairPast!.write(p.deciding[i], s, rec, 0);
+          for (let f = 0; f < PAIR_PAST_FEATURES; f++) x[lay.common + p.pairFeatureSize + f] = rec[f];
+          if (rec[0] > 0) fromPairs++;
+        }
         const c = p.streamers.category[s];
-        x[lay.common + p.pairFeatureSize + c] = uo[i * p.userFeatureSize + lay.userShareAt + c];
+        x[lay.common + P + c] = uo[i * p.userFeatureSize + lay.userShareAt + c];
         if (past !== null) {
           past.write(p.deciding[i], pastRow, 0);
-          x[lay.common + p.pairFeatureSize + p.categories + c] = pastRow[c];
+          x[lay.common + P + p.categories + c] = pastRow[c];
           if (pastRow[c] > 0) fromPast++;
         }
         return { s, v: model.estimate(x) + 0.7 * model.width(x) };
@@ -153,6 +170,7 @@ test(`LinUCB on a platform scores exactly theta . x + alpha sqrt(x^T A^-1 x) on 
   assert.ok(checked > 20, `checked ${checked}`);
   assert.equal(lay.dims, model.dims);
   if (withPast) assert.ok(fromPast > 0, "no candidate had a past share");
+  if (withPairs) assert.ok(fromPairs > 0, "no candidate pair had a past");
 });
 }
 

@@ -88,6 +88,24 @@ test("in one world LinUCB carries the users' past from its training runs to eval
   assert.equal((noWorld.create(1) as LinUcbPolicy).past, null, "user indices mean nothing across worlds");
 });
 
+test("with pairPast LinUCB also carries each pair's record from its training runs to evaluation, and evaluation only reads it", () => {
+  const seeds = [101, 102, 103];
+  const [lin] = prepareBaselines(["linucb"], { config, world: 3, trainSeeds: seeds, tuneSeeds: 1, grids: { linucb: { alpha: [0, 0.3], lambda: [1] } }, pairPast: true });
+  const a = lin.create(1) as LinUcbPolicy, b = lin.create(1) as LinUcbPolicy;
+  assert.equal(a.pairPast!.weeks, seeds.length, "every training run of the winner joined the pairs' past");
+  assert.match(lin.tuning.summary, /, and the users. and the pairs. past of its 3 training runs\.$/);
+  assert.ok(a.pairPast!.recs.some((x) => x > 0) && a.pairPast!.views.some((x) => x > 0));
+  const recs = a.pairPast!.recs.slice();
+  const week = new Platform(config, 900, { world: 3 });
+  runPolicy(week, a);
+  a.endRun(week);
+  assert.deepEqual(a.pairPast!.recs, recs, "a policy given the pairs' past reads it, never grows it");
+  assert.equal(a.model!.dims, b.model!.dims);
+  const [plain] = prepareBaselines(["linucb"], { config, world: 3, trainSeeds: seeds, tuneSeeds: 1, grids: { linucb: { alpha: [0], lambda: [1] } } });
+  assert.equal((plain.create(1) as LinUcbPolicy).pairPast, null, "off by default");
+  assert.equal((plain.create(1) as LinUcbPolicy).model!.dims + 3, a.model!.dims);
+});
+
 test("a baseline tuned in a worker thread is the one tuned here (BPR-MF with its log); LinUCB, which keeps a model, is refused", async () => {
   const cfg = parseSimConfig({ users: 60, streamers: 15, days: 7 });
   const options = { config: cfg, world: 7, trainSeeds: [101, 102, 103], tuneSeeds: 1, grids: { "bpr-mf": { factors: [4, 8], epochs: [1] } } };
