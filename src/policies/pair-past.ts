@@ -6,6 +6,9 @@
  * week's viewings, and the embeddings learn a low-rank summary of every pair. This is the pair's
  * own record: observable facts (recommendations made, feedback, viewings), never the hidden truth.
  *
+ * Every stream of a slate shown is a recommendation of its pair, and the one watched earns the
+ * decision's reward (with slates of one: the recommendation, and its reward or 0 if declined).
+ *
  * Causal as UserPast: a training run's decisions are noted as it goes (beforeStep, afterStep) and
  * join the past only when it ends (record), with the run's viewings; evaluation weeks read it as
  * training left it.
@@ -31,10 +34,11 @@ export class PairPast {
   readonly recs: Float32Array;
   readonly reward: Float32Array;
   readonly views: Float32Array;
-  /** The decisions of the tick in flight (beforeStep), waiting for their rewards (afterStep). */
+  /** The slates of the tick in flight (beforeStep), waiting for their rewards (afterStep). */
   private pendingUsers = new Int32Array(0);
   private pendingStreamers = new Int32Array(0);
   private pendingN = 0;
+  private pendingK = 1;
   /** The run in progress: its recommendations as (pair index, reward), joining the past at record. */
   private runPairs = new Int32Array(1024);
   private runRewards = new Float32Array(1024);
@@ -58,37 +62,42 @@ export class PairPast {
     this.pendingN = 0;
   }
 
-  /** Notes the recommendations of a tick before the step (first of each slate). */
+  /** Notes the slates of a tick before the step (every stream shown is a recommendation of its pair). */
   beforeStep(platform: Platform, actions: Int32Array): void {
     const n = platform.nDeciding, K = platform.slateSize;
-    if (this.pendingUsers.length < n) {
-      this.pendingUsers = new Int32Array(Math.max(n, 64) * 2);
-      this.pendingStreamers = new Int32Array(Math.max(n, 64) * 2);
-    }
-    for (let i = 0; i < n; i++) {
-      this.pendingUsers[i] = platform.deciding[i];
-      this.pendingStreamers[i] = actions[i * K];
-    }
+    if (this.pendingUsers.length < n) this.pendingUsers = new Int32Array(Math.max(n, 64) * 2);
+    if (this.pendingStreamers.length < n * K) this.pendingStreamers = new Int32Array(Math.max(n, 64) * 2 * K);
+    for (let i = 0; i < n; i++) this.pendingUsers[i] = platform.deciding[i];
+    this.pendingStreamers.set(actions.subarray(0, n * K));
     this.pendingN = n;
+    this.pendingK = K;
   }
 
-  /** The step's rewards for the recommendations noted. */
+  /** The step's rewards: the stream watched earns the decision's reward, the others shown 0. */
   afterStep(result: StepResult): void {
-    const S = this.streamers;
+    const S = this.streamers, K = this.pendingK;
     for (let i = 0; i < Math.min(result.n, this.pendingN); i++) {
-      const u = this.pendingUsers[i], s = this.pendingStreamers[i];
-      if (u < 0 || u >= this.users || s < 0 || s >= S) continue;
-      if (this.runN === this.runPairs.length) {
-        const pairs = new Int32Array(this.runN * 2), rewards = new Float32Array(this.runN * 2);
-        pairs.set(this.runPairs);
-        rewards.set(this.runRewards);
-        this.runPairs = pairs;
-        this.runRewards = rewards;
+      const u = this.pendingUsers[i];
+      if (u < 0 || u >= this.users) continue;
+      for (let k = 0; k < K; k++) {
+        const s = this.pendingStreamers[i * K + k];
+        if (s < 0 || s >= S) continue;
+        this.note(u * S + s, s === result.chosen[i] ? result.reward[i] : 0);
       }
-      this.runPairs[this.runN] = u * S + s;
-      this.runRewards[this.runN++] = result.reward[i];
     }
     this.pendingN = 0;
+  }
+
+  private note(pair: number, reward: number): void {
+    if (this.runN === this.runPairs.length) {
+      const pairs = new Int32Array(this.runN * 2), rewards = new Float32Array(this.runN * 2);
+      pairs.set(this.runPairs);
+      rewards.set(this.runRewards);
+      this.runPairs = pairs;
+      this.runRewards = rewards;
+    }
+    this.runPairs[this.runN] = pair;
+    this.runRewards[this.runN++] = reward;
   }
 
   /** Adds the finished run: its recommendations and every user's viewings of each streamer. */

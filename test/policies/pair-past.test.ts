@@ -12,30 +12,51 @@ import { CheckpointError } from "../../src/core/checkpoint/bundle.js";
 const sim = parseSimConfig({ users: 120, streamers: 25, days: 2 });
 const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4, pairPast: true, pastSlots: 3 };
 
-/** A random run of `seed` with its recommendations noted in `past`; returns the platform and what it noted. */
-function noteRun(past: PairPast, seed: number): { platform: Platform; recs: Map<number, { n: number; reward: number }> } {
-  const p = new Platform(sim, seed, { world: 0, withholdNewcomers: true });
+/**
+ * A random run of `seed` with its recommendations noted in `past`; returns the platform and what it
+ * noted: every stream shown is a recommendation of its pair, the one watched earns the reward.
+ */
+function noteRun(past: PairPast, seed: number, config = sim): { platform: Platform; recs: Map<number, { n: number; reward: number }> } {
+  const p = new Platform(config, seed, { world: 0, withholdNewcomers: true });
   const policy = new RandomPolicy(seed);
   const recs = new Map<number, { n: number; reward: number }>();
+  const K = p.slateSize;
   past.startRun();
   while (!p.done) {
     const actions = p.actions();
     policy.act(p, actions);
     past.beforeStep(p, actions);
-    const users = Array.from(p.deciding.subarray(0, p.nDeciding)), chosen = users.map((_, i) => actions[i * p.slateSize]);
+    const users = Array.from(p.deciding.subarray(0, p.nDeciding)), shown = users.map((_, i) => Array.from(actions.subarray(i * K, (i + 1) * K)));
     const result = p.step(actions);
     past.afterStep(result);
     users.forEach((u, i) => {
-      const s = chosen[i];
-      if (s < 0) return;
-      const r = recs.get(u * past.streamers + s) ?? { n: 0, reward: 0 };
-      r.n++;
-      r.reward += result.reward[i];
-      recs.set(u * past.streamers + s, r);
+      for (const s of shown[i]) {
+        if (s < 0) continue;
+        const r = recs.get(u * past.streamers + s) ?? { n: 0, reward: 0 };
+        r.n++;
+        if (s === result.chosen[i]) r.reward += result.reward[i];
+        recs.set(u * past.streamers + s, r);
+      }
     });
   }
   return { platform: p, recs };
 }
+
+test("with slates, every stream shown counts as a recommendation of its pair and the one watched earns the reward", () => {
+  const slates = parseSimConfig({ users: 120, streamers: 25, days: 2, slateSize: 3 });
+  const S = 40, past = new PairPast(slates.users, S);
+  const { platform, recs } = noteRun(past, 4, slates);
+  past.record(platform);
+  let shown = 0, rewarded = 0;
+  for (const [k, r] of recs) {
+    assert.equal(past.recs[k], r.n, `pair ${k}`);
+    assert.ok(Math.abs(past.reward[k] - r.reward) < 1e-3 * (1 + r.reward), `pair ${k}`);
+    shown += r.n;
+    if (r.reward > 0) rewarded++;
+  }
+  assert.ok(shown > 300 && rewarded > 0, `${shown} shown, ${rewarded} pairs rewarded`);
+  assert.equal(past.recs.reduce((a, b) => a + b, 0), shown, "no pair was noted that was not shown");
+});
 
 test("a run's recommendations and viewings join the past only when it is recorded; the features are counts and a shrunk reward", () => {
   const S = 40, past = new PairPast(sim.users, S);
