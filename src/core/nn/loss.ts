@@ -82,10 +82,6 @@ export function tdLoss(
 let scratch = new Float32Array(0);
 
 /**
- * The loss of every row: writes TD errors and dL/dQ(s, a) per row into grad, returns the mean
- * weighted loss (not checked for finiteness: the callers do, to name themselves).
- */
-/**
  * The largest log a "poisson" Q is read at: exp(50) is far beyond any reward, yet finite, so a
  * diverging score is caught as a huge loss, not Infinity.
  */
@@ -96,6 +92,10 @@ export function poissonMean(q: number): number {
   return Math.exp(Math.min(q, POISSON_MAX_LOG));
 }
 
+/**
+ * The loss of every row: writes TD errors and dL/dQ(s, a) per row into grad, returns the mean
+ * weighted loss (not checked for finiteness: the callers do, to name themselves).
+ */
 function rowLosses(
   kind: LossKind,
   batch: number,

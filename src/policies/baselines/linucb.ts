@@ -105,9 +105,8 @@ export class LinUcbPolicy implements SimPolicy {
   private pastNow: UserPast | null;
   private readonly pastPending: boolean;
   private pastRow = new Float32Array(0);
-  /** The pairs' past (null: none); `pairsPending` until the first platform sizes it; grown only when its own. */
+  /** The pairs' past (null: none); with pairsGrow, its own: sized at the first platform, grown by its runs. */
   private pairsNow: PairPast | null;
-  private readonly pairsPending: boolean;
   private readonly pairsGrow: boolean;
   private pairRaw = new Float32Array(0);
   private layout: Layout | null = null;
@@ -139,7 +138,6 @@ export class LinUcbPolicy implements SimPolicy {
     this.name = options.name ?? "linucb";
     this.pastPending = options.past === true;
     this.pairsNow = options.pairPast instanceof PairPast ? options.pairPast : null;
-    this.pairsPending = options.pairPast === true;
     this.pairsGrow = options.pairPast === true;
   }
 
@@ -297,7 +295,7 @@ export class LinUcbPolicy implements SimPolicy {
   private attach(platform: Platform): void {
     if (platform === this.platform) return;
     if (this.pastPending && this.pastNow === null) this.pastNow = new UserPast(platform.config.users, platform.categories);
-    if (this.pairsPending && this.pairsNow === null) this.pairsNow = new PairPast(platform.config.users, platform.catalogueSize);
+    if (this.pairsGrow && this.pairsNow === null) this.pairsNow = new PairPast(platform.config.users, platform.catalogueSize);
     const lay = linUcbLayout(platform, this.pastNow !== null, this.pairsNow !== null);
     if (this.modelNow === null) this.modelNow = new LinearUcbModel(lay.dims, this.lambda);
     else if (this.modelNow.dims !== lay.dims) {
