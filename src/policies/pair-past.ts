@@ -23,7 +23,7 @@
  * here are small. A catalogue of thousands for a million users would want a sparse map per user.
  */
 import type { Platform, StepResult } from "../sim/platform.js";
-import { CheckpointError, requireArray, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
+import { CheckpointError, requireArray, requireNonNegative, requireWholeNumbers, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
 
 export const PAIR_PAST_FEATURES = 3;
 
@@ -147,23 +147,13 @@ export class PairPast {
   }
 
   static fromBundle(bundle: CheckpointBundle, meta: unknown, prefix = "pairPast"): PairPast {
-    const m = meta as { users?: unknown; streamers?: unknown; weeks?: unknown } | undefined;
-    if (!m || typeof m !== "object") throw new CheckpointError(`checkpoint: meta for "${prefix}" is missing`);
-    for (const k of ["users", "streamers", "weeks"] as const) {
-      const v = m[k];
-      if (typeof v !== "number" || !Number.isInteger(v) || v < (k === "streamers" ? 1 : 0)) {
-        throw new CheckpointError(`checkpoint: ${prefix}.${k} must be a whole number${k === "streamers" ? " >= 1" : " >= 0"}, got ${JSON.stringify(v)}`);
-      }
-    }
-    const p = new PairPast(m.users as number, m.streamers as number);
+    const m = requireWholeNumbers(meta, prefix, { users: 0, streamers: 1, weeks: 0 });
+    const p = new PairPast(m.users, m.streamers);
     for (const k of ["recs", "reward", "views"] as const) {
-      const a = p[k];
-      a.set(requireArray(bundle, `${prefix}.${k}`, Float32Array, a.length));
-      for (let i = 0; i < a.length; i++) {
-        if (!(a[i] >= 0 && Number.isFinite(a[i]))) throw new CheckpointError(`checkpoint: ${prefix}.${k}[${i}] = ${a[i]} is not a finite number >= 0`);
-      }
+      p[k].set(requireArray(bundle, `${prefix}.${k}`, Float32Array, p[k].length));
+      requireNonNegative(p[k], `${prefix}.${k}`);
     }
-    p.weeks = m.weeks as number;
+    p.weeks = m.weeks;
     if (p.weeks === 0 && (p.recs.some((x) => x > 0) || p.views.some((x) => x > 0))) throw new CheckpointError(`checkpoint: ${prefix}.weeks is 0 but the pairs have a past`);
     return p;
   }

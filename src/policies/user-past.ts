@@ -22,7 +22,7 @@
  * even less (see the README, "How the defaults were chosen").
  */
 import type { Platform } from "../sim/platform.js";
-import { CheckpointError, requireArray, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
+import { CheckpointError, requireArray, requireNonNegative, requireWholeNumbers, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
 
 export function pastFeatureSize(categories: number): number {
   return categories + 1;
@@ -93,20 +93,11 @@ export class UserPast {
 
   /** Rebuilds a past from a checkpoint written by toBundle; CheckpointError naming what is wrong. */
   static fromBundle(bundle: CheckpointBundle, meta: unknown, prefix = "past"): UserPast {
-    const m = meta as { users?: unknown; categories?: unknown; weeks?: unknown } | undefined;
-    if (!m || typeof m !== "object") throw new CheckpointError(`checkpoint: meta for "${prefix}" is missing`);
-    for (const k of ["users", "categories", "weeks"] as const) {
-      const v = m[k];
-      if (typeof v !== "number" || !Number.isInteger(v) || v < (k === "categories" ? 1 : 0)) {
-        throw new CheckpointError(`checkpoint: ${prefix}.${k} must be a whole number${k === "categories" ? " >= 1" : " >= 0"}, got ${JSON.stringify(v)}`);
-      }
-    }
-    const past = new UserPast(m.users as number, m.categories as number);
+    const m = requireWholeNumbers(meta, prefix, { users: 0, categories: 1, weeks: 0 });
+    const past = new UserPast(m.users, m.categories);
     past.minutes.set(requireArray(bundle, `${prefix}.minutes`, Float64Array, past.minutes.length));
-    for (let i = 0; i < past.minutes.length; i++) {
-      if (!(past.minutes[i] >= 0 && Number.isFinite(past.minutes[i]))) throw new CheckpointError(`checkpoint: ${prefix}.minutes[${i}] = ${past.minutes[i]} is not a finite number >= 0`);
-    }
-    past.weeks = m.weeks as number;
+    requireNonNegative(past.minutes, `${prefix}.minutes`);
+    past.weeks = m.weeks;
     if (past.weeks === 0 && past.minutes.some((x) => x > 0)) throw new CheckpointError(`checkpoint: ${prefix}.weeks is 0 but ${prefix}.minutes holds minutes`);
     return past;
   }

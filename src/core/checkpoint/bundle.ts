@@ -54,3 +54,26 @@ export function requireArray<T extends StoredArray>(
   if (a.length !== length) throw new CheckpointError(`checkpoint: array "${name}" has length ${a.length}, expected ${length}`);
   return a as T;
 }
+
+/**
+ * The whole-number fields of a part's meta (`prefix`), each at least its minimum; a CheckpointError
+ * naming the field otherwise, or the part when its meta is missing.
+ */
+export function requireWholeNumbers<K extends string>(meta: unknown, prefix: string, minimums: Record<K, number>): Record<K, number> {
+  if (!meta || typeof meta !== "object") throw new CheckpointError(`checkpoint: meta for "${prefix}" is missing`);
+  const m = meta as Record<string, unknown>;
+  for (const [k, min] of Object.entries(minimums) as [K, number][]) {
+    const v = m[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+      throw new CheckpointError(`checkpoint: ${prefix}.${k} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
+    }
+  }
+  return m as Record<K, number>;
+}
+
+/** Checks that every value of the stored array `name` is finite and >= 0; a CheckpointError naming the first that is not. */
+export function requireNonNegative(a: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i] >= 0 && Number.isFinite(a[i]))) throw new CheckpointError(`checkpoint: ${name}[${i}] = ${a[i]} is not a finite number >= 0`);
+  }
+}

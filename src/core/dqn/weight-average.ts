@@ -15,7 +15,7 @@
  * to the same mean.
  */
 import type { QFunction } from "../qfunction/types.js";
-import { CheckpointError, requireArray, type CheckpointBundle, type StoredArray } from "../checkpoint/bundle.js";
+import { CheckpointError, requireArray, requireWholeNumbers, type CheckpointBundle, type StoredArray } from "../checkpoint/bundle.js";
 
 export class WeightAverage {
   /** Sum of the snapshots' parameters. */
@@ -70,14 +70,7 @@ export class WeightAverage {
 
   /** Rebuilds an average from a checkpoint written by toBundle; CheckpointError naming what is wrong. */
   static fromBundle(bundle: CheckpointBundle, meta: unknown, paramCount: number, prefix = "average"): WeightAverage {
-    const m = meta as { count?: unknown; from?: unknown } | undefined;
-    if (!m || typeof m !== "object") throw new CheckpointError(`checkpoint: meta for "${prefix}" is missing`);
-    if (typeof m.count !== "number" || !Number.isInteger(m.count) || m.count < 0) {
-      throw new CheckpointError(`checkpoint: ${prefix}.count must be a whole number >= 0, got ${JSON.stringify(m.count)}`);
-    }
-    if (typeof m.from !== "number" || !Number.isInteger(m.from) || m.from < -1) {
-      throw new CheckpointError(`checkpoint: ${prefix}.from must be a whole number >= -1, got ${JSON.stringify(m.from)}`);
-    }
+    const m = requireWholeNumbers(meta, prefix, { count: 0, from: -1 });
     const a = new WeightAverage(paramCount);
     a.sum.set(requireArray(bundle, `${prefix}.sum`, Float64Array, paramCount));
     for (let i = 0; i < a.sum.length; i++) {
