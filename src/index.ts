@@ -23,6 +23,7 @@ export type { QFunction, QOptimizer, OptimizerState, OptimizerOptions } from "./
 export { MlpQFunction } from "./core/qfunction/mlp-qfunction.js";
 export { FeatureQFunction, featureObsSize, type FeatureLayout, type FeatureQOptions } from "./core/qfunction/feature-qfunction.js";
 export { ActionTable } from "./core/qfunction/action-table.js";
+export { PairTable } from "./core/qfunction/pair-table.js";
 export type { DqnAgentParts } from "./core/dqn/agent.js";
 export { randomFiniteMdp, optimalQ, sampleNextState, type FiniteMdp } from "./envs/finite-mdp.js";
 

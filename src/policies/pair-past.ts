@@ -18,11 +18,16 @@
  *     log1p(viewings) / 3 ]
  * all 0 for a pair with no past.
  *
- * Dense users x streamers arrays (12 bytes a pair: 8 MB on the demo's platform, 34 MB at double):
- * read for every live stream of every decision, so a lookup must be an index, and the platforms
- * here are small. A catalogue of thousands for a million users would want a sparse map per user.
+ * The features are kept ready in `table` (a PairTable, refreshed when a run is recorded), which the
+ * DQN's feature head reads for every candidate of a decision (its pair term).
+ *
+ * Dense users x streamers arrays (24 bytes a pair with the table: 14 MB on the demo's platform,
+ * 58 MB at double): read for every live stream of every decision, so a lookup must be an index,
+ * and the platforms here are small. A catalogue of thousands for a million users would want a
+ * sparse map per user.
  */
 import type { Platform, StepResult } from "../sim/platform.js";
+import { PairTable } from "../core/qfunction/pair-table.js";
 import { CheckpointError, requireArray, requireNonNegative, requireWholeNumbers, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
 
 export const PAIR_PAST_FEATURES = 3;
@@ -34,6 +39,8 @@ export class PairPast {
   readonly recs: Float32Array;
   readonly reward: Float32Array;
   readonly views: Float32Array;
+  /** The features of every pair (PAIR_PAST_FEATURES each), as of the last run recorded. */
+  readonly table: PairTable;
   /** The slates of the tick in flight (beforeStep), waiting for their rewards (afterStep). */
   private pendingUsers = new Int32Array(0);
   private pendingStreamers = new Int32Array(0);
@@ -54,6 +61,7 @@ export class PairPast {
     this.recs = new Float32Array(n);
     this.reward = new Float32Array(n);
     this.views = new Float32Array(n);
+    this.table = new PairTable(users, streamers, PAIR_PAST_FEATURES);
   }
 
   /** Forgets the decisions of a run that did not finish (call as a run starts). */
@@ -118,6 +126,19 @@ export class PairPast {
       }
     }
     this.weeks++;
+    this.refresh();
+  }
+
+  /** Rewrites the table's features from the counts (all 0 for a pair with no past). */
+  private refresh(): void {
+    const T = this.table.features;
+    for (let k = 0; k < this.recs.length; k++) {
+      const r = this.recs[k], o = k * PAIR_PAST_FEATURES;
+      T[o] = Math.log1p(r) / 3;
+      T[o + 1] = this.reward[k] / (r + 1) / 10;
+      T[o + 2] = Math.log1p(this.views[k]) / 3;
+    }
+    this.table.touch();
   }
 
   /** Evidence of the pair (u, s): recommendations plus viewings; 0 with no past. */
@@ -127,16 +148,9 @@ export class PairPast {
     return this.recs[k] + this.views[k];
   }
 
-  /** Writes the pair's features into out[offset .. offset + 3). */
+  /** Writes the pair's features into out[offset .. offset + 3) (0 for a pair outside the record). */
   write(u: number, s: number, out: Float32Array, offset: number): void {
-    if (u < 0 || u >= this.users || s < 0 || s >= this.streamers) {
-      out[offset] = out[offset + 1] = out[offset + 2] = 0;
-      return;
-    }
-    const k = u * this.streamers + s, r = this.recs[k];
-    out[offset] = Math.log1p(r) / 3;
-    out[offset + 1] = this.reward[k] / (r + 1) / 10;
-    out[offset + 2] = Math.log1p(this.views[k]) / 3;
+    this.table.write(u, s, out, offset);
   }
 
   toBundle(prefix = "pairPast"): { arrays: Record<string, StoredArray>; meta: { users: number; streamers: number; weeks: number } } {
@@ -155,6 +169,7 @@ export class PairPast {
     }
     p.weeks = m.weeks;
     if (p.weeks === 0 && (p.recs.some((x) => x > 0) || p.views.some((x) => x > 0))) throw new CheckpointError(`checkpoint: ${prefix}.weeks is 0 but the pairs have a past`);
+    p.refresh();
     return p;
   }
 }

@@ -19,6 +19,7 @@ export const dqnHyperSchema = z
     sketchSlots: z.number().int().min(0).max(256),
     pairPast: z.boolean(),
     pastSlots: z.number().int().min(0).max(256),
+    pairTerm: z.boolean(),
     coldStartBonus: z.number().min(0).max(10),
     actionDropout: z.number().min(0).lt(1),
     gamma: z.number().min(0).max(1),

@@ -37,24 +37,37 @@ export interface PlatformDqnHyper {
   readonly sketchSlots: number;
   /**
    * Feature head: remember each user and streamer pair's record from the training weeks
-   * (recommendations, their reward, viewings: src/policies/pair-past.ts), as pair features of the
-   * sketch, and `pastSlots` more sketch slots for the user's past pairs of most evidence. A user's
-   * own like or dislike of a streamer lasts from week to week in this world, and a platform logs
-   * what it showed whom. On by default since session 15: on validation weeks (README) eight
-   * agents with 16 past slots earned 1.8% more (6.972 against 6.847, ten weeks), discovery parity
-   * 0.70 against 0.80. A comparison gives LinUCB the same record whenever the feature head reads
-   * it, and it is worth far more to LinUCB (+17% on the evaluation weeks) than to the DQN, whose
-   * embeddings had learned much of it: leaving it out flattered the DQN's lead. The cost: every
-   * stored transition carries the wider sketch: checkpoints 2.5 times the size, and the demo took
-   * 8 min 53 s against 5 min 47 s, peak RSS 4.1 GB against 2.1 (a fresh clone, both).
+   * (recommendations, their reward, viewings: src/policies/pair-past.ts), read for every candidate
+   * (pairTerm) or as pair features of the sketch. A user's own like or dislike of a streamer lasts
+   * from week to week in this world, and a platform logs what it showed whom. On by default since
+   * session 15: on validation weeks (README) eight agents with the record in a sketch of 16 + 16
+   * slots earned 1.8% more (6.972 against 6.847, ten weeks), discovery parity 0.70 against 0.80.
+   * A comparison gives LinUCB the same record whenever the feature head reads it, and it is worth
+   * far more to LinUCB (+17% on the evaluation weeks) than it was to the DQN through the sketch:
+   * leaving it out flattered the DQN's lead. Read for every candidate (session 16) it is worth
+   * +3.5% to the DQN on validation weeks (7.085 against 6.847 without it).
    */
   readonly pairPast: boolean;
   /**
    * With pairPast: the sketch slots for the user's past pairs of most evidence, beside this week's
-   * sketchSlots. 16 by default: 32 earned the same on validation weeks (6.986 against 6.972) with
-   * a lower parity (0.66) and half again the memory.
+   * sketchSlots. 0 by default since session 16 (pairTerm reads every candidate's record): 16 more
+   * then earned less on validation weeks (7.022 against 7.085, discovery parity 0.66 against 0.74;
+   * README) at 1.4x the training time. With the record in the sketch (pairTerm false) 16 was the
+   * default of session 15 (32 earned the same, 6.986 against 6.972, at half again the memory).
    */
   readonly pastSlots: number;
+  /**
+   * With pairPast: the record reaches the feature head as its own term for every candidate stream,
+   * Q += <w(s), r(u, a)> (r the pair's 3 record features, looked up in the PairPast's table; w three
+   * more trunk outputs; see src/core/qfunction/feature-qfunction.ts), instead of as pair features
+   * of the sketch, which holds 16 + pastSlots streamers while LinUCB reads the record of every live
+   * stream. A stored transition keeps only the record of the stream recommended (3 values). The
+   * default since session 16: on validation weeks eight agents earned 7.085 against 6.972 with the
+   * record in a sketch of 16 + 16 (discovery parity 0.74 against 0.70), trained in 4 min 33 s
+   * against about 8 min, at a peak RSS of 1.8 GB against 2.9 (README, "How the defaults were
+   * chosen"). false (the record in the sketch) is how checkpoints of session 15 were trained.
+   */
+  readonly pairTerm: boolean;
   /**
    * Feature head, serving: a streamer never trained on (a newcomer) is scored as the average
    * trained streamer with its features, raised by this many standard deviations of the user's
@@ -171,7 +184,8 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   userPast: true,
   sketchSlots: 16,
   pairPast: true,
-  pastSlots: 16,
+  pastSlots: 0,
+  pairTerm: true,
   coldStartBonus: 0.1,
   actionDropout: 0.25,
   gamma: 0,
@@ -285,7 +299,8 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
       throw new CheckpointError(`checkpoint: the pairs' past is ${pairPast.users} users x ${pairPast.streamers} streamers, the platform ${sim.users} x ${bounds.actions}`);
     }
   }
-  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, hyper.sketchSlots, undefined, userIds, past, pairPast, hyper.pastSlots);
+  const encoderOptions = { sketchSlots: hyper.sketchSlots, userIds, past, pairPast, pastSlots: hyper.pastSlots, pairTerm: hyper.pairTerm };
+  const probeEncoder = new PlatformEncoder(probe, mode, bounds.actions, encoderOptions);
   const config: DqnConfigInput = {
     obsSize: probeEncoder.obsSize,
     actions: bounds.actions,
@@ -312,15 +327,16 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     seed,
   };
   const table = probeEncoder.table;
+  const parts = { actionTable: table, ...(pairPast !== null && hyper.pairTerm ? { pairTable: pairPast.table } : {}) };
   let agent: DqnAgent;
   if (restore) {
-    agent = restoreDqn(restore, { actionTable: table });
+    agent = restoreDqn(restore, parts);
     const expected = parseDqnConfig(config);
     if (JSON.stringify(agent.config) !== JSON.stringify(expected)) {
       throw new CheckpointError("checkpoint: the agent's config does not match this platform and head (was it trained on another config?)");
     }
   } else {
-    agent = new DqnAgent(config, { actionTable: table });
+    agent = new DqnAgent(config, parts);
   }
   let average: WeightAverage | null = null;
   if (hyper.averageShare > 0) {
@@ -328,7 +344,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     const n = agent.online.paramCount;
     average = restored === undefined ? new WeightAverage(n) : WeightAverage.fromBundle(restore!, restored, n);
   }
-  return { sim, head, hyper, agent, past, pairPast, average, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, hyper.sketchSlots, table, userIds, past, pairPast, hyper.pastSlots) };
+  return { sim, head, hyper, agent, past, pairPast, average, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, { ...encoderOptions, table }) };
 }
 
 /** The checkpoint of a platform DQN: the agent's, plus what rebuilds the rest. */
@@ -375,8 +391,8 @@ export function restorePlatformDqn(bundle: CheckpointBundle): PlatformDqn {
     throw new CheckpointError(`checkpoint: meta.platform.sim is not a valid simulator config: ${(err as Error).message}`);
   }
   // A key the checkpoint's hyper-parameters lack takes its default, except userPast, pairPast,
-  // actionDropout, embeddingLrScale and averageShare: checkpoints written before they existed were
-  // trained without them.
-  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, pairPast: false, actionDropout: 0, embeddingLrScale: 1, averageShare: 0, ...(p.hyper as object) } as PlatformDqnHyper;
+  // pairTerm, actionDropout, embeddingLrScale and averageShare: checkpoints written before they
+  // existed were trained without them.
+  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, pairPast: false, pairTerm: false, actionDropout: 0, embeddingLrScale: 1, averageShare: 0, ...(p.hyper as object) } as PlatformDqnHyper;
   return createPlatformDqn(sim, p.head, hyper, (bundle.meta.config as { seed?: number })?.seed ?? 1, bundle);
 }

@@ -11,10 +11,15 @@
  *
  * With a UserPast, the user features end with the user's profile from the weeks before this one
  * (share of past minutes by category, hours per week; see src/policies/user-past.ts), for either head.
- * With a PairPast (feature head), every sketch entry's pair features end with the pair's record
- * from past weeks (src/policies/pair-past.ts), and `pastSlots` more entries follow this week's K:
- * the user's past pairs of most evidence (recommendations plus viewings) that this week's sketch
- * does not hold, with this week's pair features at 0.
+ * With a PairPast (feature head), the pair's record from past weeks (src/policies/pair-past.ts)
+ * reaches the model in one of two ways:
+ * - `pairTerm` (the default): the Q-function reads it for every candidate from the PairPast's
+ *   table (layout.pairTableSize); a row carries only the record of the stream recommended (filled
+ *   in with its features) and ends with the user's index;
+ * - otherwise every sketch entry's pair features end with the pair's record.
+ * Either way `pastSlots` more entries may follow this week's K: the user's past pairs of most
+ * evidence (recommendations plus viewings) that this week's sketch does not hold, with this week's
+ * pair features at 0 (and, in the sketch, their record).
  *
  * The action table (features of every streamer slot) is refreshed each tick for the live streams.
  * Only observable facts are used (src/sim/observe.ts): never the hidden truth.
@@ -22,11 +27,31 @@
 import type { Platform } from "../sim/platform.js";
 import { writePairFeatures } from "../sim/observe.js";
 import { ActionTable } from "../core/qfunction/action-table.js";
-import { featureObsSize, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
+import { featureObsSize, hasUserIndex, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
 import type { UserPast } from "../policies/user-past.js";
 import { PAIR_PAST_FEATURES, type PairPast } from "../policies/pair-past.js";
 
 export type EncoderMode = "feature" | "classic";
+
+export interface PlatformEncoderOptions {
+  /** K: this week's history entries in the sketch (feature head; default 16). */
+  readonly sketchSlots?: number;
+  /** The action table to fill (the one a trained feature-head agent reads); a new one by default. */
+  readonly table?: ActionTable;
+  /**
+   * Users with a learned embedding (feature head; 0 = none, the default): the row then ends with
+   * the user's index.
+   */
+  readonly userIds?: number;
+  /** The users' profile from past weeks, appended to the user features (null: none). */
+  readonly past?: UserPast | null;
+  /** The pairs' record from past weeks (feature head; null: none). */
+  readonly pairPast?: PairPast | null;
+  /** With pairPast: sketch entries for the user's past pairs of most evidence (default 0). */
+  readonly pastSlots?: number;
+  /** With pairPast: the record as the Q-function's per-candidate term (true) or in the sketch (false, the default). */
+  readonly pairTerm?: boolean;
+}
 
 export class PlatformEncoder {
   readonly mode: EncoderMode;
@@ -48,19 +73,17 @@ export class PlatformEncoder {
   readonly pairPast: PairPast | null;
   private readonly thisWeekSlots: number;
   private readonly pastSlots: number;
+  /** Whether the record goes to the Q-function's per-candidate term (else into the sketch). */
+  private readonly pairTerm: boolean;
   private pastScore = new Float64Array(0);
   private pastStreamer = new Int32Array(0);
 
   /**
    * @param actions the action space: at least the platform's catalogue (see platformBounds); the
    *   slots beyond the catalogue are never live.
-   * @param table the action table to fill (the one a trained feature-head agent reads); a new one
-   *   by default.
-   * @param userIds users with a learned embedding (feature head; 0 = none): the row then ends with
-   *   the user's index, for those below it.
-   * @param past the users' profile from past weeks, appended to the user features (null: none).
    */
-  constructor(platform: Platform, mode: EncoderMode, actions: number, sketchSlots = 16, table?: ActionTable, userIds = 0, past: UserPast | null = null, pairPast: PairPast | null = null, pastSlots = 0) {
+  constructor(platform: Platform, mode: EncoderMode, actions: number, options: PlatformEncoderOptions = {}) {
+    const { sketchSlots = 16, table, userIds = 0, past = null, pairPast = null, pastSlots = 0, pairTerm = false } = options;
     if (!(actions >= platform.catalogueSize)) {
       throw new RangeError(`PlatformEncoder: ${actions} action slots cannot hold this platform's catalogue of ${platform.catalogueSize} streamers`);
     }
@@ -72,13 +95,16 @@ export class PlatformEncoder {
     this.pairPast = mode === "feature" ? pairPast : null;
     this.thisWeekSlots = sketchSlots;
     this.pastSlots = this.pairPast === null ? 0 : pastSlots;
+    this.pairTerm = this.pairPast !== null && pairTerm;
+    const inSketch = this.pairPast !== null && !this.pairTerm;
     this.platformUserSize = platform.userFeatureSize;
     this.layout = {
       userSize: platform.userFeatureSize + (past === null ? 0 : past.featureSize),
       actionFeatureSize: platform.streamFeatureSize,
-      pairSize: platform.pairFeatureSize + (this.pairPast === null ? 0 : PAIR_PAST_FEATURES),
+      pairSize: platform.pairFeatureSize + (inSketch ? PAIR_PAST_FEATURES : 0),
       sketchSlots: sketchSlots + this.pastSlots,
       ...(userIds > 0 ? { userIds } : {}),
+      ...(this.pairTerm ? { pairTableSize: PAIR_PAST_FEATURES } : {}),
     };
     this.actions = actions;
     this.obsSize = mode === "feature" ? featureObsSize(this.layout) : this.layout.userSize + this.actions;
@@ -110,7 +136,7 @@ export class PlatformEncoder {
     const uo = platform.userObservations, PU = this.platformUserSize, past = this.past;
     const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
     const live = platform.liveMask;
-    const userIds = this.layout.userIds ?? 0;
+    const userIds = this.layout.userIds ?? 0, indexed = hasUserIndex(this.layout), inSketch = pp !== null && !this.pairTerm;
     for (let i = 0; i < n; i++) {
       const row = i * S;
       this.obs.set(uo.subarray(i * PU, (i + 1) * PU), row);
@@ -144,7 +170,7 @@ export class PlatformEncoder {
         if (k < kept) {
           this.obs[e] = hs[this.pickEntry[k]];
           writePairFeatures(users, this.pickEntry[k], platform.tick, this.obs, e + 1);
-          if (pp !== null) pp.write(u, hs[this.pickEntry[k]], this.obs, e + 1 + mw);
+          if (inSketch) pp.write(u, hs[this.pickEntry[k]], this.obs, e + 1 + mw);
         } else {
           this.obs[e] = -1;
           this.obs.fill(0, e + 1, e + 1 + m);
@@ -165,13 +191,17 @@ export class PlatformEncoder {
           this.obs.fill(0, e + 1, e + 1 + m);
           if (k < pk) {
             this.obs[e] = this.pastStreamer[k];
-            pp.write(u, this.pastStreamer[k], this.obs, e + 1 + mw);
+            if (inSketch) pp.write(u, this.pastStreamer[k], this.obs, e + 1 + mw);
           } else {
             this.obs[e] = -1;
           }
         }
       }
-      if (userIds > 0) this.obs[row + S - 1] = u < userIds ? u : -1;
+      // The pair term's record of the stream recommended comes with its features (writeActionFeatures).
+      if (this.pairTerm) this.obs.fill(0, row + S - 1 - PAIR_PAST_FEATURES, row + S - 1);
+      // The user's index: with a pair table every user's (the table knows which it holds), else
+      // only those with an embedding.
+      if (indexed) this.obs[row + S - 1] = this.pairTerm || u < userIds ? u : -1;
     }
     return n;
   }
@@ -181,11 +211,18 @@ export class PlatformEncoder {
     this.writeActionFeatures(s, this.obs, i * this.obsSize);
   }
 
-  /** Writes the features of stream s into the action part of the observation row at dst[rowStart ..]. */
+  /**
+   * Writes the features of stream s into the action part of the observation row at dst[rowStart ..]
+   * and, with the pair term, the record of the row's user with s (before the user's index).
+   */
   writeActionFeatures(s: number, dst: Float32Array, rowStart: number): void {
     if (this.mode === "classic") return;
     const { userSize: U, actionFeatureSize: f } = this.layout;
     dst.set(this.table.features.subarray(s * f, (s + 1) * f), rowStart + U);
+    if (this.pairTerm) {
+      const end = rowStart + this.obsSize - 1;
+      this.pairPast!.write(dst[end], s, dst, end - PAIR_PAST_FEATURES);
+    }
   }
 }
 

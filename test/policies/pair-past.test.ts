@@ -10,7 +10,7 @@ import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { CheckpointError } from "../../src/core/checkpoint/bundle.js";
 
 const sim = parseSimConfig({ users: 120, streamers: 25, days: 2 });
-const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4, pairPast: true, pastSlots: 3 };
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4, pairPast: true, pastSlots: 3, pairTerm: false };
 
 /**
  * A random run of `seed` with its recommendations noted in `past`; returns the platform and what it
@@ -108,7 +108,7 @@ test("a run's recommendations and viewings join the past only when it is recorde
   assert.deepEqual(past.recs, before);
 });
 
-test("training grows the pairs' past, the encoder's past slots show the pairs with most evidence, and a checkpoint carries it", async () => {
+test("training grows the pairs' past, the encoder's past slots (the record in the sketch, pairTerm false) show the pairs with most evidence, and a checkpoint carries it", async () => {
   const pd = createPlatformDqn(sim, "feature", hyper, 1);
   assert.ok(pd.pairPast !== null);
   const plain = createPlatformDqn(sim, "feature", { ...hyper, pairPast: false }, 1);
@@ -174,4 +174,79 @@ test("training grows the pairs' past, the encoder's past slots show the pairs wi
   assert.throws(() => restorePlatformDqn({ ...bundle, arrays: { ...bundle.arrays, "pairPast.recs": new Float32Array(4) } }), /pairPast\.recs.*length 4/);
   assert.throws(() => restorePlatformDqn({ ...bundle, meta: { ...bundle.meta, pairPast: { ...(bundle.meta.pairPast as object), weeks: 0 } } }), /pairPast\.weeks is 0 but the pairs have a past/);
   assert.throws(() => restorePlatformDqn({ ...bundle, meta: { ...bundle.meta, pairPast: { ...(bundle.meta.pairPast as object), streamers: 0 } } }), /pairPast\.streamers must be a whole number >= 1, got 0/);
+});
+
+test("pairTerm: the Q-function reads each candidate's record from the table, a row keeps the record of the stream recommended, and a checkpoint restores both ways", async () => {
+  const termHyper = { ...hyper, pairTerm: true, pastSlots: 0 };
+  const pd = createPlatformDqn(sim, "feature", termHyper, 1), sketch = createPlatformDqn(sim, "feature", { ...hyper, pastSlots: 0 }, 1);
+  const p = new Platform(sim, 9, { world: 0 });
+  const enc = pd.encoderFor(p), sketchEnc = sketch.encoderFor(p);
+  // No record in the sketch: the layout names the table instead (3 values a row, then the user).
+  assert.equal(enc.layout.pairSize, sketchEnc.layout.pairSize - PAIR_PAST_FEATURES);
+  assert.equal(enc.layout.pairTableSize, PAIR_PAST_FEATURES);
+  assert.equal(enc.obsSize, sketchEnc.obsSize - sketchEnc.layout.sketchSlots * PAIR_PAST_FEATURES + PAIR_PAST_FEATURES);
+
+  await trainOnPlatforms(pd, { world: 0, seeds: [1, 2], episodes: 2 });
+  const pp = pd.pairPast!, S = enc.obsSize, A = enc.actions, R = PAIR_PAST_FEATURES;
+  assert.equal(pp.weeks, 2);
+  // The table holds the features of the counts.
+  const want = new Float32Array(R);
+  for (const k of [0, 7, 333]) {
+    const u = Math.floor(k / pp.streamers), s = k % pp.streamers;
+    const r = pp.recs[k];
+    want[0] = Math.log1p(r) / 3;
+    want[1] = pp.reward[k] / (r + 1) / 10;
+    want[2] = Math.log1p(pp.views[k]) / 3;
+    assert.deepEqual(Array.from(pp.table.features.subarray(k * R, (k + 1) * R)), Array.from(want), `pair (${u}, ${s})`);
+  }
+
+  // A user with a record of a live stream.
+  let found: { i: number; u: number; a: number } | null = null;
+  for (let t = 0; t < 200 && !p.done && found === null; t++) {
+    const actions = p.actions();
+    const n = enc.encode(p);
+    for (let i = 0; i < n && found === null; i++) {
+      const u = p.deciding[i];
+      assert.equal(enc.obs[i * S + S - 1], u, "every row ends with its user");
+      assert.ok(enc.obs.subarray(i * S + S - 1 - R, i * S + S - 1).every((x) => x === 0), "no record before a stream is recommended");
+      for (let a = 0; a < A; a++) if (enc.mask[i * A + a] && pp.evidence(u, a) > 0) found = { i, u, a };
+    }
+    if (found !== null) break;
+    new RandomPolicy(t).act(p, actions);
+    p.step(actions);
+  }
+  assert.ok(found !== null, "no user met a live stream they have a record of");
+  const { i, u, a } = found;
+  const row = enc.obs.slice(i * S, (i + 1) * S), mask = enc.mask.slice(i * A, (i + 1) * A);
+  const q = pd.agent.online;
+  enc.refreshTable(p);
+  const before = q.forward(row, 1, mask).slice();
+  // Only the pair's own score moves when its record changes.
+  const at = pp.table.offset(u, a), saved = pp.table.features.slice(at, at + R);
+  pp.table.features.fill(0, at, at + R);
+  const without = q.forward(row, 1, mask).slice();
+  pp.table.features.set(saved, at);
+  for (let b = 0; b < A; b++) {
+    if (!mask[b]) continue;
+    if (b === a) assert.notEqual(without[b], before[b], "the pair's record counts in its score");
+    else assert.equal(without[b], before[b], `action ${b}'s score moved with another pair's record`);
+  }
+  // The row of a recommendation keeps the pair's record, and its Q(s, a) is the one forward gives.
+  enc.setActionFeatures(i, a);
+  pp.write(u, a, want, 0);
+  assert.deepEqual(Array.from(enc.obs.subarray(i * S + S - 1 - R, i * S + S - 1)), Array.from(want));
+  const chosen = new Float32Array(1);
+  q.forwardChosen(enc.obs.subarray(i * S, (i + 1) * S), Int32Array.of(a), 1, chosen);
+  assert.ok(Math.abs(chosen[0] - before[a]) < 1e-4 * (1 + Math.abs(before[a])), `Q(s, a) ${chosen[0]} against ${before[a]}`);
+
+  // A checkpoint restores the term and the table; one from before pairTerm existed restores without it.
+  const back = restorePlatformDqn(platformDqnCheckpoint(pd));
+  assert.equal(back.hyper.pairTerm, true);
+  assert.deepEqual(back.pairPast!.table.features, pp.table.features);
+  back.encoderFor(p).refreshTable(p);
+  assert.deepEqual(Array.from(back.agent.online.forward(row, 1, mask)), Array.from(before));
+  const old = platformDqnCheckpoint(sketch);
+  const oldMeta = old.meta.platform as { hyper: Record<string, unknown> };
+  delete oldMeta.hyper.pairTerm;
+  assert.equal(restorePlatformDqn(old).hyper.pairTerm, false);
 });

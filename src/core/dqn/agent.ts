@@ -23,6 +23,7 @@ import type { QFunction, QOptimizer } from "../qfunction/types.js";
 import { MlpQFunction } from "../qfunction/mlp-qfunction.js";
 import { FeatureQFunction } from "../qfunction/feature-qfunction.js";
 import type { ActionTable } from "../qfunction/action-table.js";
+import type { PairTable } from "../qfunction/pair-table.js";
 import { createReplayBatch, createReplayBuffer, NStepWriter } from "../replay/index.js";
 import type { ReplayBatch, ReplayBuffer, TransitionRows } from "../replay/index.js";
 import { createSchedule, type Schedule } from "../exploration/schedule.js";
@@ -41,10 +42,12 @@ export interface UpdateStats {
   gradNorm: number;
 }
 
-/** What an agent needs besides its config: the action table of a feature-based head. */
+/** What an agent needs besides its config: the tables a feature-based head reads. */
 export interface DqnAgentParts {
   /** The features of every action slot (required for network.head "feature"). */
   readonly actionTable?: ActionTable;
+  /** The features of every (user, action) pair (required when network.layout.pairTableSize > 0). */
+  readonly pairTable?: PairTable;
 }
 
 export class DqnAgent {
@@ -302,6 +305,7 @@ function buildQFunction(config: DqnConfig, parts: DqnAgentParts, rng: Rng): QFun
     return new FeatureQFunction({
       layout: n.layout!, actions: config.actions, hidden: n.hidden, embedding: n.embedding,
       backend: n.backend, table: parts.actionTable, rng, actionEmbeddings: n.actionEmbeddings,
+      ...(parts.pairTable !== undefined ? { pairTable: parts.pairTable } : {}),
       historyEmbeddings: n.historyEmbeddings, coldStartBonus: n.coldStartBonus,
     });
   }

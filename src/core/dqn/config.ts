@@ -59,6 +59,7 @@ export const dqnConfigSchema = z
             pairSize: z.number().int().min(0),
             sketchSlots: z.number().int().min(0),
             userIds: z.number().int().min(0).optional(),
+            pairTableSize: z.number().int().min(0).optional(),
           })
           .strict()
           .optional(),

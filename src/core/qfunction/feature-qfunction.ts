@@ -1,7 +1,7 @@
 /**
  * The feature-based Q-function, for catalogues where actions come and go (streamers debut daily):
  *
- *   Q(s, a) = V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)>,   psi(a) = e_a + P x_a
+ *   Q(s, a) = V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)> [+ <w(s), r(u, a)>],   psi(a) = e_a + P x_a
  *   phi(s) = phi_mlp(s) [+ mean over the user's sketched streamers h of F_h] [+ G_user]
  *
  * - an MLP trunk (the WebAssembly kernels of src/core/nn) reads the user part of the state and
@@ -18,7 +18,11 @@
  *   the MLP sees categories and counts, F sees which streamers, so <F_h, psi(a)> learns "who
  *   watches h likes a", and a user is described by their history, new users included;
  * - optionally (layout.userIds), a learned embedding G_u per user: what is known of a user from
- *   before this history began (their past weeks on the platform), zero for a user never trained on.
+ *   before this history began (their past weeks on the platform), zero for a user never trained on;
+ * - optionally (layout.pairTableSize, with a PairTable), r(u, a): features of the user's pair with
+ *   every candidate, looked up in a table the environment keeps (for liveq, the pair's record of
+ *   past weeks), weighed by w(s), more trunk outputs. Unlike g, which only the K sketched streamers
+ *   have, r reaches every live stream, and a stored transition keeps only r of the action taken.
  *
  * Serving stays cheap: <phi, P x_a> = <P^T phi, x_a>, so a user costs one d x f product and then
  * each live stream f (+ d with e_a) multiply-adds, plus K sparse terms; nothing is cached per
@@ -35,10 +39,13 @@
  *
  * Observation row layout (see featureObsSize):
  *   [ user features (U) | features of the action taken, when it was taken (f) |
- *     sketch: K x (action slot or -1, pair features (m)) | user index, with userIds ]
- * When acting, the "action taken" part is unused. For the Q(s, a) of a stored transition the
- * stored features of the action are used (what the user saw then: the viewers at that moment).
- * Bootstrap targets score next-state actions with the table as it is at update time.
+ *     sketch: K x (action slot or -1, pair features (m)) |
+ *     the pair table's features of the action taken, when it was taken (r) |
+ *     user index, with userIds or a pair table ]
+ * When acting, the "action taken" parts are unused. For the Q(s, a) of a stored transition the
+ * stored features of the action are used (what the user saw then: the viewers at that moment, the
+ * record as it stood). Bootstrap targets score next-state actions with the tables as they are at
+ * update time.
  */
 import type { Rng } from "../random/rng.js";
 import { createQNetwork } from "../nn/create-network.js";
@@ -46,6 +53,7 @@ import { Adam, gradNorm } from "../nn/adam.js";
 import type { BackendKind, QNetwork } from "../nn/types.js";
 import { WasmBackend } from "../nn/wasm-backend.js";
 import { ActionTable } from "./action-table.js";
+import type { PairTable } from "./pair-table.js";
 import { greedyActions } from "../exploration/epsilon-greedy.js";
 import { checkParams } from "./mlp-qfunction.js";
 import type { OptimizerOptions, OptimizerState, QFunction, QOptimizer } from "./types.js";
@@ -64,10 +72,20 @@ export interface FeatureLayout {
    * index (or -1 for one without an embedding).
    */
   readonly userIds?: number;
+  /**
+   * r: features per (user, action) pair read from a PairTable for every candidate (0 or absent:
+   * none). The row then carries r values for the action taken, and ends with the user's index.
+   */
+  readonly pairTableSize?: number;
+}
+
+/** Whether a row of this layout ends with the user's index (user embeddings or a pair table read by it). */
+export function hasUserIndex(l: FeatureLayout): boolean {
+  return (l.userIds ?? 0) > 0 || (l.pairTableSize ?? 0) > 0;
 }
 
 export function featureObsSize(l: FeatureLayout): number {
-  return l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize) + ((l.userIds ?? 0) > 0 ? 1 : 0);
+  return l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize) + (l.pairTableSize ?? 0) + (hasUserIndex(l) ? 1 : 0);
 }
 
 export interface FeatureQOptions {
@@ -78,6 +96,8 @@ export interface FeatureQOptions {
   readonly embedding: number;
   readonly backend: BackendKind;
   readonly table: ActionTable;
+  /** The pair features of every (user, action), required when layout.pairTableSize > 0. */
+  readonly pairTable?: PairTable;
   readonly rng: Rng;
   /**
    * Learn the per-action part e_a, b_a (default true). Off, actions are scored from their features
@@ -142,6 +162,13 @@ export class FeatureQFunction implements QFunction {
   private readonly gOff: number;
   private readonly userIds: number;
   private readonly outSize: number;
+  /** The pair table (null: none), its r, and where a row holds r(u, a) of the action taken. */
+  private readonly pairTable: PairTable | null;
+  private readonly tableSize: number;
+  private readonly tableAt: number;
+  private readonly userIndexed: boolean;
+  /** r(u, a) of each row of the last forwardChosen, for the backward pass. */
+  private tableChosen = new Float32Array(0);
 
   /** The mean e_a (d) and b_a of the trained actions: the prior of an action never trained on. */
   private priorE = new Float32Array(0);
@@ -204,7 +231,20 @@ export class FeatureQFunction implements QFunction {
     this.embedding = o.embedding;
     this.table = o.table;
     this.obsSize = featureObsSize(l);
-    this.outSize = 1 + o.embedding + l.pairSize;
+    this.tableSize = l.pairTableSize ?? 0;
+    this.pairTable = this.tableSize > 0 ? (o.pairTable ?? null) : null;
+    if (this.tableSize > 0) {
+      const t = o.pairTable;
+      if (t === undefined) throw new RangeError(`FeatureQFunction: layout.pairTableSize is ${this.tableSize}: a pair table is required`);
+      if (t.actions !== o.actions || t.featureSize !== this.tableSize) {
+        throw new RangeError(`FeatureQFunction: the pair table has ${t.actions} actions x ${t.featureSize} features a pair, expected ${o.actions} x ${this.tableSize}`);
+      }
+    } else if (o.pairTable !== undefined) {
+      throw new RangeError("FeatureQFunction: a pair table was given but layout.pairTableSize is 0");
+    }
+    this.tableAt = l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize);
+    this.userIndexed = hasUserIndex(l);
+    this.outSize = 1 + o.embedding + l.pairSize + this.tableSize;
     this.trunk = createQNetwork({ inputSize: l.userSize, hidden: o.hidden, actions: this.outSize, head: "linear" }, { backend: o.backend, rng: o.rng });
     const A = o.actions, d = o.embedding, f = l.actionFeatureSize;
     this.bOff = A * d;
@@ -262,6 +302,7 @@ export class FeatureQFunction implements QFunction {
     else this.scoreAllReference(obs, batch, mask, out);
     const q = this.qBuf;
     for (let r = 0; r < batch; r++) this.addPairTerms(obs, r, mask, out, q);
+    if (this.pairTable !== null) for (let r = 0; r < batch; r++) this.addTableTerms(obs, r, mask, out, q);
     return q.subarray(0, batch * this.actions);
   }
 
@@ -401,6 +442,51 @@ export class FeatureQFunction implements QFunction {
   }
 
   /**
+   * Adds <w(s), r(u, a)> to q for every available action of row r: w is the trunk's last r
+   * outputs, r(u, a) the pair table's row for the row's user (none for a user outside the table).
+   * A handful of multiply-adds per candidate, in TypeScript: a small part of scoring.
+   */
+  private addTableTerms(obs: Float32Array, r: number, mask: Uint8Array | null, out: Float32Array, q: Float32Array): void {
+    const t = this.pairTable!, A = this.actions, R = this.tableSize;
+    const u = obs[(r + 1) * this.obsSize - 1];
+    if (!(u >= 0 && u < t.users)) return;
+    const w = r * this.outSize + this.outSize - R, T = t.features, base = u * A * R, qRow = r * A;
+    for (let a = 0; a < A; a++) {
+      if (mask !== null && mask[qRow + a] === 0) continue;
+      let s = 0;
+      for (let j = 0; j < R; j++) s += out[w + j] * T[base + a * R + j];
+      q[qRow + a] += s;
+    }
+  }
+
+  /**
+   * The training pass's part of <w(s), r(u, a)>: for each row, r of the action taken as the row
+   * stored it (kept for the backward pass), its term added to result. The same TypeScript after
+   * either path's pass, so both still agree bit for bit.
+   */
+  private addChosenTableTerms(obs: Float32Array, batch: number, out: Float32Array, result: Float32Array): void {
+    const R = this.tableSize, O = this.outSize, S = this.obsSize, tc = this.tableChosen;
+    for (let r = 0; r < batch; r++) {
+      const w = r * O + O - R, at = r * S + this.tableAt;
+      let s = 0;
+      for (let j = 0; j < R; j++) {
+        tc[r * R + j] = obs[at + j];
+        s += out[w + j] * obs[at + j];
+      }
+      result[r] += s;
+    }
+  }
+
+  /** The gradient of the r(u, a) terms for w(s): dOut's last r columns of each row (dOut at `from`, stride outSize). */
+  private tableGradients(grad: Float32Array, batch: number, dOut: Float32Array, from: number): void {
+    const R = this.tableSize, O = this.outSize, tc = this.tableChosen;
+    for (let r = 0; r < batch; r++) {
+      const at = from + r * O + O - R;
+      for (let j = 0; j < R; j++) dOut[at + j] = grad[r] * tc[r * R + j];
+    }
+  }
+
+  /**
    * The best available action of each row, with the cold-start bonus: an action never trained on
    * (a streamer who debuted after training) is scored with the prior, the average trained
    * streamer with its features, and then raised by coldStartBonus standard deviations of the
@@ -468,6 +554,7 @@ export class FeatureQFunction implements QFunction {
     const out = this.trunkForward(obs, batch);
     if (this.trainKernels) {
       this.forwardChosenKernel(obs, actions, batch, out, result);
+      if (this.tableSize > 0) this.addChosenTableTerms(obs, batch, out, result);
       return;
     }
     const O = this.outSize, d = this.embedding, m = this.layout.pairSize, f = this.layout.actionFeatureSize;
@@ -510,6 +597,7 @@ export class FeatureQFunction implements QFunction {
       }
       result[r] = s;
     }
+    if (this.tableSize > 0) this.addChosenTableTerms(obs, batch, out, result);
     this.lastBatch = batch;
   }
 
@@ -571,6 +659,7 @@ export class FeatureQFunction implements QFunction {
         for (let c = 0; c < d; c++) hg[this.gOff + u * d + c] += g * this.psiChosen[r * d + c];
       }
     }
+    if (this.tableSize > 0) this.tableGradients(grad, batch, dOut, 0);
     this.trunk.backward(dOut.subarray(0, batch * O));
   }
 
@@ -624,6 +713,8 @@ export class FeatureQFunction implements QFunction {
       this.heads.grad, this.embedding, l.pairSize, l.actionFeatureSize, K, this.bOff, this.pOff, this.fOff, this.gOff,
       this.actionEmbeddings ? 1 : 0, this.historyEmbeddings ? 1 : 0, this.userIds, this.anyDropped ? this.arena.drop : 0,
     );
+    // The kernel writes the columns it knows; the r(u, a) terms' columns come after them.
+    if (this.tableSize > 0) this.tableGradients(grad, batch, mem, lay.dOut >> 2);
     this.trunk.backward(mem.subarray(lay.dOut >> 2, (lay.dOut >> 2) + batch * this.outSize));
   }
 
@@ -896,6 +987,7 @@ export class FeatureQFunction implements QFunction {
       this.userChosen = new Int32Array(cap);
     }
     this.droppedChosen = new Uint8Array(cap);
+    this.tableChosen = new Float32Array(cap * this.tableSize);
     this.capacity = cap;
     if (this.kernels !== null) this.layOutArena(cap);
   }
@@ -988,9 +1080,9 @@ export class FeatureQFunction implements QFunction {
         const h = obs[base + k * (1 + m)];
         if (h >= 0 && h < this.actions && !Number.isInteger(h)) throw new RangeError(`${where}: row ${r}, sketch entry ${k}: streamer slot ${h} is not a whole number`);
       }
-      if (this.userIds > 0) {
+      if (this.userIndexed) {
         const u = obs[(r + 1) * S - 1];
-        if (u >= 0 && u < this.userIds && !Number.isInteger(u)) throw new RangeError(`${where}: row ${r}: user index ${u} is not a whole number`);
+        if (u >= 0 && !Number.isInteger(u)) throw new RangeError(`${where}: row ${r}: user index ${u} is not a whole number`);
       }
     }
   }

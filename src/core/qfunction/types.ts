@@ -4,7 +4,8 @@
  * - MlpQFunction: the classic DQN network (an MLP with one output per action, or a Dueling head);
  * - FeatureQFunction: Q(s, a) = V(s) + <phi(s), psi(a)> + b_a + <phi_g(s), g(s, a)>, where psi(a)
  *   comes from the action's features plus a learned per-action part, so an action (a streamer)
- *   never trained on still gets a sensible value from its features (cold start).
+ *   never trained on still gets a sensible value from its features (cold start); optionally
+ *   + <w(s), r(u, a)>, with r the (user, action) pair's features from a PairTable.
  *
  * Both score a fixed catalogue of `actions` slots; masks say which are available.
  */

@@ -9,6 +9,7 @@ import { createQNetwork } from "../../../src/core/nn/create-network.js";
 import { MlpQFunction } from "../../../src/core/qfunction/mlp-qfunction.js";
 import { FeatureQFunction, featureObsSize, type FeatureLayout } from "../../../src/core/qfunction/feature-qfunction.js";
 import { ActionTable } from "../../../src/core/qfunction/action-table.js";
+import { PairTable } from "../../../src/core/qfunction/pair-table.js";
 import type { QFunction } from "../../../src/core/qfunction/types.js";
 import { HardTargetUpdate, PolyakTargetUpdate } from "../../../src/core/target/target-update.js";
 
@@ -83,6 +84,33 @@ makers.push({
     for (let r = 0; r < batch; r++) {
       o.set(base.subarray(r * S, (r + 1) * S), r * S2);
       o[r * S2 + S] = r % 4 === 3 ? -1 : rng.int(3); // some rows without a known user
+    }
+    return o;
+  },
+});
+
+// ... and with a pair table read for every candidate: the row stores the table's features of its
+// user and action (what the user's record said when the action was taken) before the user's
+// index; user 3 has a record but no embedding, a row without a user (-1) has neither.
+const tableLayout: FeatureLayout = { ...userLayout, pairTableSize: 2 };
+const pairTable = new PairTable(4, A, 2);
+{
+  const r = new Rng(98);
+  for (let i = 0; i < pairTable.features.length; i++) pairTable.features[i] = r.normal();
+  pairTable.touch();
+}
+makers.push({
+  name: "feature with a pair table",
+  make: (seed) => trained(new FeatureQFunction({ layout: tableLayout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, pairTable, rng: new Rng(seed), historyEmbeddings: true }), seed, (A + 3) * 4),
+  obs(rng, batch, actions) {
+    const base = makers[2].obs(rng, batch, actions);
+    const S = featureObsSize(layout), S2 = featureObsSize(tableLayout);
+    const o = new Float32Array(batch * S2);
+    for (let r = 0; r < batch; r++) {
+      o.set(base.subarray(r * S, (r + 1) * S), r * S2);
+      const u = r % 4 === 3 ? -1 : rng.int(4);
+      o[(r + 1) * S2 - 1] = u;
+      pairTable.write(u, actions[r], o, r * S2 + S);
     }
     return o;
   },

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { Rng } from "../../../src/core/random/rng.js";
 import { FeatureQFunction, featureObsSize, type FeatureLayout } from "../../../src/core/qfunction/feature-qfunction.js";
 import { ActionTable } from "../../../src/core/qfunction/action-table.js";
+import { PairTable } from "../../../src/core/qfunction/pair-table.js";
 import type { BackendKind } from "../../../src/core/nn/types.js";
 
 interface Case {
@@ -27,12 +28,33 @@ const cases: Case[] = [
   { actions: 7, embedding: 4, layout: { userSize: 3, actionFeatureSize: 13, pairSize: 0, sketchSlots: 2, userIds: 6 }, actionEmbeddings: true, historyEmbeddings: true },
   { actions: 83, embedding: 64, layout: { userSize: 21, actionFeatureSize: 13, pairSize: 4, sketchSlots: 16, userIds: 9 }, actionEmbeddings: true, historyEmbeddings: true },
   { actions: 19, embedding: 6, layout: { userSize: 4, actionFeatureSize: 2, pairSize: 3, sketchSlots: 5, userIds: 4 }, actionEmbeddings: false, historyEmbeddings: true },
+  // A pair table read for every candidate: with user embeddings for some of its users, and without any.
+  { actions: 41, embedding: 8, layout: { userSize: 6, actionFeatureSize: 5, pairSize: 4, sketchSlots: 6, userIds: 3, pairTableSize: 3 }, actionEmbeddings: true, historyEmbeddings: true },
+  { actions: 23, embedding: 4, layout: { userSize: 3, actionFeatureSize: 2, pairSize: 1, sketchSlots: 2, pairTableSize: 2 }, actionEmbeddings: true, historyEmbeddings: false },
 ];
+
+/** Users of the pair tables of the cases that read one (some beyond the user embeddings). */
+const TABLE_USERS = 5;
+const pairTables = new Map<FeatureLayout, PairTable>();
+/** The pair table of a case's layout (random, made once), or undefined for a layout without one. */
+function pairTableOf(l: FeatureLayout, actions: number): PairTable | undefined {
+  const r = l.pairTableSize ?? 0;
+  if (r === 0) return undefined;
+  let t = pairTables.get(l);
+  if (t === undefined) {
+    t = new PairTable(TABLE_USERS, actions, r);
+    const rng = new Rng(77 + r);
+    for (let i = 0; i < t.features.length; i++) t.features[i] = rng.normal();
+    pairTables.set(l, t);
+  }
+  return t;
+}
 
 function build(c: Case, backend: BackendKind, table: ActionTable, trainInKernels = true): FeatureQFunction {
   return new FeatureQFunction({
     layout: c.layout, actions: c.actions, hidden: [7], embedding: c.embedding, backend, table, rng: new Rng(3),
     actionEmbeddings: c.actionEmbeddings, historyEmbeddings: c.historyEmbeddings, trainInKernels,
+    ...(pairTableOf(c.layout, c.actions) !== undefined ? { pairTable: pairTableOf(c.layout, c.actions) } : {}),
   });
 }
 
@@ -63,6 +85,12 @@ function randomObs(c: Case, rng: Rng, batch: number): Float32Array {
       for (let j = 0; j < l.pairSize; j++) obs[e + 1 + j] = rng.normal();
     }
     if ((l.userIds ?? 0) > 0) obs[row + S - 1] = rng.int(l.userIds! + 1) - 1;
+    const R = l.pairTableSize ?? 0;
+    if (R > 0) {
+      // A user of the table (or beyond it, or none), and some stored record of the action taken.
+      obs[row + S - 1] = rng.int(TABLE_USERS + 2) - 1;
+      for (let j = 0; j < R; j++) obs[row + S - 1 - R + j] = rng.normal();
+    }
   }
   return obs;
 }
@@ -73,7 +101,8 @@ function expected(q: FeatureQFunction, obs: Float32Array, batch: number, mask: U
   const h = q.head, bOff = A * d, pOff = A * d + A, fOff = pOff + d * f, gOff = fOff + (q.historyEmbeddings ? A * d : 0);
   const users = new Float32Array(batch * l.userSize);
   for (let r = 0; r < batch; r++) users.set(obs.subarray(r * S, r * S + l.userSize), r * l.userSize);
-  const out = q.trunk.forward(users, batch), O = 1 + d + m, X = q.table.features;
+  const R = l.pairTableSize ?? 0, T = pairTableOf(l, A);
+  const out = q.trunk.forward(users, batch), O = 1 + d + m + R, X = q.table.features;
   const priorE = new Float64Array(d);
   let priorB = 0, n = 0;
   for (let a = 0; a < A; a++) {
@@ -94,7 +123,8 @@ function expected(q: FeatureQFunction, obs: Float32Array, batch: number, mask: U
     for (let k = 0; k < K; k++) if (obs[base + k * (1 + m)] >= 0) slots.push(obs[base + k * (1 + m)]);
     if (q.historyEmbeddings) for (const s of slots) for (let k = 0; k < d; k++) phi[k] += h[fOff + s * d + k] / slots.length;
     const u = (l.userIds ?? 0) > 0 ? obs[row + S - 1] : -1;
-    if (u >= 0) for (let k = 0; k < d; k++) phi[k] += h[gOff + u * d + k];
+    if (u >= 0 && u < l.userIds!) for (let k = 0; k < d; k++) phi[k] += h[gOff + u * d + k];
+    const tu = R > 0 ? obs[row + S - 1] : -1;
     for (let a = 0; a < A; a++) {
       const i = r * A + a;
       if (mask !== null && mask[i] === 0) {
@@ -121,6 +151,14 @@ function expected(q: FeatureQFunction, obs: Float32Array, batch: number, mask: U
           mag += Math.abs(out[r * O + 1 + d + j] * obs[e + 1 + j]);
         }
       }
+      // The pair table's term, for a user the table holds.
+      if (T !== undefined && tu >= 0 && tu < T.users) {
+        for (let j = 0; j < R; j++) {
+          const t = out[r * O + 1 + d + m + j] * T.features[(tu * A + a) * R + j];
+          s += t;
+          mag += Math.abs(t);
+        }
+      }
       res[i] = s;
       scale[i] = mag;
     }
@@ -141,7 +179,7 @@ function assertClose(got: Float32Array, want: { q: Float64Array; scale: Float64A
 }
 
 for (const [ci, c] of cases.entries()) {
-  const name = `A=${c.actions} d=${c.embedding} f=${c.layout.actionFeatureSize} own=${c.actionEmbeddings} history=${c.historyEmbeddings} users=${c.layout.userIds ?? 0}`;
+  const name = `A=${c.actions} d=${c.embedding} f=${c.layout.actionFeatureSize} own=${c.actionEmbeddings} history=${c.historyEmbeddings} users=${c.layout.userIds ?? 0} pair table=${c.layout.pairTableSize ?? 0}`;
   test(`feature head scoring, wasm and reference backends, agree with the formula: ${name}`, () => {
     const rng = new Rng(1000 + ci);
     const table = new ActionTable(c.actions, c.layout.actionFeatureSize);
