@@ -14,14 +14,19 @@
  *   catalogue, as on the demo's platform when users decide), with the mask given to the kernels
  *   against scoring every action.
  * Both sides of each pair give the same bits (checked here on the parameters after the run and on
- * the scores).
+ * the scores). Beside them, the same update and masked scoring with the pair term the platform DQN
+ * has had by default since session 16 (dqn.pairTerm: a PairTable of 3 features for each of 2,000
+ * users x 323 slots, read for every available candidate; the row stores the record of the action
+ * taken): what the term costs.
  *
  * Last line: one JSON object with update_us, update_ts_us, update_ratio, score_masked_us,
- * score_all_us, score_ratio, same_bits.
+ * score_all_us, score_ratio, same_bits, update_pair_term_us, score_pair_term_us and
+ * pair_term_update_cost, pair_term_score_cost (the ratios with the term over without).
  */
 import { Rng } from "../src/core/random/rng.js";
 import { FeatureQFunction, featureObsSize, type FeatureLayout } from "../src/core/qfunction/feature-qfunction.js";
 import { ActionTable } from "../src/core/qfunction/action-table.js";
+import { PairTable } from "../src/core/qfunction/pair-table.js";
 import type { QOptimizer } from "../src/core/qfunction/types.js";
 import { median, microsPerCall, pairedBenchFlags } from "./paired-timing.js";
 
@@ -35,10 +40,18 @@ const table = new ActionTable(A, layout.actionFeatureSize);
 for (let i = 0; i < table.features.length; i++) table.features[i] = rng.normal();
 table.touch();
 
-function make(trainInKernels: boolean): { q: FeatureQFunction; opt: QOptimizer } {
+// The pair term's case: the same rows with 3 more values (the record of the action taken) before
+// the user's index, and the table every candidate's record is read from.
+const termLayout: FeatureLayout = { ...layout, pairTableSize: 3 };
+const termS = featureObsSize(termLayout);
+const pairTable = new PairTable(2000, A, 3);
+for (let i = 0; i < pairTable.features.length; i++) pairTable.features[i] = rng.float() < 0.1 ? rng.float() : 0;
+
+function make(trainInKernels: boolean, withTerm = false): { q: FeatureQFunction; opt: QOptimizer } {
   const q = new FeatureQFunction({
-    layout, actions: A, hidden: [128, 64], embedding: d, backend: "wasm", table, rng: new Rng(7),
+    layout: withTerm ? termLayout : layout, actions: A, hidden: [128, 64], embedding: d, backend: "wasm", table, rng: new Rng(7),
     actionEmbeddings: true, historyEmbeddings: true, coldStartBonus: 0.5, trainInKernels,
+    ...(withTerm ? { pairTable } : {}),
   });
   return { q, opt: q.createOptimizer({ lr: 5e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }) };
 }
@@ -61,13 +74,25 @@ const batches = Array.from({ length: 16 }, () => {
   return { obs, actions: Int32Array.from({ length: B }, () => rng.int(A)), mask };
 });
 
-const fast = make(true), slow = make(false);
-const result = new Float32Array(B), grad = new Float32Array(B);
-const step = { fast: 0, slow: 0 };
+// The term's rows: each row as above, then the record of (user, action taken), then the user.
+const termBatches = batches.map((b) => {
+  const obs = new Float32Array(B * termS);
+  for (let r = 0; r < B; r++) {
+    obs.set(b.obs.subarray(r * S, (r + 1) * S - 1), r * termS);
+    const u = b.obs[(r + 1) * S - 1] % pairTable.users;
+    pairTable.write(u, b.actions[r], obs, (r + 1) * termS - 4);
+    obs[(r + 1) * termS - 1] = u;
+  }
+  return { ...b, obs };
+});
 
-function update(side: "fast" | "slow"): void {
-  const { q, opt } = side === "fast" ? fast : slow;
-  const b = batches[step[side]++ % batches.length];
+const fast = make(true), slow = make(false), term = make(true, true);
+const result = new Float32Array(B), grad = new Float32Array(B);
+const step = { fast: 0, slow: 0, term: 0 };
+
+function update(side: "fast" | "slow" | "term"): void {
+  const { q, opt } = side === "fast" ? fast : side === "slow" ? slow : term;
+  const b = (side === "term" ? termBatches : batches)[step[side]++ % batches.length];
   q.forwardChosen(b.obs, b.actions, B, result);
   for (let r = 0; r < B; r++) grad[r] = (result[r] - 1) / B;
   q.backwardChosen(b.actions, grad);
@@ -75,25 +100,28 @@ function update(side: "fast" | "slow"): void {
 }
 
 let scoreAt = 0;
-function score(masked: boolean): void {
-  const b = batches[scoreAt++ % batches.length];
-  if (masked) fast.q.forward(b.obs, B, b.mask);
+function score(masked: boolean, withTerm = false): void {
+  const at = scoreAt++ % batches.length;
+  if (withTerm) term.q.forward(termBatches[at].obs, B, termBatches[at].mask);
+  else if (masked) fast.q.forward(batches[at].obs, B, batches[at].mask);
   else {
     // Every action scored, then the unavailable ones set aside (what the kernels did before).
-    const q = fast.q.forward(b.obs, B, null);
+    const b = batches[at], q = fast.q.forward(b.obs, B, null);
     for (let i = 0; i < B * A; i++) if (b.mask[i] === 0) q[i] = -Infinity;
   }
 }
 
 const time = (fn: () => void): number => microsPerCall(fn, seconds);
 
-const u: number[] = [], uts: number[] = [], sm: number[] = [], sa: number[] = [];
+const u: number[] = [], uts: number[] = [], sm: number[] = [], sa: number[] = [], ut: number[] = [], st: number[] = [];
 for (let r = 0; r < rounds; r++) {
   u.push(time(() => update("fast")));
   uts.push(time(() => update("slow")));
+  ut.push(time(() => update("term")));
   sm.push(time(() => score(true)));
   sa.push(time(() => score(false)));
-  log(`round ${r + 1}/${rounds}: update ${u[r].toFixed(0)} us (TypeScript loops ${uts[r].toFixed(0)} us), scoring masked ${sm[r].toFixed(0)} us (all actions ${sa[r].toFixed(0)} us)`);
+  st.push(time(() => score(true, true)));
+  log(`round ${r + 1}/${rounds}: update ${u[r].toFixed(0)} us (TypeScript loops ${uts[r].toFixed(0)} us; with the pair term ${ut[r].toFixed(0)} us), scoring masked ${sm[r].toFixed(0)} us (all actions ${sa[r].toFixed(0)} us; with the pair term ${st[r].toFixed(0)} us)`);
 }
 
 // Same bits: bring the two sides to the same number of updates on the same batches, compare the
@@ -112,11 +140,14 @@ const out = {
   update_us: median(u), update_ts_us: median(uts), update_ratio: median(uts) / median(u),
   score_masked_us: median(sm), score_all_us: median(sa), score_ratio: median(sa) / median(sm),
   same_bits: sameBits, updates_compared: step.fast, rounds, seconds,
+  update_pair_term_us: median(ut), score_pair_term_us: median(st),
+  pair_term_update_cost: median(ut) / median(u), pair_term_score_cost: median(st) / median(sm),
 };
 if (!json) {
   log(`update of the head: ${out.update_us.toFixed(0)} us in the kernels, ${out.update_ts_us.toFixed(0)} us in TypeScript loops: ${out.update_ratio.toFixed(2)}x`);
   log(`scoring 64 rows, 9% available: ${out.score_masked_us.toFixed(0)} us masked in the kernels, ${out.score_all_us.toFixed(0)} us scoring all: ${out.score_ratio.toFixed(2)}x`);
   log(`same bits: ${sameBits} (${step.fast} updates each)`);
+  log(`the pair term: an update ${out.update_pair_term_us.toFixed(0)} us (${out.pair_term_update_cost.toFixed(2)}x), masked scoring ${out.score_pair_term_us.toFixed(0)} us (${out.pair_term_score_cost.toFixed(2)}x)`);
 }
 console.log(JSON.stringify(out));
 if (!sameBits) process.exitCode = 1;
