@@ -1178,7 +1178,8 @@ export function headPrior(head: usize, A: i32, d: i32, bOff: i32, priorE: usize)
 /**
  * Q(s, a) of each row's chosen action, and what its gradient needs, as FeatureQFunction's
  * TypeScript forwardChosen computes them (see there for the formula). In: obs rows (S floats: U user
- * features, f action features, K sketch entries of 1 + m, then the user index with userIds > 0),
+ * features, f action features, K sketch entries of 1 + m, then, with a pair table, the r values
+ * the kernels leave to TypeScript, then the user index with userIds > 0 or a pair table),
  * `phi` rows (O floats: V, the trunk's phi (d), phi_g (m)), actions (int32), the head (E | b | P |
  * F | G at the given float offsets), the prior (priorE, d floats, and priorB). Out: phi rows with
  * the history and user parts added, psi (batch x d), the pair features of the chosen action

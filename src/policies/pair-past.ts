@@ -39,7 +39,11 @@ export class PairPast {
   readonly recs: Float32Array;
   readonly reward: Float32Array;
   readonly views: Float32Array;
-  /** The features of every pair (PAIR_PAST_FEATURES each), as of the last run recorded. */
+  /**
+   * The features of every pair (PAIR_PAST_FEATURES each), as of the last run recorded: rewritten
+   * from recs, reward and views by record() and fromBundle() only, so those counts change through
+   * them alone (write() and the DQN's pair term read the table).
+   */
   readonly table: PairTable;
   /** The slates of the tick in flight (beforeStep), waiting for their rewards (afterStep). */
   private pendingUsers = new Int32Array(0);

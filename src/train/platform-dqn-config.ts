@@ -66,6 +66,7 @@ export interface PlatformDqnHyper {
    * record in a sketch of 16 + 16 (discovery parity 0.74 against 0.70), trained in 4 min 33 s
    * against about 8 min, at a peak RSS of 1.8 GB against 2.9 (README, "How the defaults were
    * chosen"). false (the record in the sketch) is how checkpoints of session 15 were trained.
+   * Without pairPast there is no record, and this does nothing.
    */
   readonly pairTerm: boolean;
   /**

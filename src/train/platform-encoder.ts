@@ -13,7 +13,7 @@
  * (share of past minutes by category, hours per week; see src/policies/user-past.ts), for either head.
  * With a PairPast (feature head), the pair's record from past weeks (src/policies/pair-past.ts)
  * reaches the model in one of two ways:
- * - `pairTerm` (the default): the Q-function reads it for every candidate from the PairPast's
+ * - `pairTerm` (the platform DQN's default, not this class's): the Q-function reads it for every candidate from the PairPast's
  *   table (layout.pairTableSize); a row carries only the record of the stream recommended (filled
  *   in with its features) and ends with the user's index;
  * - otherwise every sketch entry's pair features end with the pair's record.
@@ -182,9 +182,9 @@ export class PlatformEncoder {
         for (let s = 0; s < Math.min(A, pp.streamers); s++) {
           const ev = pp.evidence(u, s);
           if (!(ev > 0)) continue;
-          let inSketch = false;
-          for (let k = 0; k < kept; k++) if (hs[this.pickEntry[k]] === s) { inSketch = true; break; }
-          if (!inSketch) pk = offerTop(this.pastScore, this.pastStreamer, pk, KP, ev, s);
+          let sketched = false;
+          for (let k = 0; k < kept; k++) if (hs[this.pickEntry[k]] === s) { sketched = true; break; }
+          if (!sketched) pk = offerTop(this.pastScore, this.pastStreamer, pk, KP, ev, s);
         }
         for (let k = 0; k < KP; k++) {
           const e = base + (K + k) * (1 + m);

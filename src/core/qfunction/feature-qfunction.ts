@@ -69,7 +69,8 @@ export interface FeatureLayout {
   readonly sketchSlots: number;
   /**
    * Users with a learned embedding G_u (0 or absent: none). The row then ends with the user's
-   * index (or -1 for one without an embedding).
+   * index (or -1 for one without an embedding; with a pair table, every user's index: only those
+   * below userIds have a G_u).
    */
   readonly userIds?: number;
   /**
