@@ -13,9 +13,9 @@
  * (share of past minutes by category, hours per week; see src/policies/user-past.ts), for either head.
  * With a PairPast (feature head), the pair's record from past weeks (src/policies/pair-past.ts)
  * reaches the model in one of two ways:
- * - `pairTerm` (the platform DQN's default, not this class's): the Q-function reads it for every candidate from the PairPast's
- *   table (layout.pairTableSize); a row carries only the record of the stream recommended (filled
- *   in with its features) and ends with the user's index;
+ * - `pairTerm` (the platform DQN's default, not this class's): the Q-function reads it for every
+ *   candidate from the PairPast's table (layout.pairTableSize); a row carries only the record of
+ *   the stream recommended (filled in with its features) and ends with the user's index;
  * - otherwise every sketch entry's pair features end with the pair's record.
  * Either way `pastSlots` more entries may follow this week's K: the user's past pairs of most
  * evidence (recommendations plus viewings) that this week's sketch does not hold, with this week's
@@ -49,7 +49,7 @@ export interface PlatformEncoderOptions {
   readonly pairPast?: PairPast | null;
   /** With pairPast: sketch entries for the user's past pairs of most evidence (default 0). */
   readonly pastSlots?: number;
-  /** With pairPast: the record as the Q-function's per-candidate term (true) or in the sketch (false, the default). */
+  /** With pairPast: the record as the Q-function's per-candidate term (true) or in the sketch (false, the default here). */
   readonly pairTerm?: boolean;
 }
 
