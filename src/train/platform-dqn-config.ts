@@ -328,7 +328,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     seed,
   };
   const table = probeEncoder.table;
-  const parts = { actionTable: table, ...(pairPast !== null && hyper.pairTerm ? { pairTable: pairPast.table } : {}) };
+  const parts = { actionTable: table, ...(probeEncoder.pairTable !== null ? { pairTable: probeEncoder.pairTable } : {}) };
   let agent: DqnAgent;
   if (restore) {
     agent = restoreDqn(restore, parts);

@@ -29,6 +29,7 @@ import { writePairFeatures } from "../sim/observe.js";
 import { ActionTable } from "../core/qfunction/action-table.js";
 import { featureObsSize, hasUserIndex, type FeatureLayout } from "../core/qfunction/feature-qfunction.js";
 import type { UserPast } from "../policies/user-past.js";
+import type { PairTable } from "../core/qfunction/pair-table.js";
 import { PAIR_PAST_FEATURES, type PairPast } from "../policies/pair-past.js";
 
 export type EncoderMode = "feature" | "classic";
@@ -73,8 +74,13 @@ export class PlatformEncoder {
   readonly pairPast: PairPast | null;
   private readonly thisWeekSlots: number;
   private readonly pastSlots: number;
-  /** Whether the record goes to the Q-function's per-candidate term (else into the sketch). */
-  private readonly pairTerm: boolean;
+  /**
+   * The table the Q-function must read the record from (layout.pairTableSize), when the record goes
+   * to its per-candidate term; null otherwise.
+   */
+  readonly pairTable: PairTable | null;
+  /** Whether the record goes into the sketch entries' pair features instead. */
+  private readonly recordInSketch: boolean;
   private pastScore = new Float64Array(0);
   private pastStreamer = new Int32Array(0);
 
@@ -95,16 +101,16 @@ export class PlatformEncoder {
     this.pairPast = mode === "feature" ? pairPast : null;
     this.thisWeekSlots = sketchSlots;
     this.pastSlots = this.pairPast === null ? 0 : pastSlots;
-    this.pairTerm = this.pairPast !== null && pairTerm;
-    const inSketch = this.pairPast !== null && !this.pairTerm;
+    this.pairTable = this.pairPast !== null && pairTerm ? this.pairPast.table : null;
+    this.recordInSketch = this.pairPast !== null && !pairTerm;
     this.platformUserSize = platform.userFeatureSize;
     this.layout = {
       userSize: platform.userFeatureSize + (past === null ? 0 : past.featureSize),
       actionFeatureSize: platform.streamFeatureSize,
-      pairSize: platform.pairFeatureSize + (inSketch ? PAIR_PAST_FEATURES : 0),
+      pairSize: platform.pairFeatureSize + (this.recordInSketch ? PAIR_PAST_FEATURES : 0),
       sketchSlots: sketchSlots + this.pastSlots,
       ...(userIds > 0 ? { userIds } : {}),
-      ...(this.pairTerm ? { pairTableSize: PAIR_PAST_FEATURES } : {}),
+      ...(this.pairTable !== null ? { pairTableSize: PAIR_PAST_FEATURES } : {}),
     };
     this.actions = actions;
     this.obsSize = mode === "feature" ? featureObsSize(this.layout) : this.layout.userSize + this.actions;
@@ -136,7 +142,7 @@ export class PlatformEncoder {
     const uo = platform.userObservations, PU = this.platformUserSize, past = this.past;
     const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
     const live = platform.liveMask;
-    const userIds = this.layout.userIds ?? 0, indexed = hasUserIndex(this.layout), inSketch = pp !== null && !this.pairTerm;
+    const userIds = this.layout.userIds ?? 0, indexed = hasUserIndex(this.layout), sketchRecord = this.recordInSketch ? pp : null;
     for (let i = 0; i < n; i++) {
       const row = i * S;
       this.obs.set(uo.subarray(i * PU, (i + 1) * PU), row);
@@ -170,7 +176,7 @@ export class PlatformEncoder {
         if (k < kept) {
           this.obs[e] = hs[this.pickEntry[k]];
           writePairFeatures(users, this.pickEntry[k], platform.tick, this.obs, e + 1);
-          if (inSketch) pp.write(u, hs[this.pickEntry[k]], this.obs, e + 1 + mw);
+          sketchRecord?.write(u, hs[this.pickEntry[k]], this.obs, e + 1 + mw);
         } else {
           this.obs[e] = -1;
           this.obs.fill(0, e + 1, e + 1 + m);
@@ -191,17 +197,17 @@ export class PlatformEncoder {
           this.obs.fill(0, e + 1, e + 1 + m);
           if (k < pk) {
             this.obs[e] = this.pastStreamer[k];
-            if (inSketch) pp.write(u, this.pastStreamer[k], this.obs, e + 1 + mw);
+            sketchRecord?.write(u, this.pastStreamer[k], this.obs, e + 1 + mw);
           } else {
             this.obs[e] = -1;
           }
         }
       }
       // The pair term's record of the stream recommended comes with its features (writeActionFeatures).
-      if (this.pairTerm) this.obs.fill(0, row + S - 1 - PAIR_PAST_FEATURES, row + S - 1);
+      if (this.pairTable !== null) this.obs.fill(0, row + S - 1 - PAIR_PAST_FEATURES, row + S - 1);
       // The user's index: with a pair table every user's (the table knows which it holds), else
       // only those with an embedding.
-      if (indexed) this.obs[row + S - 1] = this.pairTerm || u < userIds ? u : -1;
+      if (indexed) this.obs[row + S - 1] = this.pairTable !== null || u < userIds ? u : -1;
     }
     return n;
   }
@@ -219,9 +225,9 @@ export class PlatformEncoder {
     if (this.mode === "classic") return;
     const { userSize: U, actionFeatureSize: f } = this.layout;
     dst.set(this.table.features.subarray(s * f, (s + 1) * f), rowStart + U);
-    if (this.pairTerm) {
+    if (this.pairTable !== null) {
       const end = rowStart + this.obsSize - 1;
-      this.pairPast!.write(dst[end], s, dst, end - PAIR_PAST_FEATURES);
+      this.pairTable.write(dst[end], s, dst, end - PAIR_PAST_FEATURES);
     }
   }
 }

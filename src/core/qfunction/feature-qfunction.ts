@@ -233,7 +233,6 @@ export class FeatureQFunction implements QFunction {
     this.table = o.table;
     this.obsSize = featureObsSize(l);
     this.tableSize = l.pairTableSize ?? 0;
-    this.pairTable = this.tableSize > 0 ? (o.pairTable ?? null) : null;
     if (this.tableSize > 0) {
       const t = o.pairTable;
       if (t === undefined) throw new RangeError(`FeatureQFunction: layout.pairTableSize is ${this.tableSize}: a pair table is required`);
@@ -243,6 +242,7 @@ export class FeatureQFunction implements QFunction {
     } else if (o.pairTable !== undefined) {
       throw new RangeError("FeatureQFunction: a pair table was given but layout.pairTableSize is 0");
     }
+    this.pairTable = o.pairTable ?? null;
     this.tableAt = l.userSize + l.actionFeatureSize + l.sketchSlots * (1 + l.pairSize);
     this.userIndexed = hasUserIndex(l);
     this.outSize = 1 + o.embedding + l.pairSize + this.tableSize;
