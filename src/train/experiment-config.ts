@@ -28,7 +28,7 @@ export const dqnHyperSchema = z
     nStep: z.number().int().min(1).max(20),
     doubleDqn: z.boolean(),
     lr: z.number().positive().max(1),
-    embeddingLrScale: z.number().positive().max(1000),
+    embeddingLrScale: z.number().min(0).max(1000),
     averageShare: z.number().min(0).max(1),
     batchSize: pos,
     replayCapacity: pos,

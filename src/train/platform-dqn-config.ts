@@ -122,13 +122,14 @@ export interface PlatformDqnHyper {
   readonly lr: number;
   /**
    * Feature head: the step size of the embedding tables (streamers' e_a and F_h, users' G_u) as a
-   * multiple of lr. A user's G_u moves only in the updates whose batch holds one of that user's
-   * decisions (about 3% of them on the demo's platform), so at lr the latent match of a user's and
-   * a streamer's tastes is learned only in part: scores of the trained model weighed it at 0.29 of
-   * the rest of a stream's appeal, the truth at 0.95 (examples/dqn-score-anatomy.ts). At 3x they
-   * weigh it at 0.66 (0.57 with the default action dropout) and the model earned 3.4% more on
-   * validation weeks (README, "How the defaults were chosen", session 11). The streamers' b_a
-   * stays at lr with the other dense weights.
+   * multiple of lr; 0 (the default) = by the platform's size (settled with the exploration, see
+   * settleExploration and embeddingLrScaleFor). A user's G_u moves only in the updates whose batch
+   * holds one of that user's decisions (about 3% of them on the demo's platform), so at lr the
+   * latent match of a user's and a streamer's tastes is learned only in part: scores of the trained
+   * model weighed it at 0.29 of the rest of a stream's appeal, the truth at 0.95
+   * (examples/dqn-score-anatomy.ts). At 3x they weigh it at 0.66 (0.57 with the default action
+   * dropout) and the model earned 3.4% more on validation weeks (README, "How the defaults were
+   * chosen", session 11). The streamers' b_a stays at lr with the other dense weights.
    */
   readonly embeddingLrScale: number;
   /**
@@ -195,7 +196,7 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   nStep: 1,
   doubleDqn: true,
   lr: 5e-4,
-  embeddingLrScale: 3,
+  embeddingLrScale: 0,
   averageShare: 0,
   batchSize: 64,
   replayCapacity: 100_000,
@@ -236,24 +237,58 @@ export interface PlatformDqn {
   encoderFor(p: Platform): PlatformEncoder;
 }
 
+/** The embedding tables' scale where their users' rows are visited often enough (see embeddingLrScaleFor). */
+export const EMBEDDING_LR_SCALE = 3;
+/**
+ * Visits of a user's row below which the embedding tables' scale grows (see embeddingLrScaleFor):
+ * a little under the demo's 2,346, so that the demo's platform, where 3 was chosen, keeps 3.
+ */
+export const EMBEDDING_ROW_VISITS = 2_300;
+/**
+ * The most the rule gives (see embeddingLrScaleFor): 6 paid at double the demo's platform and 10
+ * lost there, so a smaller training (a short one, or one on many more users) stays at the largest
+ * scale measured to pay rather than a rate no one has tried.
+ */
+export const EMBEDDING_LR_SCALE_MAX = 6;
+
+/**
+ * The embedding tables' scale (hyper.embeddingLrScale 0) for a training whose batches hold `visits`
+ * rows of each user's decisions in all (updates x batchSize / users): 3, or more where a user's row
+ * is visited less than EMBEDDING_ROW_VISITS times, so that rate x visits stays at least 3 x
+ * EMBEDDING_ROW_VISITS, up to EMBEDDING_LR_SCALE_MAX. With the default updates per day and days of history a user's row is
+ * visited about 4,700 times at half the demo's platform, 2,350 at the demo's and 1,180 at double;
+ * the rule gives 3, 3 and 5.9. Measured on validation weeks (README, "How the defaults were
+ * chosen", sessions 16 and 17), eight agents each: at double 3, 6 and 10 earned 8.017, 8.105 and
+ * 8.001; at the demo's size 3 and 5 earned 7.085 and 7.082; at half 1.5, 3 and 6 earned 6.029,
+ * 6.103 and 6.050. So the scale grows with the users above the demo's size, and a scale that
+ * shrank below it (1.5 at half, the same rate x visits as the demo's) lost.
+ */
+export function embeddingLrScaleFor(visits: number): number {
+  return Math.min(EMBEDDING_LR_SCALE_MAX, EMBEDDING_LR_SCALE * Math.max(1, EMBEDDING_ROW_VISITS / Math.max(1, visits)));
+}
+
 /**
  * The hyper-parameters with explorationDecisions settled: as given, or (when 0) explorationShare of
  * the decisions `episodes` training weeks of this world hold, counted on one probe week of the first
  * training seed under a random policy. So exploration scales with the platform: half the users or
  * days, half the decisions. lrDecayDecisions (when 0 and the rate decays) is settled the same way:
- * all of those decisions; and trainEvery (when 0): those decisions over updatesPerDay for each day
- * the training runs cover, rounded.
+ * all of those decisions; trainEvery (when 0): those decisions over updatesPerDay for each day
+ * the training runs cover, rounded; and embeddingLrScale (when 0): by the visits of each user's row
+ * that those decisions' updates make (embeddingLrScaleFor).
  */
 export function settleExploration(sim: SimConfig, hyper: PlatformDqnHyper, world: number, seeds: readonly number[], episodes: number): PlatformDqnHyper {
   const settleLr = hyper.lrEnd < 1 && hyper.lrDecayDecisions === 0;
-  if (hyper.explorationDecisions > 0 && !settleLr && hyper.trainEvery > 0) return hyper;
+  if (hyper.explorationDecisions > 0 && !settleLr && hyper.trainEvery > 0 && hyper.embeddingLrScale > 0) return hyper;
   const probe = new Platform(sim, seeds[0] ?? 0, { world, withholdNewcomers: true });
   const planned = runPolicy(probe, new RandomPolicy(0)).counts.decisions * episodes;
+  const trainEvery = hyper.trainEvery > 0 ? hyper.trainEvery : Math.max(1, Math.round(planned / (hyper.updatesPerDay * Math.max(1, episodes * sim.days))));
+  const visits = (planned / trainEvery) * hyper.batchSize / sim.users;
   return {
     ...hyper,
     explorationDecisions: hyper.explorationDecisions > 0 ? hyper.explorationDecisions : Math.max(1, Math.round(hyper.explorationShare * planned)),
     lrDecayDecisions: settleLr ? Math.max(1, planned) : hyper.lrDecayDecisions,
-    trainEvery: hyper.trainEvery > 0 ? hyper.trainEvery : Math.max(1, Math.round(planned / (hyper.updatesPerDay * Math.max(1, episodes * sim.days)))),
+    trainEvery,
+    embeddingLrScale: hyper.embeddingLrScale > 0 ? hyper.embeddingLrScale : embeddingLrScaleFor(visits),
   };
 }
 
@@ -279,6 +314,9 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   }
   if (!(hyper.trainEvery > 0)) {
     throw new RangeError("createPlatformDqn: trainEvery is 0 (from updatesPerDay): settle it first with settleExploration");
+  }
+  if (head === "feature" && !(hyper.embeddingLrScale > 0)) {
+    throw new RangeError("createPlatformDqn: embeddingLrScale is 0 (by the platform's size): settle it first with settleExploration");
   }
   const bounds = platformBounds(sim);
   const probe = new Platform({ ...sim, days: 1 }, 0);

@@ -11,7 +11,7 @@ import { runPolicy } from "../../src/sim/policy.js";
 import { parseExperimentConfig } from "../../src/train/experiment-config.js";
 
 const sim = parseSimConfig({ users: 150, streamers: 30, days: 2 });
-const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000, trainEvery: 4 };
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000, trainEvery: 4, embeddingLrScale: 3 };
 
 async function trained(seed: number): Promise<PlatformDqn> {
   const pd = createPlatformDqn(sim, "feature", hyper, seed);

@@ -10,7 +10,7 @@ import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { CheckpointError } from "../../src/core/checkpoint/bundle.js";
 
 const sim = parseSimConfig({ users: 120, streamers: 25, days: 2 });
-const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4, pairPast: true, pastSlots: 3, pairTerm: false };
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4, embeddingLrScale: 3, pairPast: true, pastSlots: 3, pairTerm: false };
 
 /**
  * A random run of `seed` with its recommendations noted in `past`; returns the platform and what it

@@ -11,7 +11,7 @@ import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { CheckpointError } from "../../src/core/checkpoint/bundle.js";
 
 const sim = parseSimConfig({ users: 120, streamers: 25, days: 2 });
-const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4 };
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [16], embedding: 4, learningStarts: 100, explorationDecisions: 500, replayCapacity: 2_000, trainEvery: 4, embeddingLrScale: 3 };
 
 /** Minutes by category of every initial user after a random run of `seed`. */
 function runMinutes(seed: number): { platform: Platform; minutes: Float64Array } {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Platform } from "../../src/sim/platform.js";
 import { parseSimConfig } from "../../src/sim/config.js";
-import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, withServingSettings, DEFAULT_PLATFORM_DQN, type PlatformDqn } from "../../src/train/platform-dqn-config.js";
+import { createPlatformDqn, embeddingLrScaleFor, platformDqnCheckpoint, restorePlatformDqn, settleExploration, withServingSettings, DEFAULT_PLATFORM_DQN, EMBEDDING_LR_SCALE, EMBEDDING_LR_SCALE_MAX, EMBEDDING_ROW_VISITS, type PlatformDqn, type PlatformDqnHyper } from "../../src/train/platform-dqn-config.js";
 import type { CheckpointBundle, StoredArray } from "../../src/core/checkpoint/bundle.js";
 import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
@@ -15,7 +15,7 @@ import { loadCheckpoint, saveCheckpoint } from "../../src/io/checkpoint-dir.js";
 import { parseExperimentConfig, trainingRuns } from "../../src/train/experiment-config.js";
 
 const sim = parseSimConfig({ users: 150, streamers: 30, days: 2 });
-const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000, trainEvery: 4 };
+const hyper = { ...DEFAULT_PLATFORM_DQN, hidden: [32], embedding: 8, learningStarts: 100, explorationDecisions: 500, replayCapacity: 5_000, trainEvery: 4, embeddingLrScale: 3 };
 
 for (const head of ["feature", "classic"] as const) {
   test(`${head} head: the encoder masks to live streams and the sketch holds the user's history`, () => {
@@ -145,6 +145,30 @@ test("trainEvery 0 settles to the decisions a day over updatesPerDay, so the upd
   assert.throws(() => parseExperimentConfig({ dqn: { trainEvery: -1 } }), /trainEvery/);
 });
 
+test("embeddingLrScale 0 settles by the visits of each user's row: 3 where rows are visited often, more (up to 6) where they are visited less", () => {
+  assert.equal(embeddingLrScaleFor(10 * EMBEDDING_ROW_VISITS), EMBEDDING_LR_SCALE);
+  assert.equal(embeddingLrScaleFor(EMBEDDING_ROW_VISITS), EMBEDDING_LR_SCALE);
+  assert.ok(Math.abs(embeddingLrScaleFor(EMBEDDING_ROW_VISITS / 1.5) - 1.5 * EMBEDDING_LR_SCALE) < 1e-9, "rate x visits kept");
+  assert.equal(embeddingLrScaleFor(1), EMBEDDING_LR_SCALE_MAX);
+  assert.equal(embeddingLrScaleFor(0), EMBEDDING_LR_SCALE_MAX);
+  const auto = { ...DEFAULT_PLATFORM_DQN, explorationDecisions: 0, trainEvery: 1, embeddingLrScale: 0 };
+  const settle = (users: number, episodes: number) => settleExploration(parseSimConfig({ users, streamers: 20, days: 2 }), auto, 0, [1], episodes);
+  // The visits the settled rhythm makes: the training's decisions over trainEvery, times the batch, over the users.
+  const visits = (h: PlatformDqnHyper, users: number) => (h.explorationDecisions / h.explorationShare / h.trainEvery) * h.batchSize / users;
+  const some = settle(100, 8);
+  assert.ok(visits(some, 100) > EMBEDDING_ROW_VISITS / 2 && visits(some, 100) < EMBEDDING_ROW_VISITS, `a training between the bounds: ${visits(some, 100)} visits`);
+  assert.ok(Math.abs(some.embeddingLrScale / embeddingLrScaleFor(visits(some, 100)) - 1) < 1e-3, `${some.embeddingLrScale}`);
+  assert.ok(some.embeddingLrScale > EMBEDDING_LR_SCALE && some.embeddingLrScale < EMBEDDING_LR_SCALE_MAX);
+  // Twice the users, each row visited half as often: a larger scale; a long training: the floor.
+  assert.ok(settle(200, 8).embeddingLrScale > some.embeddingLrScale);
+  assert.equal(settle(100, 40).embeddingLrScale, EMBEDDING_LR_SCALE);
+  // A scale given is kept; an unsettled 0 is refused by the feature head (the classic head has no tables).
+  assert.equal(settleExploration(parseSimConfig({ users: 100, streamers: 20, days: 2 }), { ...auto, embeddingLrScale: 2 }, 0, [1], 8).embeddingLrScale, 2);
+  assert.throws(() => createPlatformDqn(sim, "feature", { ...hyper, embeddingLrScale: 0 }, 1), /embeddingLrScale is 0 .*settle it first/);
+  assert.equal(createPlatformDqn(sim, "classic", { ...hyper, embeddingLrScale: 0 }, 1).agent.config.optimizer.embeddingLrScale, 1);
+  assert.equal(parseExperimentConfig({}).dqn.embeddingLrScale, 0, "by the platform's size unless set");
+});
+
 test("gammaPerHour: each transition is discounted by the hours to the user's next decision (a session's next step a little, a visit days later nearly fully)", async () => {
   const perHour = { ...hyper, gammaPerHour: 0.5, loss: "huber" as const };
   const pd = createPlatformDqn(sim, "feature", perHour, 1);
@@ -271,7 +295,7 @@ test("dqn.embeddingLrScale reaches the feature head's optimizer (changing what i
   assert.equal(back.agent.config.optimizer.embeddingLrScale, 1);
   // The classic head has no embedding tables: its optimizer keeps the default whatever the key.
   assert.equal(createPlatformDqn(sim, "classic", { ...hyper, embeddingLrScale: 3 }, 2).agent.config.optimizer.embeddingLrScale, 1);
-  assert.throws(() => parseExperimentConfig({ dqn: { embeddingLrScale: 0 } }), /embeddingLrScale/);
+  assert.throws(() => parseExperimentConfig({ dqn: { embeddingLrScale: -1 } }), /embeddingLrScale/);
   // Without a per-streamer part there is nothing to drop: the dropout's default is then none.
   const plain = parseExperimentConfig({ dqn: { actionEmbeddings: false } }).dqn;
   assert.equal(plain.actionDropout, 0);
