@@ -17,6 +17,14 @@
  * of the utility the user sees, not of the stream's appeal to them) is not a regressor: in both
  * fits it is left to the residual, or to "rest" as far as it goes with quality.
  *
+ * A wider fit follows, of the log of each stream's worth (the scale of the scores of the default
+ * "poisson" loss) and of the scores, on every term of the utility on its own (Platform.utilityTerms:
+ * interest, latent, idiosyncratic, quality, familiarity - fatigue) and on what the moment adds:
+ * the log of the minutes the stream has left (hidden: its schedule), the crowding its viewers
+ * bring and their social proof. Each weight of the scores is divided by the truth's and by the
+ * slope of the scores on the log worth (their scale): 1 means weighed as the truth weighs it. Each
+ * term's share of the truth's variance (the R2 the fit loses without it) says how much it matters.
+ *
  * It also prints the reward per user-day and the new streamers' parities of each week (as
  * examples/dqn-validation.ts does for checkpoints it trains). It reads the hidden truth: a
  * diagnostic, like the partial oracles, never a policy input.
@@ -25,7 +33,7 @@
  */
 import { Command } from "commander";
 import {
-  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings,
+  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, TICK_MINUTES, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings,
   type SimPolicy,
 } from "../src/index.js";
 
@@ -58,10 +66,13 @@ class LeastSquares {
     }
     this.yy += y * y;
   }
-  /** The coefficients and the share of the variance they explain (Gauss-Jordan with pivoting). */
-  solve(): { beta: number[]; r2: number } {
-    const k = this.k;
-    const m = Array.from({ length: k }, (_, a) => [...Array.from({ length: k }, (_, b) => this.xtx[a * k + b]), this.xty[a]]);
+  /**
+   * The coefficients and the share of the variance they explain (Gauss-Jordan with pivoting), of
+   * the fit on the regressors `keep` (all by default; beta in their order).
+   */
+  solve(keep: readonly number[] = Array.from({ length: this.k }, (_, a) => a)): { beta: number[]; r2: number } {
+    const k = keep.length;
+    const m = keep.map((a) => [...keep.map((b) => this.xtx[a * this.k + b]), this.xty[a]]);
     for (let c = 0; c < k; c++) {
       let p = c;
       for (let r = c + 1; r < k; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
@@ -74,7 +85,7 @@ class LeastSquares {
     }
     const beta = m.map((row, c) => row[k] / row[c]);
     let sse = this.yy;
-    for (let a = 0; a < k; a++) sse -= beta[a] * this.xty[a];
+    for (let a = 0; a < k; a++) sse -= beta[a] * this.xty[keep[a]];
     return { beta, r2: 1 - sse / this.yy };
   }
 }
@@ -82,6 +93,14 @@ class LeastSquares {
 const agents = loadPlatformModel(o.model);
 const world = agents[0].bundle.meta.world as number;
 const scores = new LeastSquares(3), truthValue = new LeastSquares(3);
+/**
+ * The wide fit: the log of what each stream is truly worth (the scores of the default "poisson"
+ * loss are logs of expected rewards) and the scores, on every term of the utility on its own and
+ * on what the viewers and the stream's schedule add (see the header).
+ */
+const WIDE = ["interest", "latent", "idiosyncratic", "quality", "familiarity - fatigue", "log minutes left", "crowding", "social proof"];
+const wideScores = new LeastSquares(WIDE.length), wideTruth = new LeastSquares(WIDE.length);
+let qq = 0, qt = 0, tt = 0;
 const rewards: number[] = [], discovery: number[] = [], exposure: number[] = [];
 for (const week of weeks) {
   const served = agents.map((a) => restorePlatformDqn(withServingSettings(a.bundle, { coldStartBonus: bonus })));
@@ -90,7 +109,7 @@ for (const week of weeks) {
   const ensemble = new PlatformDqnEnsemblePolicy(members);
   const A = members[0].encoder.actions;
   let meanScores = new Float64Array(0);
-  const terms: number[] = [], q: number[] = [], t: number[] = [];
+  const terms: number[] = [], q: number[] = [], t: number[] = [], wide: number[] = [];
   const probe: SimPolicy = {
     name: "dqn",
     act(p, actions) {
@@ -107,7 +126,7 @@ for (const week of weeks) {
       const live = p.liveStreams, L = p.nLive, truth = p.truth, noThanks = truth.noThanks();
       for (let i = 0; i < n; i++) {
         const u = p.userOf(i);
-        terms.length = q.length = t.length = 0;
+        terms.length = q.length = t.length = wide.length = 0;
         for (let j = 0; j < L; j++) {
           const s = live[j];
           if (p.streamers.isNew(s)) continue;
@@ -116,6 +135,11 @@ for (const week of weeks) {
           q.push(meanScores[i * A + s]);
           const a = truth.assess(i, s);
           t.push(a.reward / (1 + Math.exp(noThanks - a.utility)));
+          const parts = p.utilityTerms(u, s), S = p.streamers;
+          wide.push(
+            parts.interest, parts.latent, parts.idiosyncratic, parts.quality, parts.familiarity + parts.fatigue,
+            Math.log1p(Math.max(0, S.liveEnd[s] - p.tick) * TICK_MINUTES), -p.crowdingAt(S.viewers[s] + 1), p.socialProofOf(s),
+          );
         }
         const c = q.length;
         if (c < 2) continue;
@@ -130,6 +154,20 @@ for (const week of weeks) {
           for (let a = 0; a < 3; a++) x[a] = terms[k * 3 + a] - mt[a];
           scores.add(x, q[k] - mq);
           truthValue.add(x, t[k] - mv);
+        }
+        // The wide fit, on the log of the worth (a floor of 0.001 for a stream worth nothing).
+        const W = WIDE.length, mw = WIDE.map((_, a) => centre(wide, W, a));
+        let ml = 0;
+        for (let k = 0; k < c; k++) ml += Math.log(1e-3 + t[k]) / c;
+        const xw = new Array<number>(W);
+        for (let k = 0; k < c; k++) {
+          for (let a = 0; a < W; a++) xw[a] = wide[k * W + a] - mw[a];
+          const dq = q[k] - mq, dt = Math.log(1e-3 + t[k]) - ml;
+          wideScores.add(xw, dq);
+          wideTruth.add(xw, dt);
+          qq += dq * dq;
+          qt += dq * dt;
+          tt += dt * dt;
         }
       }
     },
@@ -151,3 +189,12 @@ console.log(`${agents.length} agent(s) served as one on weeks ${weeks.join(", ")
 console.log(`new streamers' discovery parity ${listed(discovery)}; exposure parity ${listed(exposure)}`);
 console.log(report("the DQN's scores", scores.solve()));
 console.log(report("what streams are truly worth", truthValue.solve()));
+// The wide fit: each weight of the scores over the truth's, divided by the slope of the scores on
+// the truth (their scale), so 1 = weighed as the truth weighs it; and each term's share of the
+// truth's variance (the R2 lost when the fit leaves it out).
+const ws = wideScores.solve(), wt = wideTruth.solve(), slope = qt / tt;
+console.log(`the log of what streams are truly worth against the scores, within decisions: correlation ${fmt(qt / Math.sqrt(qq * tt))}, slope of the scores ${fmt(slope)}; R2 of the wide fit: scores ${fmt(ws.r2)}, truth ${fmt(wt.r2)}`);
+for (let a = 0; a < WIDE.length; a++) {
+  const without = wideTruth.solve(WIDE.map((_, b) => b).filter((b) => b !== a)).r2;
+  console.log(`  ${WIDE[a].padEnd(22)} scores ${fmt(ws.beta[a]).padStart(7)}, truth ${fmt(wt.beta[a]).padStart(7)}, weighed ${fmt(ws.beta[a] / wt.beta[a] / slope).padStart(7)} of the truth's; its share of the truth's variance ${fmt(wt.r2 - without)}`);
+}

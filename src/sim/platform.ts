@@ -768,6 +768,26 @@ export class Platform {
     return { latent: this.wLatent * this.tasteMatch(u, s), idiosyncratic: this.wIdio * pairNoise(u, s, this.noiseSalt) };
   }
 
+  /**
+   * The terms of evaluate(u, s), each on its own (they sum to it): the user's interest in the
+   * stream's category, the latent tastes' match and the pair's own appeal (pairTerms), the
+   * streamer's quality, the familiarity of past viewings and the category's fatigue (a penalty, so
+   * negative). For diagnostics that ask which of them a learner's scores carry
+   * (examples/dqn-score-anatomy.ts).
+   * @internal hidden truth
+   */
+  utilityTerms(u: number, s: number): { interest: number; latent: number; idiosyncratic: number; quality: number; familiarity: number; fatigue: number } {
+    const U = this.users, S = this.streamers, c = S.category[s], vec = U.vec, entry = U.findHistory(u, s);
+    return {
+      interest: this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)),
+      latent: this.wLatent * this.tasteMatch(u, s),
+      idiosyncratic: this.wIdio * pairNoise(u, s, this.noiseSalt),
+      quality: this.wQuality * S.quality[s],
+      familiarity: entry < 0 ? 0 : (U.historyFollowed(entry) ? this.familiarityFollowedByCount : this.familiarityByCount).at(U.historyCount(entry)),
+      fatigue: -fatiguePenalty(vec[U.fatigueAt(u) + c], this.fatigueFx),
+    };
+  }
+
   /** <taste_u, taste_s>: how user u's and streamer s's latent tastes match (hidden truth). */
   private tasteMatch(u: number, s: number): number {
     const U = this.users, D = this.streamers.dims, vec = U.vec, st = this.streamers.taste;

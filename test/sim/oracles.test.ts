@@ -130,6 +130,26 @@ test("partial oracles: pairTerms are the parts of evaluate they drop, and knowin
   assert.equal(new MyopicOraclePolicy("interests").name, "oracle-of-interests");
 });
 
+test("utilityTerms: the parts of evaluate, each on its own, sum to it (familiarity included once a user has watched)", () => {
+  const p = smallPlatform(36, {}, 200, 80, 2);
+  runPolicy(p, new MyopicOraclePolicy());
+  let familiar = 0, fatigued = 0;
+  for (let u = 0; u < 50; u++) {
+    for (let s = 0; s < 80; s++) {
+      const t = p.utilityTerms(u, s);
+      const sum = t.interest + t.latent + t.idiosyncratic + t.quality + t.familiarity + t.fatigue;
+      assert.ok(Math.abs(sum - p.evaluate(u, s)) < 1e-9, `user ${u}, streamer ${s}: ${sum} against ${p.evaluate(u, s)}`);
+      const pair = p.pairTerms(u, s);
+      assert.equal(t.latent, pair.latent);
+      assert.equal(t.idiosyncratic, pair.idiosyncratic);
+      assert.ok(t.fatigue <= 0);
+      if (t.familiarity !== 0) familiar++;
+      if (t.fatigue < 0) fatigued++;
+    }
+  }
+  assert.ok(familiar > 0 && fatigued > 0, `some pairs familiar (${familiar}), some categories tiring (${fatigued})`);
+});
+
 test("cold-start oracles: knowing less of the newcomers alone changes only their assessment, and lowers their discovery parity", () => {
   const population = { newStreamersPerDay: 0.1 };
   assert.equal(new MyopicOraclePolicy("everything", { newcomers: "interests" }).name, "myopic-oracle (newcomers: interests)");
