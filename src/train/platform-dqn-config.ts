@@ -255,9 +255,10 @@ export const EMBEDDING_LR_SCALE_MAX = 6;
  * The embedding tables' scale (hyper.embeddingLrScale 0) for a training whose batches hold `visits`
  * rows of each user's decisions in all (updates x batchSize / users): 3, or more where a user's row
  * is visited less than EMBEDDING_ROW_VISITS times, so that rate x visits stays at least 3 x
- * EMBEDDING_ROW_VISITS, up to EMBEDDING_LR_SCALE_MAX. With the default updates per day and days of history a user's row is
- * visited about 4,700 times at half the demo's platform, 2,350 at the demo's and 1,180 at double;
- * the rule gives 3, 3 and 5.9. Measured on validation weeks (README, "How the defaults were
+ * EMBEDDING_ROW_VISITS, up to EMBEDDING_LR_SCALE_MAX. With the default updates per day and days of
+ * history a user's row is visited about 4,700 times at half the demo's platform, 2,350 at the
+ * demo's and 1,180 at double; the rule gives 3, 3 and 5.87 (on the evaluation weeks at double
+ * 8.1325 against 8.0872 with 3: README, session 17). Measured on validation weeks (README, "How the defaults were
  * chosen", sessions 16 and 17), eight agents each: at double 3, 6 and 10 earned 8.017, 8.105 and
  * 8.001; at the demo's size 3 and 5 earned 7.085 and 7.082; at half 1.5, 3 and 6 earned 6.029,
  * 6.103 and 6.050. So the scale grows with the users above the demo's size, and a scale that
