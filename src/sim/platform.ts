@@ -777,15 +777,31 @@ export class Platform {
    * @internal hidden truth
    */
   utilityTerms(u: number, s: number): { interest: number; latent: number; idiosyncratic: number; quality: number; familiarity: number; fatigue: number } {
-    const U = this.users, S = this.streamers, c = S.category[s], vec = U.vec, entry = U.findHistory(u, s);
+    const c = this.streamers.category[s], entry = this.users.findHistory(u, s);
     return {
-      interest: this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)),
+      interest: this.interestTerm(u, c),
       latent: this.wLatent * this.tasteMatch(u, s),
       idiosyncratic: this.wIdio * pairNoise(u, s, this.noiseSalt),
-      quality: this.wQuality * S.quality[s],
-      familiarity: entry < 0 ? 0 : (U.historyFollowed(entry) ? this.familiarityFollowedByCount : this.familiarityByCount).at(U.historyCount(entry)),
-      fatigue: -fatiguePenalty(vec[U.fatigueAt(u) + c], this.fatigueFx),
+      quality: this.wQuality * this.streamers.quality[s],
+      familiarity: entry < 0 ? 0 : this.familiarityTerm(entry),
+      fatigue: -this.fatigueTerm(u, c),
     };
+  }
+
+  /** The user's interest in category c, as it enters evaluate (hidden truth). */
+  private interestTerm(u: number, c: number): number {
+    return this.wInterest * Math.log(Math.max(this.categories * this.users.vec[this.users.interestAt(u) + c], INTEREST_FLOOR));
+  }
+
+  /** The fatigue penalty of category c for the user, as evaluate subtracts it (hidden truth). */
+  private fatigueTerm(u: number, c: number): number {
+    return fatiguePenalty(this.users.vec[this.users.fatigueAt(u) + c], this.fatigueFx);
+  }
+
+  /** The familiarity of history entry `entry` (its viewings, followed or not), as evaluate adds it. */
+  private familiarityTerm(entry: number): number {
+    const U = this.users;
+    return (U.historyFollowed(entry) ? this.familiarityFollowedByCount : this.familiarityByCount).at(U.historyCount(entry));
   }
 
   /** <taste_u, taste_s>: how user u's and streamer s's latent tastes match (hidden truth). */
@@ -807,12 +823,10 @@ export class Platform {
 
   /** evaluate(u, s), given u's history entry of s (U.findHistory(u, s)). */
   private evaluateKnowing(u: number, s: number, entry: number): number {
-    const U = this.users, S = this.streamers;
-    const c = S.category[s];
-    const vec = U.vec;
-    let v = this.wInterest * Math.log(Math.max(this.categories * vec[U.interestAt(u) + c], INTEREST_FLOOR)) + this.wLatent * this.tasteMatch(u, s)
-      + this.wIdio * pairNoise(u, s, this.noiseSalt) + this.wQuality * S.quality[s] - fatiguePenalty(vec[U.fatigueAt(u) + c], this.fatigueFx);
-    if (entry >= 0) v += (U.historyFollowed(entry) ? this.familiarityFollowedByCount : this.familiarityByCount).at(U.historyCount(entry));
+    const c = this.streamers.category[s];
+    let v = this.interestTerm(u, c) + this.wLatent * this.tasteMatch(u, s)
+      + this.wIdio * pairNoise(u, s, this.noiseSalt) + this.wQuality * this.streamers.quality[s] - this.fatigueTerm(u, c);
+    if (entry >= 0) v += this.familiarityTerm(entry);
     this.evSlot = entry;
     this.evBase = v;
     return v;
