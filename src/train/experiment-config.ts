@@ -29,6 +29,7 @@ export const dqnHyperSchema = z
     doubleDqn: z.boolean(),
     lr: z.number().positive().max(1),
     embeddingLrScale: z.number().min(0).max(1000),
+    outcomeDays: z.number().min(0).max(365),
     averageShare: z.number().min(0).max(1),
     batchSize: pos,
     replayCapacity: pos,

@@ -13,6 +13,7 @@ import { PlatformEncoder, type EncoderMode } from "./platform-encoder.js";
 import { UserPast } from "../policies/user-past.js";
 import { PairPast } from "../policies/pair-past.js";
 import { WeightAverage } from "../core/dqn/weight-average.js";
+import { OutcomeValue } from "../policies/outcome-value.js";
 import { platformBounds } from "./platform-bounds.js";
 import { runPolicy } from "../sim/policy.js";
 import { RandomPolicy } from "../policies/reference/random.js";
@@ -133,6 +134,12 @@ export interface PlatformDqnHyper {
    */
   readonly embeddingLrScale: number;
   /**
+   * Learn from each recommendation's reward plus what its outcome is worth over the next this
+   * many days (src/policies/outcome-value.ts: a regression of the user's later reward on the
+   * outcome, measured on the training runs); 0 = the reward alone.
+   */
+  readonly outcomeDays: number;
+  /**
    * The share of the training, at its end, over which the weights are averaged (SWA: the agent
    * ends with the mean of its weights after each of its last episodes; see
    * src/core/dqn/weight-average.ts); 0 (the default) = none, the last weights. Measured on
@@ -197,6 +204,7 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   doubleDqn: true,
   lr: 5e-4,
   embeddingLrScale: 0,
+  outcomeDays: 0,
   averageShare: 0,
   batchSize: 64,
   replayCapacity: 100_000,
@@ -232,6 +240,8 @@ export interface PlatformDqn {
   readonly past: UserPast | null;
   /** The pairs' past weeks (hyper.pairPast, feature head), grown by training, read when serving. */
   readonly pairPast: PairPast | null;
+  /** What an outcome is worth over the next days (hyper.outcomeDays > 0), measured by training, read by learning. */
+  readonly outcomeValue: OutcomeValue | null;
   /** The running average of the weights (hyper.averageShare > 0), grown and applied by trainOnPlatforms. */
   readonly average: WeightAverage | null;
   encoderFor(p: Platform): PlatformEncoder;
@@ -378,13 +388,19 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   } else {
     agent = new DqnAgent(config, parts);
   }
+  let outcomeValue: OutcomeValue | null = null;
+  if (hyper.outcomeDays > 0) {
+    const restored = restore?.meta.outcomeValue;
+    outcomeValue = restored === undefined ? new OutcomeValue(hyper.outcomeDays) : OutcomeValue.fromBundle(restore!, restored);
+    if (outcomeValue.days !== hyper.outcomeDays) throw new CheckpointError(`checkpoint: the outcome value looks ${outcomeValue.days} days ahead, dqn.outcomeDays says ${hyper.outcomeDays}`);
+  }
   let average: WeightAverage | null = null;
   if (hyper.averageShare > 0) {
     const restored = restore?.meta.average;
     const n = agent.online.paramCount;
     average = restored === undefined ? new WeightAverage(n) : WeightAverage.fromBundle(restore!, restored, n);
   }
-  return { sim, head, hyper, agent, past, pairPast, average, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, { ...encoderOptions, table }) };
+  return { sim, head, hyper, agent, past, pairPast, outcomeValue, average, encoderFor: (p) => new PlatformEncoder(p, mode, bounds.actions, { ...encoderOptions, table }) };
 }
 
 /** The checkpoint of a platform DQN: the agent's, plus what rebuilds the rest. */
@@ -393,10 +409,14 @@ export function platformDqnCheckpoint(pd: PlatformDqn, extra: Record<string, unk
   const past = pd.past?.toBundle();
   const pairPast = pd.pairPast?.toBundle();
   const average = pd.average?.toBundle();
+  const outcome = pd.outcomeValue?.toBundle();
   return {
     ...b,
-    arrays: { ...b.arrays, ...past?.arrays, ...pairPast?.arrays, ...average?.arrays },
-    meta: { ...b.meta, platform: { sim: pd.sim, head: pd.head, hyper: pd.hyper }, ...(past ? { past: past.meta } : {}), ...(pairPast ? { pairPast: pairPast.meta } : {}), ...(average ? { average: average.meta } : {}), ...extra },
+    arrays: { ...b.arrays, ...past?.arrays, ...pairPast?.arrays, ...outcome?.arrays, ...average?.arrays },
+    meta: {
+      ...b.meta, platform: { sim: pd.sim, head: pd.head, hyper: pd.hyper }, ...(past ? { past: past.meta } : {}), ...(pairPast ? { pairPast: pairPast.meta } : {}),
+      ...(outcome ? { outcomeValue: outcome.meta } : {}), ...(average ? { average: average.meta } : {}), ...extra,
+    },
   };
 }
 
@@ -431,8 +451,8 @@ export function restorePlatformDqn(bundle: CheckpointBundle): PlatformDqn {
     throw new CheckpointError(`checkpoint: meta.platform.sim is not a valid simulator config: ${(err as Error).message}`);
   }
   // A key the checkpoint's hyper-parameters lack takes its default, except userPast, pairPast,
-  // pairTerm, actionDropout, embeddingLrScale and averageShare: checkpoints written before they
+  // pairTerm, actionDropout, embeddingLrScale, outcomeDays and averageShare: checkpoints written before they
   // existed were trained without them.
-  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, pairPast: false, pairTerm: false, actionDropout: 0, embeddingLrScale: 1, averageShare: 0, ...(p.hyper as object) } as PlatformDqnHyper;
+  const hyper = { ...DEFAULT_PLATFORM_DQN, userPast: false, pairPast: false, pairTerm: false, actionDropout: 0, embeddingLrScale: 1, outcomeDays: 0, averageShare: 0, ...(p.hyper as object) } as PlatformDqnHyper;
   return createPlatformDqn(sim, p.head, hyper, (bundle.meta.config as { seed?: number })?.seed ?? 1, bundle);
 }

@@ -81,8 +81,9 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
     if (o.shouldStop?.()) return { episodes: episode, stopped: true };
     const seed = o.seeds[episode % o.seeds.length];
     const platform = new Platform(pd.sim, seed, { world: o.world, withholdNewcomers: true });
-    const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train" });
+    const policy = new PlatformDqnPolicy(agent, pd.encoderFor(platform), { mode: "train", outcomeValue: pd.outcomeValue });
     pd.pairPast?.startRun();
+    pd.outcomeValue?.startRun();
     let lastTick = platform.tick;
     let t0 = performance.now(), d0 = agent.decisions, u0 = agent.updates;
     while (!platform.done) {
@@ -92,6 +93,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
       pd.pairPast?.beforeStep(platform, actions);
       const result = platform.step(actions);
       pd.pairPast?.afterStep(result);
+      pd.outcomeValue?.afterStep(result);
       policy.learn(result);
       if (platform.tick - lastTick >= every || platform.done) {
         const secs = Math.max(1e-9, (performance.now() - t0) / 1000);
@@ -115,6 +117,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
     // The run is over: its minutes join the users' past, which the next runs (and serving) read.
     pd.past?.record(platform);
     pd.pairPast?.record(platform);
+    pd.outcomeValue?.record(platform.horizon);
     episode++;
     if (pd.average !== null) averageWeights(pd, pd.average, episode, o.episodes);
     o.onEpisode?.(episode);

@@ -274,7 +274,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
           ? members.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve", name }))
           : trainedStates.map((state) => {
             const copy = restorePlatformDqn(state);
-            return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", explore: false, name });
+            return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", explore: false, name, outcomeValue: copy.outcomeValue });
           });
         return policies.length === 1 ? policies[0] : new PlatformDqnEnsemblePolicy(policies, name);
       },

@@ -14,6 +14,7 @@ import type { SimPolicy } from "../../sim/policy.js";
 import type { DqnAgent } from "../../core/dqn/agent.js";
 import { PlatformEncoder } from "../../train/platform-encoder.js";
 import { TICKS_PER_HOUR } from "../../sim/time.js";
+import type { OutcomeValue } from "../outcome-value.js";
 
 export interface PlatformDqnOptions {
   /** "train": epsilon-greedy, store transitions and learn; "serve": greedy, frozen. */
@@ -25,12 +26,18 @@ export interface PlatformDqnOptions {
    */
   readonly explore?: boolean;
   readonly name?: string;
+  /**
+   * In "train" mode: learn from each reward plus what its outcome is worth over the next days
+   * (src/policies/outcome-value.ts); null or absent = the reward alone.
+   */
+  readonly outcomeValue?: OutcomeValue | null;
 }
 
 export class PlatformDqnPolicy implements SimPolicy {
   readonly name: string;
   readonly mode: "train" | "serve";
   private readonly explore: boolean;
+  private readonly outcomeValue: OutcomeValue | null;
   private readonly S: number;
   private readonly A: number;
   private pendingObs: Float32Array;
@@ -48,6 +55,7 @@ export class PlatformDqnPolicy implements SimPolicy {
   constructor(readonly agent: DqnAgent, readonly encoder: PlatformEncoder, options: PlatformDqnOptions) {
     this.mode = options.mode;
     this.explore = options.explore ?? true;
+    this.outcomeValue = options.outcomeValue ?? null;
     this.name = options.name ?? "dqn";
     this.S = encoder.obsSize;
     this.A = encoder.actions;
@@ -157,7 +165,7 @@ export class PlatformDqnPolicy implements SimPolicy {
         this.pendingAction[u] = result.chosen[i];
         this.encoder.writeActionFeatures(result.chosen[i], this.pendingObs, u * S);
       }
-      this.pendingReward[u] = result.reward[i];
+      this.pendingReward[u] = this.outcomeValue === null ? result.reward[i] : this.outcomeValue.shaped(result, i);
       this.hasPending[u] = 1;
       if (result.churned[i]) {
         this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], this.pendingObs, u * S, true, null, 0);

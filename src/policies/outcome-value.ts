@@ -1,0 +1,288 @@
+/**
+ * What a recommendation's outcome is worth tomorrow, learned from the platform's own logs.
+ *
+ * The DQN's reward model (the discount at 0) ranks streams by the feedback they earn now. What a
+ * user watches today also changes how soon they come back and whether they stay: a "no thanks"
+ * or a poor viewing leaves them less keen, a viewing they enjoy brings them back sooner. A
+ * bootstrapped Q (the discount above 0) should price that in, but on this platform its targets'
+ * noise drowned what the reward model had learned of each pair (README, session 13). This prices
+ * it in without bootstrapping: a regression of what each user earns over the next `days` days on
+ * the outcome of their decision now (a surrogate of the long-term outcome, in the spirit of the
+ * surrogate index of Athey et al. 2019), and the DQN then learns from the reward plus that value:
+ *
+ *     reward' = max(0, reward + beta . phi(outcome)),
+ *
+ * phi(outcome) = [accepted, log1p(minutes), minutes / 60, like, comment, gift, follow]: 0 for a
+ * "no thanks", the reference outcome, which keeps its reward of 0. (The floor at 0 keeps the
+ * target a reward for the log link of the "poisson" loss.)
+ *
+ * The regression compares each user's decisions with the same user's other decisions of the run
+ * (the user's mean subtracted: a fixed effect per user and run), so how active or loyal a user is,
+ * which drives both what the recommender has learned of them and what they earn later, does not
+ * pass for the outcome's effect. It controls for what else moves the next days' reward between
+ * one decision and the next: the share of the horizon left before the run ends, the hour of the
+ * day, the decision's place in its session, and the previous decision's outcome (a user's mood
+ * builds on their recent outcomes).
+ *
+ * Causal, like the users' past: a training run learns from the value the runs before it measured
+ * (the first run from 0); its own decisions join the regression when it ends (record). Only
+ * observable facts are read: the decisions' outcomes, rewards and times, never the hidden
+ * satisfaction the simulator keeps.
+ */
+import type { StepResult } from "../sim/platform.js";
+import { EVENT_COMMENT, EVENT_FOLLOW, EVENT_GIFT, EVENT_LIKE } from "../sim/watch.js";
+import { TICKS_PER_DAY, hourOf } from "../sim/time.js";
+import { requireArray, requireWholeNumbers, CheckpointError, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
+
+/** Names of the outcome's features, in order (all 0 for a "no thanks"). */
+export const OUTCOME_FEATURES = ["accepted", "log_minutes", "hours", "like", "comment", "gift", "follow"] as const;
+/** Names of the controls of the regression, in order. */
+export const OUTCOME_CONTROLS = [
+  "intercept", "horizon_left", "horizon_before", "hour_sin", "hour_cos", "session_position", "previous_accepted", "previous_log_minutes",
+  "reward_before", "reward_per_day_past_runs",
+] as const;
+
+const K = OUTCOME_FEATURES.length;
+const C = OUTCOME_CONTROLS.length;
+const P = K + C;
+/** Columns of one logged decision: the outcome's features, then the controls the step gives (hour .. previous outcome). */
+const ROW = K + 5;
+
+/** Writes decision i's outcome features (OUTCOME_FEATURES) into out[o ..]. */
+export function outcomeFeatures(result: StepResult, i: number, out: Float64Array, o = 0): void {
+  if (result.chosen[i] < 0) {
+    out.fill(0, o, o + K);
+    return;
+  }
+  const m = result.minutes[i], e = result.events[i];
+  out[o] = 1;
+  out[o + 1] = Math.log1p(m);
+  out[o + 2] = m / 60;
+  out[o + 3] = e & EVENT_LIKE ? 1 : 0;
+  out[o + 4] = e & EVENT_COMMENT ? 1 : 0;
+  out[o + 5] = e & EVENT_GIFT ? 1 : 0;
+  out[o + 6] = e & EVENT_FOLLOW ? 1 : 0;
+}
+
+export class OutcomeValue {
+  /** The horizon of the regression's target, in days. */
+  readonly days: number;
+  /** The value of each outcome feature for the next `days` days (0 until a run is recorded). */
+  readonly beta = new Float64Array(K);
+  /** The regression's normal equations (within-user centred rows), summed over the runs recorded. */
+  readonly xtx = new Float64Array(P * P);
+  readonly xty = new Float64Array(P);
+  /** Runs recorded and the decisions they gave the regression. */
+  runs = 0;
+  rows = 0;
+  /** Each user's reward in the runs recorded, and the days those runs lasted. */
+  pastReward = new Float64Array(0);
+  pastDays = 0;
+
+  // The current run's log: one row per decision (see ROW), in order of time.
+  private log = new Float64Array(ROW * 4096);
+  private logUsers = new Int32Array(4096);
+  private logTicks = new Int32Array(4096);
+  private logRewards = new Float64Array(4096);
+  private n = 0;
+  // Each user's session position and previous outcome in the current run.
+  private position = new Int32Array(0);
+  private previousAccepted = new Float64Array(0);
+  private previousLogMinutes = new Float64Array(0);
+  private readonly phi = new Float64Array(K);
+
+  constructor(days: number) {
+    if (!(days > 0) || !Number.isFinite(days)) throw new RangeError(`OutcomeValue: days must be a number > 0, got ${days}`);
+    this.days = days;
+  }
+
+  /** beta . phi(outcome of decision i): what the outcome adds to the next days' reward. */
+  value(result: StepResult, i: number): number {
+    if (result.chosen[i] < 0) return 0;
+    outcomeFeatures(result, i, this.phi);
+    let v = 0;
+    for (let k = 0; k < K; k++) v += this.beta[k] * this.phi[k];
+    return v;
+  }
+
+  /** The reward the DQN learns from for decision i: max(0, reward + value). */
+  shaped(result: StepResult, i: number): number {
+    return Math.max(0, result.reward[i] + this.value(result, i));
+  }
+
+  /** A training run starts: its log starts empty, every user at the start of a session. */
+  startRun(): void {
+    this.n = 0;
+    this.position.fill(0);
+    this.previousAccepted.fill(0);
+    this.previousLogMinutes.fill(0);
+  }
+
+  /** Logs the decisions of one step of the current run. */
+  afterStep(result: StepResult): void {
+    const t = result.tick;
+    for (let i = 0; i < result.n; i++) {
+      const u = result.users[i];
+      this.reserveUser(u);
+      if (this.n === this.logUsers.length) this.grow();
+      const r = this.n * ROW;
+      outcomeFeatures(result, i, this.log, r);
+      this.log[r + K] = Math.sin((2 * Math.PI * hourOf(t)) / 24);
+      this.log[r + K + 1] = Math.cos((2 * Math.PI * hourOf(t)) / 24);
+      this.log[r + K + 2] = Math.min(this.position[u], 20) / 20;
+      this.log[r + K + 3] = this.previousAccepted[u];
+      this.log[r + K + 4] = this.previousLogMinutes[u];
+      this.logUsers[this.n] = u;
+      this.logTicks[this.n] = t;
+      this.logRewards[this.n] = result.reward[i];
+      this.n++;
+      this.position[u] = result.sessionEnded[i] ? 0 : this.position[u] + 1;
+      this.previousAccepted[u] = this.log[r];
+      this.previousLogMinutes[u] = this.log[r + 1];
+    }
+  }
+
+  /**
+   * The run is over (at tick `horizon`): its decisions join the regression and beta is solved
+   * again. Each decision's target is the reward its user earned at their later decisions within
+   * `days` days (cut by the run's end, which the control horizon_left says).
+   */
+  record(horizon: number): void {
+    const n = this.n, H = this.days * TICKS_PER_DAY;
+    // The decisions of each user, in time order (a counting sort by user keeps the order).
+    const U = this.position.length;
+    const start = new Int32Array(U + 1);
+    for (let j = 0; j < n; j++) start[this.logUsers[j] + 1]++;
+    for (let u = 0; u < U; u++) start[u + 1] += start[u];
+    const order = new Int32Array(n), fill = start.slice(0, U);
+    for (let j = 0; j < n; j++) order[fill[this.logUsers[j]]++] = j;
+    if (this.pastReward.length < U) {
+      const grown = new Float64Array(U);
+      grown.set(this.pastReward);
+      this.pastReward = grown;
+    }
+    const x = new Float64Array(P);
+    for (let u = 0; u < U; u++) {
+      const a = start[u], b = start[u + 1];
+      const pastRate = this.pastDays > 0 ? this.pastReward[u] / this.pastDays : 0;
+      // The user's reward in the `days` before each decision, (begin, q), and after it, (q, end).
+      let begin = a, before = 0, end = a + 1, after = 0;
+      for (let q = a; q < b; q++) {
+        const j = order[q], t = this.logTicks[j];
+        while (t - this.logTicks[order[begin]] > H) before -= this.logRewards[order[begin++]];
+        if (end < q + 1) {
+          end = q + 1;
+          after = 0;
+        }
+        while (end < b && this.logTicks[order[end]] - t <= H) after += this.logRewards[order[end++]];
+        x.set(this.log.subarray(j * ROW, j * ROW + K));
+        x[K] = 1;
+        x[K + 1] = Math.min(H, horizon - t) / H;
+        x[K + 2] = Math.min(H, t) / H;
+        x.set(this.log.subarray(j * ROW + K, j * ROW + ROW), K + 3);
+        x[K + 8] = before / 10;
+        x[K + 9] = pastRate / 10;
+        for (let p = 0; p < P; p++) {
+          this.xty[p] += x[p] * after;
+          for (let r = 0; r < P; r++) this.xtx[p * P + r] += x[p] * x[r];
+        }
+        this.rows++;
+        before += this.logRewards[j];
+        if (q + 1 < end) after -= this.logRewards[order[q + 1]];
+      }
+    }
+    for (let j = 0; j < n; j++) this.pastReward[this.logUsers[j]] += this.logRewards[j];
+    this.pastDays += horizon / TICKS_PER_DAY;
+    this.runs++;
+    this.solve();
+    this.n = 0;
+  }
+
+  /** Solves the normal equations (with a slight ridge, so a feature never seen gets 0) into beta. */
+  private solve(): void {
+    const a = this.xtx.slice(), b = this.xty.slice();
+    let trace = 0;
+    for (let p = 0; p < P; p++) trace += a[p * P + p];
+    const ridge = 1e-6 * (trace / P) + 1e-9;
+    for (let p = 0; p < P; p++) a[p * P + p] += ridge;
+    // Cholesky A = L L^T in place (lower triangle), then two triangular solves. A is symmetric
+    // positive definite with the ridge; 13 unknowns do not call for a linear-algebra library.
+    for (let j = 0; j < P; j++) {
+      let d = a[j * P + j];
+      for (let k = 0; k < j; k++) d -= a[j * P + k] * a[j * P + k];
+      const ljj = Math.sqrt(Math.max(d, 1e-300));
+      a[j * P + j] = ljj;
+      for (let i = j + 1; i < P; i++) {
+        let s = a[i * P + j];
+        for (let k = 0; k < j; k++) s -= a[i * P + k] * a[j * P + k];
+        a[i * P + j] = s / ljj;
+      }
+    }
+    for (let i = 0; i < P; i++) {
+      let s = b[i];
+      for (let k = 0; k < i; k++) s -= a[i * P + k] * b[k];
+      b[i] = s / a[i * P + i];
+    }
+    for (let i = P - 1; i >= 0; i--) {
+      let s = b[i];
+      for (let k = i + 1; k < P; k++) s -= a[k * P + i] * b[k];
+      b[i] = s / a[i * P + i];
+    }
+    for (let k = 0; k < K; k++) this.beta[k] = Number.isFinite(b[k]) ? b[k] : 0;
+  }
+
+  private reserveUser(u: number): void {
+    if (u < this.position.length) return;
+    const size = Math.max(u + 1, this.position.length * 2, 1024);
+    const position = new Int32Array(size), accepted = new Float64Array(size), minutes = new Float64Array(size);
+    position.set(this.position);
+    accepted.set(this.previousAccepted);
+    minutes.set(this.previousLogMinutes);
+    this.position = position;
+    this.previousAccepted = accepted;
+    this.previousLogMinutes = minutes;
+  }
+
+  private grow(): void {
+    const size = this.logUsers.length * 2;
+    const log = new Float64Array(size * ROW), users = new Int32Array(size), ticks = new Int32Array(size), rewards = new Float64Array(size);
+    log.set(this.log);
+    users.set(this.logUsers);
+    ticks.set(this.logTicks);
+    rewards.set(this.logRewards);
+    this.log = log;
+    this.logUsers = users;
+    this.logTicks = ticks;
+    this.logRewards = rewards;
+  }
+
+  /** The state a checkpoint keeps: beta, the normal equations and the users' past reward (a run in progress is not kept). */
+  toBundle(prefix = "outcomeValue"): { arrays: Record<string, StoredArray>; meta: { days: number; runs: number; rows: number; pastDays: number; pastUsers: number } } {
+    return {
+      arrays: {
+        [`${prefix}.beta`]: this.beta.slice(), [`${prefix}.xtx`]: this.xtx.slice(), [`${prefix}.xty`]: this.xty.slice(),
+        [`${prefix}.pastReward`]: this.pastReward.slice(),
+      },
+      meta: { days: this.days, runs: this.runs, rows: this.rows, pastDays: this.pastDays, pastUsers: this.pastReward.length },
+    };
+  }
+
+  /** Rebuilds from a checkpoint written by toBundle; CheckpointError naming what is wrong. */
+  static fromBundle(bundle: CheckpointBundle, meta: unknown, prefix = "outcomeValue"): OutcomeValue {
+    const m = requireWholeNumbers(meta, prefix, { runs: 0, rows: 0, pastUsers: 0 });
+    const { days, pastDays } = meta as { days?: unknown; pastDays?: unknown };
+    if (typeof days !== "number" || !(days > 0) || !Number.isFinite(days)) throw new CheckpointError(`checkpoint: ${prefix}.days must be a number > 0, got ${JSON.stringify(days)}`);
+    if (typeof pastDays !== "number" || !(pastDays >= 0) || !Number.isFinite(pastDays)) throw new CheckpointError(`checkpoint: ${prefix}.pastDays must be a number >= 0, got ${JSON.stringify(pastDays)}`);
+    const v = new OutcomeValue(days);
+    v.pastReward = new Float64Array(m.pastUsers);
+    for (const [name, into] of [["beta", v.beta], ["xtx", v.xtx], ["xty", v.xty], ["pastReward", v.pastReward]] as const) {
+      const a = requireArray(bundle, `${prefix}.${name}`, Float64Array, into.length);
+      for (let j = 0; j < a.length; j++) if (!Number.isFinite(a[j])) throw new CheckpointError(`checkpoint: ${prefix}.${name}[${j}] is not a finite number`);
+      into.set(a);
+    }
+    v.runs = m.runs;
+    v.rows = m.rows;
+    v.pastDays = pastDays;
+    return v;
+  }
+}
