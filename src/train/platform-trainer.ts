@@ -93,7 +93,7 @@ export async function trainOnPlatforms(pd: PlatformDqn, o: TrainOptions): Promis
       pd.pairPast?.beforeStep(platform, actions);
       const result = platform.step(actions);
       pd.pairPast?.afterStep(result);
-      pd.outcomeValue?.afterStep(result);
+      pd.outcomeValue?.afterStep(result, platform.streamers);
       policy.learn(result);
       if (platform.tick - lastTick >= every || platform.done) {
         const secs = Math.max(1e-9, (performance.now() - t0) / 1000);

@@ -4,12 +4,15 @@ import assert from "node:assert/strict";
 import type { StepResult } from "../../src/sim/platform.js";
 import { EVENT_FOLLOW, EVENT_GIFT, EVENT_LIKE } from "../../src/sim/watch.js";
 import { TICKS_PER_DAY, TICKS_PER_HOUR } from "../../src/sim/time.js";
-import { OutcomeValue, OUTCOME_FEATURES, outcomeFeatures } from "../../src/policies/outcome-value.js";
+import { OutcomeValue, OUTCOME_FEATURES, outcomeFeatures, type StreamerRecord } from "../../src/policies/outcome-value.js";
 import { parseSimConfig } from "../../src/sim/config.js";
 import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, DEFAULT_PLATFORM_DQN } from "../../src/train/platform-dqn-config.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { CheckpointError } from "../../src/core/checkpoint/bundle.js";
 import { Rng } from "../../src/core/random/rng.js";
+
+/** Streamers 0 .. 9: streamer s has had 10 viewings and s gifts. */
+const record: StreamerRecord = { viewings: new Int32Array(10).fill(10), gifts: Int32Array.from({ length: 10 }, (_, s) => s) };
 
 /** A step of n decisions (users 0 .. n-1) with the given outcomes. */
 function step(tick: number, chosen: number[], minutes: number[], events: number[], reward: number[], ended: number[] = chosen.map(() => 0)): StepResult {
@@ -23,8 +26,8 @@ function step(tick: number, chosen: number[], minutes: number[], events: number[
 test("outcome features: a 'no thanks' is all zeros, a viewing says its minutes and events", () => {
   const r = step(0, [-1, 3], [0, 45], [0, EVENT_LIKE | EVENT_FOLLOW], [0, 9]);
   const out = new Float64Array(2 * OUTCOME_FEATURES.length).fill(7);
-  outcomeFeatures(r, 0, out, 0);
-  outcomeFeatures(r, 1, out, OUTCOME_FEATURES.length);
+  outcomeFeatures(r, 0, record, out, 0);
+  outcomeFeatures(r, 1, record, out, OUTCOME_FEATURES.length);
   assert.deepEqual(Array.from(out.subarray(0, OUTCOME_FEATURES.length)), new Array(OUTCOME_FEATURES.length).fill(0));
   const v = Object.fromEntries(OUTCOME_FEATURES.map((f, k) => [f, out[OUTCOME_FEATURES.length + k]]));
   assert.equal(v.accepted, 1);
@@ -34,6 +37,7 @@ test("outcome features: a 'no thanks' is all zeros, a viewing says its minutes a
   assert.equal(v.follow, 1);
   assert.equal(v.gift, 0);
   assert.equal(v.comment, 0);
+  assert.equal(v.streamer_gifts_per_viewing, (3 + 0.1) / (10 + 5));
 });
 
 /**
@@ -61,7 +65,7 @@ function syntheticRuns(v: OutcomeValue, runs: number, lift: number, giftCost: nu
         lastAccepted[u] = accepted ? 1 : 0;
         lastGift[u] = gift ? 1 : 0;
       }
-      v.afterStep(step(t, chosen, minutes, events, reward));
+      v.afterStep(step(t, chosen, minutes, events, reward), record);
     }
     v.record(horizon);
   }
@@ -76,15 +80,15 @@ test("the regression finds what an outcome adds to the next days' reward", () =>
   // accepted here, so their weights are read together): 2, and 1.5 less with a gift.
   for (const m of [10, 30, 60]) {
     const r = step(0, [1, 1], [m, m], [0, EVENT_GIFT], [1, 1]);
-    assert.ok(Math.abs(v.value(r, 0) - 2) < 0.3, `a viewing of ${m} minutes: ${v.value(r, 0)}`);
-    assert.ok(Math.abs(v.value(r, 1) - v.value(r, 0) + 1.5) < 0.25, `a gift: ${v.value(r, 1) - v.value(r, 0)}`);
+    assert.ok(Math.abs(v.value(r, 0, record) - 2) < 0.3, `a viewing of ${m} minutes: ${v.value(r, 0, record)}`);
+    assert.ok(Math.abs(v.value(r, 1, record) - v.value(r, 0, record) + 1.5) < 0.25, `a gift: ${v.value(r, 1, record) - v.value(r, 0, record)}`);
   }
   // No effect: nothing found.
   const none = new OutcomeValue(1);
   syntheticRuns(none, 3, 0, 0, 2);
   for (const m of [10, 30, 60]) {
     const r = step(0, [1, 1], [m, m], [0, EVENT_GIFT], [1, 1]);
-    assert.ok(Math.abs(none.value(r, 0)) < 0.3 && Math.abs(none.value(r, 1)) < 0.3, `no effect, a viewing of ${m} minutes: ${none.value(r, 0)}, ${none.value(r, 1)}`);
+    assert.ok(Math.abs(none.value(r, 0, record)) < 0.3 && Math.abs(none.value(r, 1, record)) < 0.3, `no effect, a viewing of ${m} minutes: ${none.value(r, 0, record)}, ${none.value(r, 1, record)}`);
   }
 });
 
@@ -92,16 +96,16 @@ test("the shaped reward adds the value to a viewing, never to a 'no thanks', and
   const v = new OutcomeValue(1);
   syntheticRuns(v, 2, 2, 1.5);
   const r = step(0, [-1, 2, 2], [0, 30, 30], [0, 0, EVENT_GIFT], [0, 4, 0.1]);
-  assert.equal(v.value(r, 0), 0);
-  assert.equal(v.shaped(r, 0), 0);
+  assert.equal(v.value(r, 0, record), 0);
+  assert.equal(v.shaped(r, 0, record), 0);
   const phi = new Float64Array(OUTCOME_FEATURES.length);
-  outcomeFeatures(r, 1, phi);
+  outcomeFeatures(r, 1, record, phi);
   const expected = phi.reduce((s, x, k) => s + x * v.beta[k], 0);
-  assert.ok(Math.abs(v.value(r, 1) - expected) < 1e-12);
-  assert.equal(v.shaped(r, 1), 4 + expected);
-  assert.ok(v.value(r, 2) < v.value(r, 1), "a gift costs here");
-  assert.equal(v.shaped(r, 2), Math.max(0, 0.1 + v.value(r, 2)));
-  assert.ok(v.shaped(r, 2) >= 0);
+  assert.ok(Math.abs(v.value(r, 1, record) - expected) < 1e-12);
+  assert.equal(v.shaped(r, 1, record), 4 + expected);
+  assert.ok(v.value(r, 2, record) < v.value(r, 1, record), "a gift costs here");
+  assert.equal(v.shaped(r, 2, record), Math.max(0, 0.1 + v.value(r, 2, record)));
+  assert.ok(v.shaped(r, 2, record) >= 0);
 });
 
 test("an outcome value checkpoint round-trips and refuses what is broken", () => {

@@ -11,6 +11,8 @@
  * updates so round-off cannot build up over a long run. Written by hand: the dimension is a few
  * dozen, and a dense linear-algebra library would cost more in glue than these loops.
  */
+import { choleskyFactor } from "../../core/linalg/cholesky.js";
+
 export class LinearUcbModel {
   readonly dims: number;
   readonly lambda: number;
@@ -118,18 +120,7 @@ export class LinearUcbModel {
   reinvert(): void {
     const d = this.dims, A = this.A, L = this.chol, M = this.Ainv;
     L.fill(0);
-    for (let j = 0; j < d; j++) {
-      let s = A[j * d + j];
-      for (let k = 0; k < j; k++) s -= L[j * d + k] * L[j * d + k];
-      if (!(s > 0)) throw new Error(`LinUCB: A lost positive definiteness at column ${j} (pivot ${s})`);
-      const ljj = Math.sqrt(s);
-      L[j * d + j] = ljj;
-      for (let i = j + 1; i < d; i++) {
-        let t = A[i * d + j];
-        for (let k = 0; k < j; k++) t -= L[i * d + k] * L[j * d + k];
-        L[i * d + j] = t / ljj;
-      }
-    }
+    choleskyFactor(A, d, L, "LinUCB: A lost positive definiteness");
     // Invert L in place (lower triangular): W = L^-1.
     for (let j = 0; j < d; j++) {
       L[j * d + j] = 1 / L[j * d + j];

@@ -15,6 +15,7 @@ import type { DqnAgent } from "../../core/dqn/agent.js";
 import { PlatformEncoder } from "../../train/platform-encoder.js";
 import { TICKS_PER_HOUR } from "../../sim/time.js";
 import type { OutcomeValue } from "../outcome-value.js";
+import type { StreamerTable } from "../../sim/streamers.js";
 
 export interface PlatformDqnOptions {
   /** "train": epsilon-greedy, store transitions and learn; "serve": greedy, frozen. */
@@ -47,6 +48,8 @@ export class PlatformDqnPolicy implements SimPolicy {
   /** Tick of each user's pending decision (an agent with stepDiscounts is told the hours to the next). */
   private pendingTick: Int32Array;
   private chosen = new Int32Array(0);
+  /** The streamers of the platform acted on last (an outcome's value reads the record of the one watched). */
+  private streamers: StreamerTable | null = null;
   private explored = new Uint8Array(0);
   /** Sum of rewards and count of decisions since the last read (for progress displays). */
   rewardSum = 0;
@@ -96,6 +99,7 @@ export class PlatformDqnPolicy implements SimPolicy {
    */
   prepare(platform: Platform): number {
     const enc = this.encoder;
+    this.streamers = platform.streamers;
     enc.refreshTable(platform);
     const n = enc.encode(platform);
     if (n === 0 || this.mode !== "train") return n;
@@ -165,7 +169,7 @@ export class PlatformDqnPolicy implements SimPolicy {
         this.pendingAction[u] = result.chosen[i];
         this.encoder.writeActionFeatures(result.chosen[i], this.pendingObs, u * S);
       }
-      this.pendingReward[u] = this.outcomeValue === null ? result.reward[i] : this.outcomeValue.shaped(result, i);
+      this.pendingReward[u] = this.outcomeValue === null ? result.reward[i] : this.outcomeValue.shaped(result, i, this.streamers!);
       this.hasPending[u] = 1;
       if (result.churned[i]) {
         this.agent.observe(u, this.pendingObs, u * S, this.pendingAction[u], this.pendingReward[u], this.pendingObs, u * S, true, null, 0);
