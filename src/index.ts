@@ -77,7 +77,7 @@ export { PlatformEncoder, type EncoderMode } from "./train/platform-encoder.js";
 export { UserPast, pastFeatureNames, pastFeatureSize } from "./policies/user-past.js";
 export { PairPast, PAIR_PAST_FEATURES } from "./policies/pair-past.js";
 export { platformBounds, type PlatformBounds } from "./train/platform-bounds.js";
-export { OutcomeValue, OUTCOME_FEATURES, OUTCOME_CONTROLS, outcomeFeatures } from "./policies/outcome-value.js";
+export { OutcomeValue, OUTCOME_FEATURES, OUTCOME_CONTROLS, outcomeFeatures, type StreamerRecord } from "./policies/outcome-value.js";
 export { createPlatformDqn, settleExploration, embeddingLrScaleFor, EMBEDDING_LR_SCALE, EMBEDDING_LR_SCALE_MAX, EMBEDDING_ROW_VISITS, platformDqnCheckpoint, restorePlatformDqn, withServingSettings, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
 export { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "./train/experiment-config.js";
 export { trainOnPlatforms, type TrainingPoint, type TrainOptions, type TrainResult } from "./train/platform-trainer.js";

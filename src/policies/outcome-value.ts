@@ -89,7 +89,7 @@ export class OutcomeValue {
   readonly days: number;
   /** The value of each outcome feature for the next `days` days (0 until a run is recorded). */
   readonly beta = new Float64Array(K);
-  /** The regression's normal equations (within-user centred rows), summed over the runs recorded. */
+  /** The regression's normal equations (rows of the outcome's features, then the controls), summed over the runs recorded. */
   readonly xtx = new Float64Array(P * P);
   readonly xty = new Float64Array(P);
   /** Runs recorded and the decisions they gave the regression. */
