@@ -20,7 +20,6 @@ import {
   Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings,
   type SimPolicy,
 } from "../src/index.js";
-import { greedyActions } from "../src/core/exploration/epsilon-greedy.js";
 import { acceptProbability } from "../src/sim/choice.js";
 import { satisfactionFactor } from "../src/sim/effects/pressure.js";
 
@@ -48,22 +47,12 @@ function withSatisfaction(members: PlatformDqnPolicy[], M: number): SimPolicy {
   const ensemble = new PlatformDqnEnsemblePolicy(members);
   if (M === 0) return ensemble;
   const A = members[0].encoder.actions;
-  let mean = new Float32Array(0), chosen = new Int32Array(0);
   return {
     name: "dqn",
     act(p, actions) {
-      let n = 0;
-      for (const m of members) n = m.prepare(p);
+      const n = ensemble.scoreMean(p);
       if (n === 0) return;
-      if (mean.length < n * A) {
-        mean = new Float32Array(n * A);
-        chosen = new Int32Array(n);
-      }
-      mean.fill(0, 0, n * A);
-      for (const m of members) {
-        const s = m.serveScores(n);
-        for (let j = 0; j < n * A; j++) mean[j] += s[j] / members.length;
-      }
+      const mean = ensemble.meanScores;
       const live = p.liveStreams, L = p.nLive, truth = p.truth, v0 = truth.noThanks();
       for (let i = 0; i < n; i++) {
         // V_next as the lookahead oracle takes it: the best expected reward on offer now.
@@ -79,8 +68,7 @@ function withSatisfaction(members: PlatformDqnPolicy[], M: number): SimPolicy {
           mean[i * A + s] = Math.log(Math.exp(mean[i * A + s]) + M * acceptProbability(a.utility, v0) * score * vSatisfaction);
         }
       }
-      greedyActions(mean.subarray(0, n * A), n, A, members[0].encoder.mask.subarray(0, n * A), chosen.subarray(0, n));
-      for (const m of members) m.commit(p, n, chosen, null, actions);
+      ensemble.choose(p, n, actions);
     },
     learn(r) {
       ensemble.learn(r);

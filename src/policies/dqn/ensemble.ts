@@ -32,9 +32,19 @@ export class PlatformDqnEnsemblePolicy implements SimPolicy {
   }
 
   act(platform: Platform, actions: Int32Array): void {
+    const n = this.scoreMean(platform);
+    if (n > 0) this.choose(platform, n, actions);
+  }
+
+  /**
+   * Prepares every member for this tick's deciders and writes the mean of their scores into
+   * `meanScores` (n rows of `actions`); returns n, 0 when no one decides. With `choose`, the two
+   * halves of `act`, for a caller that adjusts the scores in between.
+   */
+  scoreMean(platform: Platform): number {
     let n = 0;
     for (const m of this.members) n = m.prepare(platform);
-    if (n === 0) return;
+    if (n === 0) return 0;
     const A = this.members[0].encoder.actions;
     if (this.mean.length < n * A) {
       this.mean = new Float32Array(n * A * 2);
@@ -49,6 +59,18 @@ export class PlatformDqnEnsemblePolicy implements SimPolicy {
       for (let j = 0; j < n * A; j++) mean[j] += s[j];
     }
     if (K > 1) for (let j = 0; j < n * A; j++) mean[j] /= K;
+    return n;
+  }
+
+  /** The mean scores scoreMean wrote (its n rows come first). */
+  get meanScores(): Float32Array {
+    return this.mean;
+  }
+
+  /** Recommends for the n deciders by the (possibly adjusted) mean scores, as `act` does after scoreMean. */
+  choose(platform: Platform, n: number, actions: Int32Array): void {
+    const A = this.members[0].encoder.actions;
+    const mean = this.mean.subarray(0, n * A);
     // Every member encodes the same live streams: the first one's mask is everyone's.
     const mask = this.members[0].encoder.mask.subarray(0, n * A);
     const chosen = this.chosen.subarray(0, n);
