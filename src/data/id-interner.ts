@@ -1,3 +1,5 @@
+import { grownTo } from "../core/typed-arrays.js";
+
 /**
  * Maps the ids of a log (user names, channel codes) to dense integers 0, 1, 2, ... in order of first
  * appearance, and keeps each original id once.
@@ -116,8 +118,7 @@ function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h ^ (h >>> 12);
 }
 
+/** a, grown to at least `min` and at least twice its length. */
 function grown<T extends Uint8Array | Int32Array>(a: T, min: number): T {
-  const next = new (a.constructor as { new (n: number): T })(Math.max(min, a.length * 2));
-  next.set(a);
-  return next;
+  return grownTo(a, Math.max(min, a.length * 2));
 }

@@ -43,6 +43,7 @@ import type { StreamerTable } from "../sim/streamers.js";
 import { EVENT_COMMENT, EVENT_FOLLOW, EVENT_GIFT, EVENT_LIKE } from "../sim/watch.js";
 import { TICKS_PER_DAY, hourOf } from "../sim/time.js";
 import { choleskyFactor, choleskySolve } from "../core/linalg/cholesky.js";
+import { grownTo } from "../core/typed-arrays.js";
 import { requireArray, requireWholeNumbers, CheckpointError, type CheckpointBundle, type StoredArray } from "../core/checkpoint/bundle.js";
 
 /** What an outcome's features read of the streamers: their public record of viewings and gifts. */
@@ -176,11 +177,7 @@ export class OutcomeValue {
     for (let u = 0; u < U; u++) start[u + 1] += start[u];
     const order = new Int32Array(n), fill = start.slice(0, U);
     for (let j = 0; j < n; j++) order[fill[this.logUsers[j]]++] = j;
-    if (this.pastReward.length < U) {
-      const grown = new Float64Array(U);
-      grown.set(this.pastReward);
-      this.pastReward = grown;
-    }
+    if (this.pastReward.length < U) this.pastReward = grownTo(this.pastReward, U);
     const x = new Float64Array(P);
     for (let u = 0; u < U; u++) {
       const a = start[u], b = start[u + 1];
@@ -234,26 +231,17 @@ export class OutcomeValue {
   private reserveUser(u: number): void {
     if (u < this.position.length) return;
     const size = Math.max(u + 1, this.position.length * 2, 1024);
-    const position = new Int32Array(size), accepted = new Float64Array(size), minutes = new Float64Array(size);
-    position.set(this.position);
-    accepted.set(this.previousAccepted);
-    minutes.set(this.previousLogMinutes);
-    this.position = position;
-    this.previousAccepted = accepted;
-    this.previousLogMinutes = minutes;
+    this.position = grownTo(this.position, size);
+    this.previousAccepted = grownTo(this.previousAccepted, size);
+    this.previousLogMinutes = grownTo(this.previousLogMinutes, size);
   }
 
   private grow(): void {
     const size = this.logUsers.length * 2;
-    const log = new Float64Array(size * ROW), users = new Int32Array(size), ticks = new Int32Array(size), rewards = new Float64Array(size);
-    log.set(this.log);
-    users.set(this.logUsers);
-    ticks.set(this.logTicks);
-    rewards.set(this.logRewards);
-    this.log = log;
-    this.logUsers = users;
-    this.logTicks = ticks;
-    this.logRewards = rewards;
+    this.log = grownTo(this.log, size * ROW);
+    this.logUsers = grownTo(this.logUsers, size);
+    this.logTicks = grownTo(this.logTicks, size);
+    this.logRewards = grownTo(this.logRewards, size);
   }
 
   /** The state a checkpoint keeps: beta, the normal equations and the users' past reward (a run in progress is not kept). */

@@ -17,6 +17,7 @@
  * and recycles a ring when its agent's episode ends; only an id -> ring table is sized by maxAgents.
  */
 import type { ReplayBuffer, ReplaySpec, TransitionRows } from "./types.js";
+import { grownTo } from "../typed-arrays.js";
 import { checkFiniteSpan, checkInteger, checkSpan, checkTransition, checkUnitInterval, rowMasks } from "./validate.js";
 
 export interface NStepOptions {
@@ -389,22 +390,17 @@ export class NStepWriter {
   private grow(slots: number): void {
     const { obsSize, maskSize } = this.spec;
     const n = this.n;
-    const resize = <T extends Int32Array | Float32Array | Float64Array | Uint8Array>(old: T, make: (len: number) => T, len: number): T => {
-      const a = make(len);
-      a.set(old);
-      return a;
-    };
     const oldSlots = this.slots;
-    this.slotAgent = resize(this.slotAgent, (k) => new Int32Array(k), slots);
+    this.slotAgent = grownTo(this.slotAgent, slots);
     this.slotAgent.fill(-1, oldSlots);
-    this.heads = resize(this.heads, (k) => new Int32Array(k), slots);
-    this.counts = resize(this.counts, (k) => new Int32Array(k), slots);
-    this.obs = resize(this.obs, (k) => new Float32Array(k), slots * n * obsSize);
-    this.actions = resize(this.actions, (k) => new Int32Array(k), slots * n);
-    this.rewards = resize(this.rewards, (k) => new Float64Array(k), slots * n);
-    this.lastNext = resize(this.lastNext, (k) => new Float32Array(k), slots * obsSize);
-    this.lastMask = resize(this.lastMask, (k) => new Uint8Array(k), slots * maskSize);
-    this.freeSlots = resize(this.freeSlots, (k) => new Int32Array(k), slots);
+    this.heads = grownTo(this.heads, slots);
+    this.counts = grownTo(this.counts, slots);
+    this.obs = grownTo(this.obs, slots * n * obsSize);
+    this.actions = grownTo(this.actions, slots * n);
+    this.rewards = grownTo(this.rewards, slots * n);
+    this.lastNext = grownTo(this.lastNext, slots * obsSize);
+    this.lastMask = grownTo(this.lastMask, slots * maskSize);
+    this.freeSlots = grownTo(this.freeSlots, slots);
     this.slots = slots;
   }
 }
