@@ -108,21 +108,15 @@ for (const week of weeks) {
   const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
   const ensemble = new PlatformDqnEnsemblePolicy(members);
   const A = members[0].encoder.actions;
-  let meanScores = new Float64Array(0);
   const terms: number[] = [], q: number[] = [], t: number[] = [], wide: number[] = [];
   const probe: SimPolicy = {
     name: "dqn",
     act(p, actions) {
-      ensemble.act(p, actions);
-      const n = p.nDeciding;
+      // The scores the ensemble ranks by (the mean of its members', see src/policies/dqn/ensemble.ts).
+      const n = ensemble.scoreMean(p);
       if (n === 0) return;
-      // The members' encoders still hold this tick's rows: score them again, as the ensemble did.
-      if (meanScores.length < n * A) meanScores = new Float64Array(n * A);
-      meanScores.fill(0, 0, n * A);
-      for (const m of members) {
-        const s = m.serveScores(n);
-        for (let j = 0; j < n * A; j++) meanScores[j] += s[j] / members.length;
-      }
+      ensemble.choose(p, n, actions);
+      const meanScores = ensemble.meanScores;
       const live = p.liveStreams, L = p.nLive, truth = p.truth, noThanks = truth.noThanks();
       for (let i = 0; i < n; i++) {
         const u = p.userOf(i);

@@ -83,7 +83,7 @@ export { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "./tr
 export { trainOnPlatforms, type TrainingPoint, type TrainOptions, type TrainResult } from "./train/platform-trainer.js";
 export { trainInWorker, type TrainJob, type TrainedInWorker, type WorkerTrainingHooks } from "./train/parallel-training.js";
 export { PlatformDqnPolicy, type PlatformDqnOptions } from "./policies/dqn/platform-dqn.js";
-export { PlatformDqnEnsemblePolicy } from "./policies/dqn/ensemble.js";
+export { PlatformDqnEnsemblePolicy, type EnsembleMean } from "./policies/dqn/ensemble.js";
 export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric, type TrainedAgent } from "./eval/platform/compare.js";
 export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
 export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";

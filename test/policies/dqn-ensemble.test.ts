@@ -1,11 +1,11 @@
-/** Platform DQNs served as one: the mean of their scores decides, each member learns from what the ensemble did. */
+/** Platform DQNs served as one: the mean of the rewards they expect decides, each member learns from what the ensemble did. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Platform } from "../../src/sim/platform.js";
 import { parseSimConfig } from "../../src/sim/config.js";
 import { createPlatformDqn, DEFAULT_PLATFORM_DQN, type PlatformDqn } from "../../src/train/platform-dqn-config.js";
 import { PlatformDqnPolicy } from "../../src/policies/dqn/platform-dqn.js";
-import { PlatformDqnEnsemblePolicy } from "../../src/policies/dqn/ensemble.js";
+import { PlatformDqnEnsemblePolicy, type EnsembleMean } from "../../src/policies/dqn/ensemble.js";
 import { trainOnPlatforms } from "../../src/train/platform-trainer.js";
 import { runPolicy } from "../../src/sim/policy.js";
 import { parseExperimentConfig } from "../../src/train/experiment-config.js";
@@ -28,15 +28,18 @@ test("an ensemble of one recommends exactly as its member alone", async () => {
   assert.deepEqual(one.metrics, alone.metrics);
 });
 
-test("two members: every recommendation is the available stream with the highest mean score", async () => {
+/**
+ * Serves the two members as one and scores each decision again from outside (independent
+ * encoders); `combine` is the ensemble's score of a stream from the members' two scores.
+ */
+async function checkTwoMembers(average: EnsembleMean | undefined, combine: (qa: number, qb: number) => number): Promise<void> {
   const [a, b] = await members;
   const p = new Platform(sim, 9);
   const ma = new PlatformDqnPolicy(a.agent, a.encoderFor(p), { mode: "serve" });
   const mb = new PlatformDqnPolicy(b.agent, b.encoderFor(p), { mode: "serve" });
-  const ensemble = new PlatformDqnEnsemblePolicy([ma, mb]);
-  // Independent encoders of the same members, to score each decision again from outside.
+  const ensemble = new PlatformDqnEnsemblePolicy([ma, mb], "dqn", average === undefined ? {} : { average });
   const ea = a.encoderFor(p), eb = b.encoderFor(p);
-  let decisions = 0, disagreements = 0;
+  let decisions = 0, disagreements = 0, orderChanged = 0;
   while (!p.done && decisions < 3000) {
     const actions = p.actions();
     ensemble.act(p, actions);
@@ -48,25 +51,37 @@ test("two members: every recommendation is the available stream with the highest
     const qa = a.agent.serveScores(ea.obs.subarray(0, n * ea.obsSize), n, ea.mask.subarray(0, n * A)).slice();
     const qb = b.agent.serveScores(eb.obs.subarray(0, n * eb.obsSize), n, eb.mask.subarray(0, n * A));
     for (let i = 0; i < n; i++) {
-      let best = -1, bestA = -1, bestB = -1;
+      let best = -1, bestA = -1, bestB = -1, bestLogs = -1;
+      const score = (s: number) => combine(qa[i * A + s], qb[i * A + s]);
       for (let s = 0; s < A; s++) {
         if (ea.mask[i * A + s] === 0) continue;
-        const m = (qa[i * A + s] + qb[i * A + s]) / 2;
-        if (best < 0 || m > (qa[i * A + best] + qb[i * A + best]) / 2) best = s;
+        if (best < 0 || score(s) > score(best)) best = s;
+        if (bestLogs < 0 || qa[i * A + s] + qb[i * A + s] > qa[i * A + bestLogs] + qb[i * A + bestLogs]) bestLogs = s;
         if (bestA < 0 || qa[i * A + s] > qa[i * A + bestA]) bestA = s;
         if (bestB < 0 || qb[i * A + s] > qb[i * A + bestB]) bestB = s;
       }
       assert.equal(p.liveMask[actions[i]], 1);
-      // float32 sums: the ensemble's mean may round a near-tie the other way; then both score alike
+      // float32 scores: the ensemble may round a near-tie the other way; then both score alike
       const chosen = actions[i];
-      assert.ok(chosen === best || Math.abs((qa[i * A + chosen] + qb[i * A + chosen]) - (qa[i * A + best] + qb[i * A + best])) < 1e-5, `user ${p.deciding[i]}: chose ${chosen}, mean best ${best}`);
+      assert.ok(chosen === best || Math.abs(score(chosen) - score(best)) < 1e-5, `user ${p.deciding[i]}: chose ${chosen}, best ${best}`);
       if (bestA !== bestB) disagreements++;
+      if (best !== bestLogs) orderChanged++;
       decisions++;
     }
     p.step(actions);
   }
   assert.ok(decisions > 300, `only ${decisions} decisions`);
   assert.ok(disagreements > 0, "the two members never disagreed: the test would not tell a mean from either member");
+  if (average !== "score") assert.ok(orderChanged > 0, "the mean of the rewards never chose otherwise than the mean of the logs: the test would not tell them apart");
+}
+
+test("two members (the \"poisson\" loss): every recommendation is the live stream with the highest mean expected reward, log of the mean of exp(Q)", async () => {
+  assert.equal((await members)[0].agent.config.loss, "poisson");
+  await checkTwoMembers(undefined, (qa, qb) => Math.log((Math.exp(qa) + Math.exp(qb)) / 2));
+});
+
+test("average \"score\": the plain mean of the scores, as up to session 19", async () => {
+  await checkTwoMembers("score", (qa, qb) => (qa + qb) / 2);
 });
 
 test("learning members: each one learns from the ensemble's own decisions", async () => {
@@ -88,10 +103,14 @@ test("learning members: each one learns from the ensemble's own decisions", asyn
   assert.deepEqual(actionsOf(copies[0]), actionsOf(copies[1]));
 });
 
-test("refused: no members, an exploring learner; training.ensemble is 1..16, 8 by default", async () => {
+test("refused: no members, an exploring learner, members of other losses, an unknown average; training.ensemble is 1..16, 8 by default", async () => {
   const [a] = await members;
   const p = new Platform(sim, 3);
   assert.throws(() => new PlatformDqnEnsemblePolicy([]), /at least one member/);
+  const huber = createPlatformDqn(sim, "feature", { ...hyper, loss: "huber" }, 3);
+  const serve = (pd: PlatformDqn) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve" });
+  assert.throws(() => new PlatformDqnEnsemblePolicy([serve(a), serve(huber)]), /"poisson" and "huber" losses/);
+  assert.throws(() => new PlatformDqnEnsemblePolicy([serve(a)], "dqn", { average: "median" as EnsembleMean }), /average must be "reward" or "score", got "median"/);
   assert.throws(() => new PlatformDqnEnsemblePolicy([new PlatformDqnPolicy(a.agent, a.encoderFor(p), { mode: "train" })]), /explore: false/);
   assert.equal(parseExperimentConfig({ training: {} }, "cfg").training.ensemble, 8);
   assert.throws(() => parseExperimentConfig({ training: { ensemble: 0 } }, "cfg.json"), /cfg\.json: training\.ensemble/);

@@ -1,0 +1,52 @@
+/**
+ * How the ensemble should average its agents: serve a trained model (a `liveq train --out DIR`, or
+ * the `feature` folder of a `liveq compare --work DIR`) on validation weeks, its agents as one,
+ * once per way of averaging their scores (src/policies/dqn/ensemble.ts): "reward", the mean of
+ * the expected rewards the scores stand for (the default since session 20), and "score", the
+ * plain mean of the scores (for the "poisson" loss the mean of the logs, as up to session 19).
+ * Prints each week's reward per user-day, the mean, the weeks each way is ahead of the first, and
+ * the new streamers' parities. Serving only: the agents are not trained again.
+ *
+ *   npx tsx examples/ensemble-average.ts --model DIR [--weeks 2001,2002,2003] [--average score,reward]
+ */
+import { Command } from "commander";
+import {
+  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, parseSimConfig, restorePlatformDqn,
+  type EnsembleMean,
+} from "../src/index.js";
+
+const o = new Command()
+  .requiredOption("--model <dir>", "a model of liveq train (or a liveq compare work dir's feature folder)")
+  .option("--weeks <list>", "validation weeks", "2001,2002,2003,2004,2005")
+  .option("--average <list>", "ways of averaging: score, reward (each compared week by week with the first)", "score,reward")
+  .parse(process.argv)
+  .opts<{ model: string; weeks: string; average: string }>();
+
+const weeks = o.weeks.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
+for (const w of weeks) if (!Number.isInteger(w)) throw new Error(`--weeks: "${o.weeks}" is not a list of whole numbers`);
+const averages = o.average.split(",") as EnsembleMean[];
+for (const a of averages) if (a !== "reward" && a !== "score") throw new Error(`--average: "${a}" is neither reward nor score`);
+
+const agents = loadPlatformModel(o.model);
+const meta = agents[0].bundle.meta as { world: number; platform: { sim: unknown } };
+const sim = parseSimConfig(meta.platform.sim, `${o.model} (meta.platform.sim)`);
+const models = agents.map((a) => restorePlatformDqn(a.bundle));
+const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+
+console.log(`${models.length} agent(s) of ${o.model} served as one, weeks ${weeks.join(", ")}`);
+let first: number[] | null = null;
+for (const average of averages) {
+  const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
+  for (const week of weeks) {
+    const platform = new Platform(sim, week, { world: meta.world });
+    const members = models.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
+    const { summary, parity } = evaluationRun(platform, new PlatformDqnEnsemblePolicy(members, "dqn", { average }));
+    reward.push(summary.metrics.reward_per_user_day);
+    discovery.push(parity.discovery);
+    exposure.push(parity.exposure);
+  }
+  const ahead = first === null ? "" : `, ahead in ${reward.filter((r, k) => r > first![k]).length} of ${weeks.length} weeks`;
+  first ??= reward;
+  console.log(`${average}: reward per user-day ${mean(reward).toFixed(4)} [${reward.map((r) => r.toFixed(3)).join(", ")}]${ahead}; ` +
+    `discovery parity ${mean(discovery).toFixed(3)}, exposure parity ${mean(exposure).toFixed(3)}`);
+}
