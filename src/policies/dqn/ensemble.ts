@@ -36,7 +36,8 @@ export class PlatformDqnEnsemblePolicy implements SimPolicy {
   private readonly logScores: boolean;
   private mean = new Float32Array(0);
   private chosen = new Int32Array(0);
-  // Each entry's largest member score, so that exp never overflows (float64: its rounding is not the members' float32's).
+  // For "reward" with log scores, per entry: the largest member score (the shift that keeps exp
+  // from overflowing) and the sum of exp(score - largest), in float64; the members' score views.
   private top = new Float64Array(0);
   private sum = new Float64Array(0);
   private readonly scores: Float32Array[];
