@@ -5,35 +5,39 @@
  * the expected rewards the scores stand for (the default since session 20), and "score", the
  * plain mean of the scores (for the "poisson" loss the mean of the logs, as up to session 19).
  * Prints each week's reward per user-day, the mean, the weeks each way is ahead of the first, and
- * the new streamers' parities. Serving only: the agents are not trained again.
+ * the new streamers' parities. Serving only: the agents are not trained again. `--bonus X` serves
+ * them with the cold-start bonus X instead of the one they were trained with (dqn.coldStartBonus).
  *
- *   npx tsx examples/ensemble-average.ts --model DIR [--weeks 2001,2002,2003] [--average score,reward]
+ *   npx tsx examples/ensemble-average.ts --model DIR [--weeks 2001,2002,2003] [--average score,reward] [--bonus X]
  */
 import { Command } from "commander";
 import {
   Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, parseSimConfig, restorePlatformDqn,
-  type EnsembleMean,
+  withServingSettings, type EnsembleMean,
 } from "../src/index.js";
 
 const o = new Command()
   .requiredOption("--model <dir>", "a model of liveq train (or a liveq compare work dir's feature folder)")
   .option("--weeks <list>", "validation weeks", "2001,2002,2003,2004,2005")
   .option("--average <list>", "ways of averaging: score, reward (each compared week by week with the first)", "score,reward")
+  .option("--bonus <x>", "the cold-start bonus to serve with (default: the model's)")
   .parse(process.argv)
-  .opts<{ model: string; weeks: string; average: string }>();
+  .opts<{ model: string; weeks: string; average: string; bonus?: string }>();
 
 const weeks = o.weeks.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
 for (const w of weeks) if (!Number.isInteger(w)) throw new Error(`--weeks: "${o.weeks}" is not a list of whole numbers`);
 const averages = o.average.split(",") as EnsembleMean[];
 for (const a of averages) if (a !== "reward" && a !== "score") throw new Error(`--average: "${a}" is neither reward nor score`);
 
+const bonus = o.bonus === undefined ? undefined : Number(o.bonus);
+if (bonus !== undefined && !(bonus >= 0 && bonus <= 10)) throw new Error(`--bonus: expected a number from 0 to 10, got "${o.bonus}"`);
 const agents = loadPlatformModel(o.model);
 const meta = agents[0].bundle.meta as { world: number; platform: { sim: unknown } };
 const sim = parseSimConfig(meta.platform.sim, `${o.model} (meta.platform.sim)`);
-const models = agents.map((a) => restorePlatformDqn(a.bundle));
+const models = agents.map((a) => restorePlatformDqn(bonus === undefined ? a.bundle : withServingSettings(a.bundle, { coldStartBonus: bonus })));
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 
-console.log(`${models.length} agent(s) of ${o.model} served as one, weeks ${weeks.join(", ")}`);
+console.log(`${models.length} agent(s) of ${o.model} served as one, weeks ${weeks.join(", ")}, cold-start bonus ${models[0].hyper.coldStartBonus}`);
 let first: number[] | null = null;
 for (const average of averages) {
   const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
