@@ -15,6 +15,7 @@ import {
   Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, parseSimConfig, restorePlatformDqn,
   withServingSettings, type EnsembleMean,
 } from "../src/index.js";
+import { wholeNumbers } from "./oracle-weeks-flags.js";
 
 const o = new Command()
   .requiredOption("--model <dir>", "a model of liveq train (or a liveq compare work dir's feature folder)")
@@ -24,8 +25,7 @@ const o = new Command()
   .parse(process.argv)
   .opts<{ model: string; weeks: string; average: string; bonus?: string }>();
 
-const weeks = o.weeks.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
-for (const w of weeks) if (!Number.isInteger(w)) throw new Error(`--weeks: "${o.weeks}" is not a list of whole numbers`);
+const weeks = wholeNumbers("weeks", o.weeks);
 const averages = o.average.split(",") as EnsembleMean[];
 for (const a of averages) if (a !== "reward" && a !== "score") throw new Error(`--average: "${a}" is neither reward nor score`);
 

@@ -28,7 +28,8 @@ export function oracleWeeksFromArgv(): OracleWeeks {
   return { users, streamers, days, weeks: wholeNumbers("weeks", o.weeks), world: wholeNumber("world", o.world), sim: parseSimConfig({ users, streamers, days }, "flags") };
 }
 
-function wholeNumbers(flag: string, text: string): number[] {
+/** The comma-separated whole numbers of flag --`flag` (weeks, seeds); an Error naming the flag otherwise. */
+export function wholeNumbers(flag: string, text: string): number[] {
   const xs = text.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
   for (const x of xs) if (!Number.isInteger(x)) throw new Error(`--${flag}: "${text}" is not a list of whole numbers`);
   return xs;
