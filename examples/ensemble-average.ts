@@ -4,9 +4,11 @@
  * once per way of averaging their scores (src/policies/dqn/ensemble.ts): "reward", the mean of
  * the expected rewards the scores stand for (the default since session 20), and "score", the
  * plain mean of the scores (for the "poisson" loss the mean of the logs, as up to session 19).
- * Prints each week's reward per user-day, the mean, the weeks each way is ahead of the first, and
- * the new streamers' parities. Serving only: the agents are not trained again. `--bonus X` serves
- * them with the cold-start bonus X instead of the one they were trained with (dqn.coldStartBonus).
+ * Prints each week's reward per user-day, the mean, the weeks each way is ahead of the first, the
+ * new users' reward per user-day (and their share of the user-days), and the new streamers'
+ * parities (discovery parity over the weeks that have one). Serving only: the agents are not
+ * trained again. `--bonus X` serves them with the cold-start bonus X instead of the one they were
+ * trained with (dqn.coldStartBonus).
  *
  *   npx tsx examples/ensemble-average.ts --model DIR [--weeks 2001,2002,2003] [--average score,reward] [--bonus X]
  */
@@ -36,21 +38,25 @@ const meta = agents[0].bundle.meta as { world: number; platform: { sim: unknown 
 const sim = parseSimConfig(meta.platform.sim, `${o.model} (meta.platform.sim)`);
 const models = agents.map((a) => restorePlatformDqn(bonus === undefined ? a.bundle : withServingSettings(a.bundle, { coldStartBonus: bonus })));
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+// A week whose newcomers were recommended fewer than 5 times each has no discovery parity (NaN): left out, as in liveq compare.
+const meanOfDefined = (x: number[]) => mean(x.filter(Number.isFinite));
 
 console.log(`${models.length} agent(s) of ${o.model} served as one, weeks ${weeks.join(", ")}, cold-start bonus ${models[0].hyper.coldStartBonus}`);
 let first: number[] | null = null;
 for (const average of averages) {
-  const reward: number[] = [], discovery: number[] = [], exposure: number[] = [];
+  const reward: number[] = [], newUsers: number[] = [], newShare: number[] = [], discovery: number[] = [], exposure: number[] = [];
   for (const week of weeks) {
     const platform = new Platform(sim, week, { world: meta.world });
     const members = models.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
     const { summary, parity } = evaluationRun(platform, new PlatformDqnEnsemblePolicy(members, "dqn", { average }));
     reward.push(summary.metrics.reward_per_user_day);
+    newUsers.push(summary.groups.new_users.reward_per_user_day);
+    newShare.push(summary.groups.new_users.user_days / (summary.groups.new_users.user_days + summary.groups.initial_users.user_days));
     discovery.push(parity.discovery);
     exposure.push(parity.exposure);
   }
   const ahead = first === null ? "" : `, ahead in ${reward.filter((r, k) => r > first![k]).length} of ${weeks.length} weeks`;
   first ??= reward;
   console.log(`${average}: reward per user-day ${mean(reward).toFixed(4)} [${reward.map((r) => r.toFixed(3)).join(", ")}]${ahead}; ` +
-    `discovery parity ${mean(discovery).toFixed(3)}, exposure parity ${mean(exposure).toFixed(3)}`);
+    `new users' reward per user-day ${mean(newUsers).toFixed(4)} (${(100 * mean(newShare)).toFixed(1)}% of the user-days), discovery parity ${meanOfDefined(discovery).toFixed(3)}, exposure parity ${mean(exposure).toFixed(3)}`);
 }
