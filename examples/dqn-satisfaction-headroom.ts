@@ -17,7 +17,7 @@
  */
 import { Command } from "commander";
 import {
-  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings,
+  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings, foldsInNewUsers,
   type SimPolicy,
 } from "../src/index.js";
 import { acceptProbability } from "../src/sim/choice.js";
@@ -83,7 +83,7 @@ for (const M of multipliers) {
     const served = agents.map((a) => restorePlatformDqn(withServingSettings(a.bundle, {})));
     const platform = new Platform(served[0].sim, week, { world });
     if (platform.slateSize !== 1) throw new Error("dqn-satisfaction-headroom: slates of one stream only");
-    const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
+    const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve", newUserFoldIn: foldsInNewUsers(pd) }));
     const { summary } = evaluationRun(platform, withSatisfaction(members, M));
     reward.push(summary.metrics.reward_per_user_day);
     returns.push(summary.metrics.return_rate);

@@ -33,7 +33,7 @@
  */
 import { Command } from "commander";
 import {
-  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, TICK_MINUTES, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings,
+  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, TICK_MINUTES, evaluationRun, loadPlatformModel, restorePlatformDqn, withServingSettings, foldsInNewUsers,
   type SimPolicy,
 } from "../src/index.js";
 
@@ -105,7 +105,7 @@ const rewards: number[] = [], discovery: number[] = [], exposure: number[] = [];
 for (const week of weeks) {
   const served = agents.map((a) => restorePlatformDqn(withServingSettings(a.bundle, { coldStartBonus: bonus })));
   const platform = new Platform(served[0].sim, week, { world });
-  const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" }));
+  const members = served.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve", newUserFoldIn: foldsInNewUsers(pd) }));
   const ensemble = new PlatformDqnEnsemblePolicy(members);
   const A = members[0].encoder.actions;
   const terms: number[] = [], q: number[] = [], t: number[] = [], wide: number[] = [];

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import {
   Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, createPlatformDqn, evaluationRun, loadCheckpoint, parseExperimentConfig,
-  platformDqnCheckpoint, restorePlatformDqn, saveCheckpoint, settleExploration, trainOnPlatforms, trainingRuns, withServingSettings,
+  platformDqnCheckpoint, restorePlatformDqn, saveCheckpoint, settleExploration, trainOnPlatforms, trainingRuns, withServingSettings, foldsInNewUsers,
   type CheckpointBundle,
 } from "../src/index.js";
 
@@ -85,7 +85,7 @@ for (const group of groups) {
         const platform = new Platform(exp.sim, week, { world: exp.training.world });
         // a learning copy starts from the trained agent every week (weeks are independent runs)
         const members = (frozen ?? group.map((k) => restorePlatformDqn(withServingSettings(bundles[k], { coldStartBonus: bonus, lr: onlineLr })))).map((pd) => frozen
-          ? new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve" })
+          ? new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "serve", newUserFoldIn: foldsInNewUsers(pd) })
           : new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), { mode: "train", explore: adapt === "explore" }));
         const policy = members.length === 1 ? members[0] : new PlatformDqnEnsemblePolicy(members);
         const { summary, parity } = evaluationRun(platform, policy);

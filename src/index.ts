@@ -78,12 +78,13 @@ export { UserPast, pastFeatureNames, pastFeatureSize } from "./policies/user-pas
 export { PairPast, PAIR_PAST_FEATURES } from "./policies/pair-past.js";
 export { platformBounds, type PlatformBounds } from "./train/platform-bounds.js";
 export { OutcomeValue, OUTCOME_FEATURES, OUTCOME_CONTROLS, outcomeFeatures, type StreamerRecord } from "./policies/outcome-value.js";
-export { createPlatformDqn, settleExploration, embeddingLrScaleFor, EMBEDDING_LR_SCALE, EMBEDDING_LR_SCALE_MAX, EMBEDDING_ROW_VISITS, platformDqnCheckpoint, restorePlatformDqn, withServingSettings, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
+export { createPlatformDqn, settleExploration, embeddingLrScaleFor, EMBEDDING_LR_SCALE, EMBEDDING_LR_SCALE_MAX, EMBEDDING_ROW_VISITS, platformDqnCheckpoint, restorePlatformDqn, withServingSettings, foldsInNewUsers, DEFAULT_PLATFORM_DQN, type PlatformDqn, type PlatformDqnHyper, type PlatformHead } from "./train/platform-dqn-config.js";
 export { parseExperimentConfig, trainingRuns, type ExperimentConfig } from "./train/experiment-config.js";
 export { trainOnPlatforms, type TrainingPoint, type TrainOptions, type TrainResult } from "./train/platform-trainer.js";
 export { trainInWorker, type TrainJob, type TrainedInWorker, type WorkerTrainingHooks } from "./train/parallel-training.js";
 export { PlatformDqnPolicy, type PlatformDqnOptions } from "./policies/dqn/platform-dqn.js";
 export { PlatformDqnEnsemblePolicy, type EnsembleMean } from "./policies/dqn/ensemble.js";
+export { NewUserFoldIn } from "./policies/dqn/new-user-fold-in.js";
 export { compareOnPlatform, COMPARED_METRICS, type CompareOptions, type CompareResult, type PolicyResult, type ComparedMetric, type TrainedAgent } from "./eval/platform/compare.js";
 export { toReportData, toCompareJson } from "./eval/platform/report-data.js";
 export { newStreamerParities, ColdStartTracker, type StreamerParities } from "./eval/platform/cold-start.js";

@@ -21,6 +21,7 @@ export const dqnHyperSchema = z
     pastSlots: z.number().int().min(0).max(256),
     pairTerm: z.boolean(),
     coldStartBonus: z.number().min(0).max(10),
+    newUserFoldIn: z.boolean(),
     actionDropout: z.number().min(0).lt(1),
     gamma: z.number().min(0).max(1),
     gammaPerHour: z.number().min(0).max(1),

@@ -964,6 +964,28 @@ export class FeatureQFunction implements QFunction {
     this.hv.rows[this.touchedCount++] = id;
   }
 
+  /** Users with a learned embedding G_u (layout.userIds; 0 = none). */
+  get userEmbeddingCount(): number {
+    return this.userIds;
+  }
+
+  /** A copy of the user embeddings G (userEmbeddingCount x embedding, row u = G_u). */
+  userEmbeddings(): Float32Array {
+    return this.head.slice(this.gOff, this.gOff + this.userIds * this.embedding);
+  }
+
+  /**
+   * Sets G_u to `values` (embedding values). Not a training step (the optimizer's moments are left
+   * alone): how a served model describes a user it never trained on from what it has seen of them
+   * since (src/policies/dqn/new-user-fold-in.ts).
+   */
+  writeUserEmbedding(u: number, values: ArrayLike<number>): void {
+    if (!(Number.isInteger(u) && u >= 0 && u < this.userIds)) throw new RangeError(`writeUserEmbedding: user ${u} has no embedding (users 0 .. ${this.userIds - 1} do)`);
+    if (values.length !== this.embedding) throw new RangeError(`writeUserEmbedding: expected ${this.embedding} values, got ${values.length}`);
+    const head = this.head, at = this.gOff + u * this.embedding;
+    for (let c = 0; c < this.embedding; c++) head[at + c] = values[c];
+  }
+
   /** Adds G of row r's user to dst[at .. at + d) and returns the user's index (-1: none, nothing added). */
   private addUser(obs: Float32Array, r: number, dst: Float32Array, at: number): number {
     const u = obs[(r + 1) * this.obsSize - 1];

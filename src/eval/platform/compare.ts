@@ -22,7 +22,7 @@ import { baselineSpec } from "../../policies/baselines/registry.js";
 import { tuneInWorker } from "../../policies/baselines/tuning-worker.js";
 import { PlatformDqnPolicy } from "../../policies/dqn/platform-dqn.js";
 import { PlatformDqnEnsemblePolicy } from "../../policies/dqn/ensemble.js";
-import { createPlatformDqn, platformDqnCheckpoint, restorePlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
+import { createPlatformDqn, foldsInNewUsers, platformDqnCheckpoint, restorePlatformDqn, settleExploration, type PlatformDqn, type PlatformHead } from "../../train/platform-dqn-config.js";
 import { trainingRuns, type ExperimentConfig } from "../../train/experiment-config.js";
 import { trainOnPlatforms, type TrainingPoint } from "../../train/platform-trainer.js";
 import { meanCi, type MeanCi } from "../statistics.js";
@@ -271,7 +271,7 @@ export async function compareOnPlatform(o: CompareOptions): Promise<CompareResul
       name, label: HEAD_LABEL[head], kind: "learned",
       make: (_seed: number, p: Platform) => {
         const policies = trainedStates === null
-          ? members.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve", name }))
+          ? members.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve", name, newUserFoldIn: foldsInNewUsers(pd) }))
           : trainedStates.map((state) => {
             const copy = restorePlatformDqn(state);
             return new PlatformDqnPolicy(copy.agent, copy.encoderFor(p), { mode: "train", explore: false, name, outcomeValue: copy.outcomeValue });

@@ -16,6 +16,8 @@ import { PlatformEncoder } from "../../train/platform-encoder.js";
 import { TICKS_PER_HOUR } from "../../sim/time.js";
 import type { OutcomeValue } from "../outcome-value.js";
 import type { StreamerTable } from "../../sim/streamers.js";
+import { NewUserFoldIn } from "./new-user-fold-in.js";
+import type { FeatureQFunction } from "../../core/qfunction/feature-qfunction.js";
 
 export interface PlatformDqnOptions {
   /** "train": epsilon-greedy, store transitions and learn; "serve": greedy, frozen. */
@@ -32,6 +34,12 @@ export interface PlatformDqnOptions {
    * (src/policies/outcome-value.ts); null or absent = the reward alone.
    */
   readonly outcomeValue?: OutcomeValue | null;
+  /**
+   * In "serve" mode: describe each user who arrived after training by the embedding of the users
+   * who watched what they watched (src/policies/dqn/new-user-fold-in.ts; default false). Needs a
+   * feature head with user embeddings and the pairs' past.
+   */
+  readonly newUserFoldIn?: boolean;
 }
 
 export class PlatformDqnPolicy implements SimPolicy {
@@ -51,6 +59,8 @@ export class PlatformDqnPolicy implements SimPolicy {
   /** The streamers of the platform acted on last (an outcome's value reads the record of the one watched). */
   private streamers: StreamerTable | null = null;
   private explored = new Uint8Array(0);
+  /** The new users' embeddings, when folded in (options.newUserFoldIn). */
+  private readonly foldIn: NewUserFoldIn | null;
   /** Sum of rewards and count of decisions since the last read (for progress displays). */
   rewardSum = 0;
   rewardCount = 0;
@@ -71,6 +81,7 @@ export class PlatformDqnPolicy implements SimPolicy {
     this.pendingReward = new Float32Array(users);
     this.hasPending = new Uint8Array(users);
     this.pendingTick = new Int32Array(users);
+    this.foldIn = options.newUserFoldIn === true ? newUserFoldIn(agent, encoder, this.mode) : null;
   }
 
   /** Whether this policy explores (epsilon-greedy) while it learns. */
@@ -100,6 +111,7 @@ export class PlatformDqnPolicy implements SimPolicy {
   prepare(platform: Platform): number {
     const enc = this.encoder;
     this.streamers = platform.streamers;
+    this.foldIn?.update(platform);
     enc.refreshTable(platform);
     const n = enc.encode(platform);
     if (n === 0 || this.mode !== "train") return n;
@@ -189,6 +201,17 @@ export class PlatformDqnPolicy implements SimPolicy {
       this.agent.endEpisode(u);
     }
   }
+}
+
+/** The fold-in of a served feature head with user embeddings and the pairs' past; a RangeError naming what is missing otherwise. */
+function newUserFoldIn(agent: DqnAgent, encoder: PlatformEncoder, mode: "train" | "serve"): NewUserFoldIn {
+  const why = mode !== "serve" ? "a model that goes on learning trains its new users' embeddings itself (serve mode only)"
+    : agent.online.kind !== "feature" ? "the classic head has no user embeddings"
+    : (agent.online as FeatureQFunction).userEmbeddingCount === 0 ? "the feature head has no user embeddings (dqn.userEmbeddings)"
+    : encoder.pairPast === null ? "the encoder has no pairs' past (dqn.pairPast) to say who watched whom"
+    : null;
+  if (why !== null) throw new RangeError(`PlatformDqnPolicy: newUserFoldIn: ${why}`);
+  return new NewUserFoldIn(agent.online as FeatureQFunction, encoder.pairPast!);
 }
 
 /** Row i of `actions` (K entries): `first`, then the K-1 best other available actions by Q (or -1). */
