@@ -116,6 +116,18 @@ test("the fold-in changes the new users' recommendations and only theirs, and th
   assert.match(on.picks[first], /:new:/, `the first recommendation to differ was an established user's: ${on.picks[first]}`);
 });
 
+test("a model served with the fold-in for one week serves the next exactly as a fresh copy does (the last week's new users' rows are never read)", async () => {
+  const serveWeek = (pd: PlatformDqn, seed: number) => {
+    const p = new Platform(sim, seed);
+    return runPolicy(p, new PlatformDqnPolicy(pd.agent, pd.encoderFor(p), { mode: "serve", newUserFoldIn: true }));
+  };
+  const reused = await served();
+  serveWeek(reused, 21);
+  const written = headOf(reused).userEmbeddings().subarray(sim.users * headOf(reused).embedding);
+  assert.ok(written.some((x) => x !== 0), "the first week wrote no new user's row: the test would not see a leak");
+  assert.deepEqual(serveWeek(reused, 22).metrics, serveWeek(await served(), 22).metrics);
+});
+
 test("the fold-in is refused where it cannot work, with the reason", async () => {
   const pd = await served();
   const p = new Platform(sim, 3);
