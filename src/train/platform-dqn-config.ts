@@ -270,7 +270,7 @@ export interface PlatformDqn {
 
 /** Whether a served `pd` folds in its new users' embeddings: hyper.newUserFoldIn, where the model can (feature head, user embeddings, the pairs' past). */
 export function foldsInNewUsers(pd: PlatformDqn): boolean {
-  return pd.hyper.newUserFoldIn && pd.head === "feature" && pd.hyper.userEmbeddings && pd.pairPast !== null;
+  return pd.hyper.newUserFoldIn === true && pd.head === "feature" && pd.hyper.userEmbeddings && pd.pairPast !== null;
 }
 
 /** The embedding tables' scale where their users' rows are visited often enough (see embeddingLrScaleFor). */

@@ -974,16 +974,28 @@ export class FeatureQFunction implements QFunction {
     return this.head.slice(this.gOff, this.gOff + this.userIds * this.embedding);
   }
 
+  /** Copies G_u into out[at .. at + embedding). */
+  readUserEmbedding(u: number, out: Float32Array, at = 0): void {
+    this.checkUser("readUserEmbedding", u);
+    const from = this.gOff + u * this.embedding;
+    out.set(this.head.subarray(from, from + this.embedding), at);
+  }
+
   /**
    * Sets G_u to `values` (embedding values). Not a training step (the optimizer's moments are left
    * alone): how a served model describes a user it never trained on from what it has seen of them
    * since (src/policies/dqn/new-user-fold-in.ts).
    */
   writeUserEmbedding(u: number, values: ArrayLike<number>): void {
-    if (!(Number.isInteger(u) && u >= 0 && u < this.userIds)) throw new RangeError(`writeUserEmbedding: user ${u} has no embedding (users 0 .. ${this.userIds - 1} do)`);
+    this.checkUser("writeUserEmbedding", u);
     if (values.length !== this.embedding) throw new RangeError(`writeUserEmbedding: expected ${this.embedding} values, got ${values.length}`);
     const head = this.head, at = this.gOff + u * this.embedding;
     for (let c = 0; c < this.embedding; c++) head[at + c] = values[c];
+  }
+
+  private checkUser(what: string, u: number): void {
+    if (this.userIds === 0) throw new RangeError(`${what}: this feature head has no user embeddings (layout.userIds is 0)`);
+    if (!(Number.isInteger(u) && u >= 0 && u < this.userIds)) throw new RangeError(`${what}: user ${u} has no embedding (users 0 .. ${this.userIds - 1} do)`);
   }
 
   /** Adds G of row r's user to dst[at .. at + d) and returns the user's index (-1: none, nothing added). */

@@ -12,8 +12,12 @@
  *
  * This is the "fold-in" of matrix factorisation (a user's factors from their items, the item
  * factors held fixed; Sarwar et al. 2002; FISM builds a user from their items the same way), with
- * the viewers' embeddings in the place of item factors. Serving only: the network is not trained
- * and the established users' rows are never written.
+ * the viewers' embeddings in the place of item factors. Serving only: no weight is trained, and
+ * only the rows of new users are set, for the decision at hand: `update` sets the rows of the new
+ * users deciding now, the policy scores them, and `restore` puts the rows back as they were (all
+ * zeros: training withholds the arrivals). Between decisions the model is the trained one, so a
+ * checkpoint, another policy serving the same agent, or serving it without the fold-in never
+ * reads a folded-in row.
  *
  * On validation weeks (README, session 22), served with each of five sets of trained agents per
  * platform, it raised the new users' reward per user-day with every set: by 6.1% at the demo's
@@ -21,11 +25,7 @@
  * noise (-0.05%, +0.26%, +0.17%; new users are 2-7% of the user-days). Scaling the fold-in away
  * from the mean by 1.5-3x (a viewer-mean is about a third as far from the mean as one user's G_v
  * is), weighting by minutes, or pushing away from the streamers a user declined gained nothing.
- *
- * The rows written are those of users never trained on (training withholds the arrivals), and
- * each is written again before every decision of its user, so a model served for several weeks
- * in turn (the new users of one week take the slots of the last week's) never scores with another
- * user's row.
+
  */
 import type { Platform } from "../../sim/platform.js";
 import type { FeatureQFunction } from "../../core/qfunction/feature-qfunction.js";
@@ -46,6 +46,10 @@ export class NewUserFoldIn {
   readonly prior: Float64Array;
   private readonly row: Float64Array;
   private readonly out: Float32Array;
+  /** The users whose rows `update` set (the first `written`), and their rows as they were before. */
+  private writtenUsers = new Int32Array(0);
+  private savedRows = new Float32Array(0);
+  private written = 0;
 
   /**
    * @param q the served feature head (its G is read once, here: build a fold-in after training)
@@ -84,16 +88,23 @@ export class NewUserFoldIn {
   }
 
   /**
-   * Writes G_u of every user deciding now who arrived during this run (platform.users.isNew), from
-   * their viewings so far: call before scoring them.
+   * Sets G_u of every user deciding now who arrived during this run (platform.users.isNew), from
+   * their viewings so far: call before scoring them, and `restore` once they are scored.
    */
   update(platform: Platform): void {
+    this.restore();
     const users = platform.users, H = users.historyCapacity, hs = users.histStreamer;
     const d = this.embedding, M = this.viewerMean, W = this.viewings, row = this.row, out = this.out;
     const deciding = platform.deciding;
+    if (this.writtenUsers.length < deciding.length) {
+      this.writtenUsers = new Int32Array(deciding.length * 2);
+      this.savedRows = new Float32Array(deciding.length * 2 * d);
+    }
     for (let i = 0; i < deciding.length; i++) {
       const u = deciding[i];
       if (u >= this.users || !users.isNew(u)) continue;
+      this.q.readUserEmbedding(u, this.savedRows, this.written * d);
+      this.writtenUsers[this.written++] = u;
       row.fill(0);
       let total = 0;
       for (let h = 0; h < H; h++) {
@@ -107,5 +118,12 @@ export class NewUserFoldIn {
       for (let k = 0; k < d; k++) out[k] = total > 0 ? row[k] / total : this.prior[k];
       this.q.writeUserEmbedding(u, out);
     }
+  }
+
+  /** Puts back the rows the last `update` set, as they were before it (a no-op when they are back). */
+  restore(): void {
+    const d = this.embedding;
+    for (let k = 0; k < this.written; k++) this.q.writeUserEmbedding(this.writtenUsers[k], this.savedRows.subarray(k * d, (k + 1) * d));
+    this.written = 0;
   }
 }

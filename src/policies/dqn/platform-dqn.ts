@@ -36,8 +36,9 @@ export interface PlatformDqnOptions {
   readonly outcomeValue?: OutcomeValue | null;
   /**
    * In "serve" mode: describe each user who arrived after training by the embedding of the users
-   * who watched what they watched (src/policies/dqn/new-user-fold-in.ts; default false). Needs a
-   * feature head with user embeddings and the pairs' past.
+   * who watched what they watched (src/policies/dqn/new-user-fold-in.ts). Needs a feature head with
+   * user embeddings and the pairs' past. Default false here; liveq compare serves a trained model
+   * as its dqn.newUserFoldIn says (on by default there): pass `foldsInNewUsers(pd)` to do the same.
    */
   readonly newUserFoldIn?: boolean;
 }
@@ -142,6 +143,8 @@ export class PlatformDqnPolicy implements SimPolicy {
   commit(platform: Platform, n: number, chosen: Int32Array, slateScores: Float32Array | null, actions: Int32Array): void {
     const S = this.S, A = this.A, K = platform.slateSize;
     const enc = this.encoder;
+    // The new users are scored: their rows go back to the trained model's (NewUserFoldIn.restore).
+    this.foldIn?.restore();
     if (K === 1) {
       actions.set(chosen.subarray(0, n));
     } else {
