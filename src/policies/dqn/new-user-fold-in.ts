@@ -25,7 +25,6 @@
  * noise (-0.05%, +0.26%, +0.17%; new users are 2-7% of the user-days). Scaling the fold-in away
  * from the mean by 1.5-3x (a viewer-mean is about a third as far from the mean as one user's G_v
  * is), weighting by minutes, or pushing away from the streamers a user declined gained nothing.
-
  */
 import type { Platform } from "../../sim/platform.js";
 import type { FeatureQFunction } from "../../core/qfunction/feature-qfunction.js";
