@@ -17,11 +17,14 @@
  * the scores). Beside them, the same update and masked scoring with the pair term the platform DQN
  * has had by default since session 16 (dqn.pairTerm: a PairTable of 3 features for each of 2,000
  * users x 323 slots, read for every available candidate; the row stores the record of the action
- * taken): what the term costs.
+ * taken): what the term costs. And the same with an acceptance gate (dqn.gateEmbedding 16, gateHidden
+ * [64]: a second, smaller head of the same shape) beside the pair term: what the gate costs.
  *
  * Last line: one JSON object with update_us, update_ts_us, update_ratio, score_masked_us,
  * score_all_us, score_ratio, same_bits, update_pair_term_us, score_pair_term_us and
- * pair_term_update_cost, pair_term_score_cost (the ratios with the term over without).
+ * pair_term_update_cost, pair_term_score_cost (the ratios with the term over without),
+ * update_gate_us, score_gate_us, gate_update_cost and gate_score_cost (with the gate over the pair
+ * term's case without one).
  */
 import { Rng } from "../src/core/random/rng.js";
 import { FeatureQFunction, featureObsSize, type FeatureLayout } from "../src/core/qfunction/feature-qfunction.js";
@@ -47,11 +50,12 @@ const termS = featureObsSize(termLayout);
 const pairTable = new PairTable(2000, A, 3);
 for (let i = 0; i < pairTable.features.length; i++) pairTable.features[i] = rng.float() < 0.1 ? rng.float() : 0;
 
-function make(trainInKernels: boolean, withTerm = false): { q: FeatureQFunction; opt: QOptimizer } {
+function make(trainInKernels: boolean, withTerm = false, withGate = false): { q: FeatureQFunction; opt: QOptimizer } {
   const q = new FeatureQFunction({
     layout: withTerm ? termLayout : layout, actions: A, hidden: [128, 64], embedding: d, backend: "wasm", table, rng: new Rng(7),
     actionEmbeddings: true, historyEmbeddings: true, coldStartBonus: 0.5, trainInKernels,
     ...(withTerm ? { pairTable } : {}),
+    ...(withGate ? { gate: { hidden: [64], embedding: 16, labelWeight: 1 } } : {}),
   });
   return { q, opt: q.createOptimizer({ lr: 5e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }) };
 }
@@ -86,23 +90,27 @@ const termBatches = batches.map((b) => {
   return { ...b, obs };
 });
 
-const fast = make(true), slow = make(false), term = make(true, true);
-const result = new Float32Array(B), grad = new Float32Array(B);
-const step = { fast: 0, slow: 0, term: 0 };
+const fast = make(true), slow = make(false), term = make(true, true), gated = make(true, true, true);
+const result = new Float32Array(B), grad = new Float32Array(B), targets = new Float32Array(B);
+const step = { fast: 0, slow: 0, term: 0, gated: 0 };
 
-function update(side: "fast" | "slow" | "term"): void {
-  const { q, opt } = side === "fast" ? fast : side === "slow" ? slow : term;
-  const b = (side === "term" ? termBatches : batches)[step[side]++ % batches.length];
+function update(side: "fast" | "slow" | "term" | "gated"): void {
+  const { q, opt } = side === "fast" ? fast : side === "slow" ? slow : side === "term" ? term : gated;
+  const b = (side === "term" || side === "gated" ? termBatches : batches)[step[side]++ % batches.length];
   q.forwardChosen(b.obs, b.actions, B, result);
-  for (let r = 0; r < B; r++) grad[r] = (result[r] - 1) / B;
-  q.backwardChosen(b.actions, grad);
+  for (let r = 0; r < B; r++) {
+    grad[r] = (result[r] - 1) / B;
+    targets[r] = r % 3 === 0 ? 0 : 1;
+  }
+  q.backwardChosen(b.actions, grad, targets);
   opt.step(10);
 }
 
 let scoreAt = 0;
-function score(masked: boolean, withTerm = false): void {
+function score(masked: boolean, withTerm = false, withGate = false): void {
   const at = scoreAt++ % batches.length;
-  if (withTerm) term.q.forward(termBatches[at].obs, B, termBatches[at].mask);
+  if (withGate) gated.q.forward(termBatches[at].obs, B, termBatches[at].mask);
+  else if (withTerm) term.q.forward(termBatches[at].obs, B, termBatches[at].mask);
   else if (masked) fast.q.forward(batches[at].obs, B, batches[at].mask);
   else {
     // Every action scored, then the unavailable ones set aside (what the kernels did before).
@@ -113,7 +121,7 @@ function score(masked: boolean, withTerm = false): void {
 
 const time = (fn: () => void): number => microsPerCall(fn, seconds);
 
-const u: number[] = [], uts: number[] = [], sm: number[] = [], sa: number[] = [], ut: number[] = [], st: number[] = [];
+const u: number[] = [], uts: number[] = [], sm: number[] = [], sa: number[] = [], ut: number[] = [], st: number[] = [], ug: number[] = [], sg: number[] = [];
 for (let r = 0; r < rounds; r++) {
   u.push(time(() => update("fast")));
   uts.push(time(() => update("slow")));
@@ -121,7 +129,9 @@ for (let r = 0; r < rounds; r++) {
   sm.push(time(() => score(true)));
   sa.push(time(() => score(false)));
   st.push(time(() => score(true, true)));
-  log(`round ${r + 1}/${rounds}: update ${u[r].toFixed(0)} us (TypeScript loops ${uts[r].toFixed(0)} us; with the pair term ${ut[r].toFixed(0)} us), scoring masked ${sm[r].toFixed(0)} us (all actions ${sa[r].toFixed(0)} us; with the pair term ${st[r].toFixed(0)} us)`);
+  ug.push(time(() => update("gated")));
+  sg.push(time(() => score(true, true, true)));
+  log(`round ${r + 1}/${rounds}: update ${u[r].toFixed(0)} us (TypeScript loops ${uts[r].toFixed(0)} us; with the pair term ${ut[r].toFixed(0)} us, and a gate ${ug[r].toFixed(0)} us), scoring masked ${sm[r].toFixed(0)} us (all actions ${sa[r].toFixed(0)} us; with the pair term ${st[r].toFixed(0)} us, and a gate ${sg[r].toFixed(0)} us)`);
 }
 
 // Same bits: bring the two sides to the same number of updates on the same batches, compare the
@@ -142,12 +152,15 @@ const out = {
   same_bits: sameBits, updates_compared: step.fast, rounds, seconds,
   update_pair_term_us: median(ut), score_pair_term_us: median(st),
   pair_term_update_cost: median(ut) / median(u), pair_term_score_cost: median(st) / median(sm),
+  update_gate_us: median(ug), score_gate_us: median(sg),
+  gate_update_cost: median(ug) / median(ut), gate_score_cost: median(sg) / median(st),
 };
 if (!json) {
   log(`update of the head: ${out.update_us.toFixed(0)} us in the kernels, ${out.update_ts_us.toFixed(0)} us in TypeScript loops: ${out.update_ratio.toFixed(2)}x`);
   log(`scoring 64 rows, 9% available: ${out.score_masked_us.toFixed(0)} us masked in the kernels, ${out.score_all_us.toFixed(0)} us scoring all: ${out.score_ratio.toFixed(2)}x`);
   log(`same bits: ${sameBits} (${step.fast} updates each)`);
   log(`the pair term: an update ${out.update_pair_term_us.toFixed(0)} us (${out.pair_term_update_cost.toFixed(2)}x), masked scoring ${out.score_pair_term_us.toFixed(0)} us (${out.pair_term_score_cost.toFixed(2)}x)`);
+  log(`an acceptance gate beside it: an update ${out.update_gate_us.toFixed(0)} us (${out.gate_update_cost.toFixed(2)}x), masked scoring ${out.score_gate_us.toFixed(0)} us (${out.gate_score_cost.toFixed(2)}x)`);
 }
 console.log(JSON.stringify(out));
 if (!sameBits) process.exitCode = 1;

@@ -21,7 +21,7 @@ export { loadPlatformModel, saveAgentCheckpoint, saveTrainingCheckpoint, appendT
 export { CartPole } from "./envs/cartpole.js";
 export type { QFunction, QOptimizer, OptimizerState, OptimizerOptions } from "./core/qfunction/types.js";
 export { MlpQFunction } from "./core/qfunction/mlp-qfunction.js";
-export { FeatureQFunction, featureObsSize, type FeatureLayout, type FeatureQOptions } from "./core/qfunction/feature-qfunction.js";
+export { FeatureQFunction, featureObsSize, type FeatureLayout, type FeatureQOptions, type GateOptions } from "./core/qfunction/feature-qfunction.js";
 export { ActionTable } from "./core/qfunction/action-table.js";
 export { PairTable } from "./core/qfunction/pair-table.js";
 export type { DqnAgentParts } from "./core/dqn/agent.js";

@@ -106,6 +106,21 @@ export interface PlatformDqnHyper {
    */
   readonly actionDropout: number;
   /**
+   * Feature head: the acceptance gate's embedding size, 0 = no gate. With one, a stream's score
+   * is log sigmoid(z) plus the head's score, z a second, smaller feature head (gateHidden,
+   * gateEmbedding) that learns the chance the user accepts the stream (FeatureQOptions.gate): the
+   * expected reward as the chance of acceptance times what an accepted stream earns. The classic
+   * head ignores it. 0 by default: on validation weeks (README, "How the defaults were chosen",
+   * session 23) it moved the reward within what another set of agents moves it (+0.6% at the
+   * demo's size and at half with agents 1-8, -0.2% at half with agents 9-16), at the cost of a
+   * second trunk and set of tables to train and score.
+   */
+  readonly gateEmbedding: number;
+  /** The acceptance gate's trunk's hidden layers. */
+  readonly gateHidden: number[];
+  /** The weight of the gate's own logistic loss on whether the reward was positive (GateOptions.labelWeight). */
+  readonly gateLabelWeight: number;
+  /**
    * Discount per decision of a user. 0 by default: on validation weeks (README, "How the defaults
    * were chosen", session 5) 0 earned 6% more than 0.9 on both agent seeds and 4% more than 0.5 on
    * one (measured with 40 training weeks): the bootstrapped lookahead adds more noise to the ranking
@@ -218,6 +233,9 @@ export const DEFAULT_PLATFORM_DQN: PlatformDqnHyper = {
   coldStartBonus: 0,
   newUserFoldIn: true,
   actionDropout: 0.25,
+  gateEmbedding: 0,
+  gateHidden: [64],
+  gateLabelWeight: 1,
   gamma: 0,
   gammaPerHour: 0,
   loss: "poisson",
@@ -266,6 +284,11 @@ export interface PlatformDqn {
   /** The running average of the weights (hyper.averageShare > 0), grown and applied by trainOnPlatforms. */
   readonly average: WeightAverage | null;
   encoderFor(p: Platform): PlatformEncoder;
+}
+
+/** The feature head's acceptance gate of `hyper` (null: none). */
+function gateOf(hyper: PlatformDqnHyper): { hidden: number[]; embedding: number; labelWeight: number } | null {
+  return hyper.gateEmbedding > 0 ? { hidden: hyper.gateHidden, embedding: hyper.gateEmbedding, labelWeight: hyper.gateLabelWeight } : null;
 }
 
 /** Whether a served `pd` folds in its new users' embeddings: hyper.newUserFoldIn, where the model can (feature head, user embeddings, the pairs' past). */
@@ -346,6 +369,9 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
   if (hyper.gammaPerHour > 0 && (hyper.gamma > 0 || hyper.nStep > 1)) {
     throw new RangeError(`createPlatformDqn: gammaPerHour (${hyper.gammaPerHour}) replaces gamma per decision and needs nStep 1; got gamma ${hyper.gamma}, nStep ${hyper.nStep}`);
   }
+  if (head === "feature" && hyper.gateEmbedding > 0 && hyper.loss !== "poisson") {
+    throw new RangeError(`createPlatformDqn: dqn.gateEmbedding (${hyper.gateEmbedding}) adds an acceptance gate to the log of the expected reward: it needs dqn.loss "poisson", got "${hyper.loss}"`);
+  }
   if (head === "feature" && hyper.actionDropout > 0 && !hyper.actionEmbeddings) {
     throw new RangeError(`createPlatformDqn: dqn.actionDropout (${hyper.actionDropout}) drops the learned per-streamer part, which dqn.actionEmbeddings false leaves out (set dqn.actionDropout 0)`);
   }
@@ -384,7 +410,7 @@ export function createPlatformDqn(sim: SimConfig, head: PlatformHead, hyper: Pla
     maxAgents: bounds.agents,
     network:
       head === "feature"
-        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, actionDropout: hyper.actionDropout, layout: probeEncoder.layout }
+        ? { hidden: hyper.hidden, head: "feature", embedding: hyper.embedding, actionEmbeddings: hyper.actionEmbeddings, historyEmbeddings: hyper.historyEmbeddings, coldStartBonus: hyper.coldStartBonus, actionDropout: hyper.actionDropout, layout: probeEncoder.layout, gate: gateOf(hyper) }
         : { hidden: hyper.hidden, head: "dueling" },
     // With a discount per hour, gamma is per hour and each step comes with its hours (stepDiscounts).
     gamma: hyper.gammaPerHour > 0 ? hyper.gammaPerHour : hyper.gamma,

@@ -276,7 +276,7 @@ export class DqnAgent {
     const weights = c.replay.kind === "prioritized" ? batch.weights : null;
     // q holds Q(s, a) of the chosen actions: as a batch x 1 "table" whose chosen column is 0.
     const loss = tdLossChosen(c.loss, B, q, this.zeros, this.targets, weights, this.gradChosen, this.tdErrors);
-    this.online.backwardChosen(batch.actions, this.gradChosen);
+    this.online.backwardChosen(batch.actions, this.gradChosen, this.targets);
     if (this.lrSchedule !== null) this.optimizer.setLr(c.optimizer.lr * this.lrSchedule.value(this.decisions));
     const norm = this.optimizer.step(c.maxGradNorm);
 
@@ -307,6 +307,7 @@ function buildQFunction(config: DqnConfig, parts: DqnAgentParts, rng: Rng): QFun
       backend: n.backend, table: parts.actionTable, rng, actionEmbeddings: n.actionEmbeddings,
       ...(parts.pairTable !== undefined ? { pairTable: parts.pairTable } : {}),
       historyEmbeddings: n.historyEmbeddings, coldStartBonus: n.coldStartBonus,
+      ...(n.gate !== null ? { gate: n.gate } : {}),
     });
   }
   const spec = { inputSize: config.obsSize, hidden: n.hidden, actions: config.actions, head: n.head };

@@ -51,6 +51,16 @@ export const dqnConfigSchema = z
          * newcomer must be scored). 0 = none.
          */
         actionDropout: z.number().min(0).lt(1).default(0),
+        /**
+         * For head "feature": an acceptance gate, Q = log sigmoid(z) + the head's score, z a second
+         * feature head with these hidden layers and embedding size (FeatureQOptions.gate; needs
+         * loss "poisson", whose Q is the log of an expected reward); null = none.
+         */
+        gate: z
+          .object({ hidden: z.array(positiveInt).max(8), embedding: positiveInt, labelWeight: z.number().min(0).max(100) })
+          .strict()
+          .nullable()
+          .default(null),
         /** For head "feature": how an observation row is laid out (obsSize must equal its total). */
         layout: z
           .object({
@@ -65,7 +75,7 @@ export const dqnConfigSchema = z
           .optional(),
       })
       .strict()
-      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0, actionDropout: 0 }),
+      .default({ hidden: [128, 64], head: "linear", backend: "wasm", embedding: 32, actionEmbeddings: true, historyEmbeddings: false, coldStartBonus: 0, actionDropout: 0, gate: null }),
     gamma: z.number().min(0).max(1).default(0.99),
     /**
      * Steps of uneven length (a semi-Markov discount): gamma is then the discount per unit of time,
@@ -164,6 +174,9 @@ export function parseDqnConfig(input: unknown): DqnConfig {
     if (!l) throw new RangeError("invalid DQN config:\n  network.layout: required when network.head is \"feature\"");
     const size = featureObsSize(l);
     if (size !== c.obsSize) throw new RangeError(`invalid DQN config:\n  obsSize: ${c.obsSize} does not match network.layout (${size} values)`);
+  }
+  if (c.network.gate !== null && !(c.network.head === "feature" && c.loss === "poisson")) {
+    throw new RangeError(`invalid DQN config:\n  network.gate: an acceptance gate multiplies an expected reward by a chance: it needs network.head "feature" and loss "poisson", got head "${c.network.head}" and loss "${c.loss}"`);
   }
   if (c.loss === "poisson" && c.gamma !== 0) {
     throw new RangeError(`invalid DQN config:\n  loss: "poisson" scores the log of the expected reward and needs gamma 0 (a target that is a reward, not a bootstrapped value), got gamma ${c.gamma}`);

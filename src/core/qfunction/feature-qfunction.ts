@@ -22,7 +22,12 @@
  * - optionally (layout.pairTableSize, with a PairTable), r(u, a): features of the user's pair with
  *   every candidate, looked up in a table the environment keeps (for liveq, the pair's record of
  *   past weeks), weighed by w(s), more trunk outputs. Unlike g, which only the K sketched streamers
- *   have, r reaches every live stream, and a stored transition keeps only r of the action taken.
+ *   have, r reaches every live stream, and a stored transition keeps only r of the action taken;
+ * - optionally (gate), an acceptance gate: Q(s, a) = log sigmoid(z(s, a)) + the score above, z a
+ *   second head of this shape with its own trunk and tables (FeatureQOptions.gate). With the
+ *   "poisson" loss Q is the log of an expected reward, and a recommendation's expected reward is
+ *   the chance it is accepted times what an accepted one earns: the gate is the chance, and its
+ *   log saturates where one bilinear score cannot.
  *
  * Serving stays cheap: <phi, P x_a> = <P^T phi, x_a>, so a user costs one d x f product and then
  * each live stream f (+ d with e_a) multiply-adds, plus K sparse terms; nothing is cached per
@@ -121,6 +126,40 @@ export interface FeatureQOptions {
    * same bits more slowly: the reference the kernels are tested against.
    */
   readonly trainInKernels?: boolean;
+  /**
+   * An acceptance gate (absent: none): Q(s, a) = log sigmoid(z(s, a)) + the score above, where z is
+   * a second feature head of its own (its own trunk, embeddings and projection, on the same rows
+   * and tables). With the "poisson" loss Q is the log of the expected reward, which is a product:
+   * the chance the user accepts the recommendation times what they then give. A chance saturates
+   * (log sigmoid is flat once a stream is surely accepted, linear while it is not), which one
+   * bilinear score cannot do: it has to trade taste against value at one rate for every stream,
+   * where a stream surely accepted should be ranked by its value alone.
+   */
+  readonly gate?: GateOptions;
+}
+
+/** The acceptance gate of a FeatureQFunction (see FeatureQOptions.gate). */
+export interface GateOptions {
+  /** The gate's trunk's hidden layers. */
+  readonly hidden: readonly number[];
+  /** The size of the gate's phi(s) and psi(a). */
+  readonly embedding: number;
+  /**
+   * The weight of the gate's own objective beside the reward's: the logistic loss of sigmoid(z)
+   * against whether the target was positive (a recommendation accepted earns a reward, a declined
+   * one earns 0), per row as the reward's loss is, so z learns the chance of acceptance directly;
+   * 0 = the gate learns only through the reward's loss. Needs targets in backwardChosen.
+   */
+  readonly labelWeight: number;
+}
+
+/** The optimizer of one head (see FeatureQFunction.partOptimizer). */
+interface PartOptimizer {
+  squares(): number;
+  apply(scale: number): void;
+  setLr(lr: number): void;
+  getState(): OptimizerState;
+  setState(s: OptimizerState): void;
 }
 
 export class FeatureQFunction implements QFunction {
@@ -135,6 +174,12 @@ export class FeatureQFunction implements QFunction {
   readonly actionEmbeddings: boolean;
   readonly historyEmbeddings: boolean;
   readonly coldStartBonus: number;
+  /** The acceptance gate's head (null: none): see FeatureQOptions.gate. */
+  readonly gate: FeatureQFunction | null;
+  private readonly gateLabelWeight: number;
+  /** The gate's z(s, a) of each row of the last forwardChosen, and its gradient. */
+  private gateZ = new Float32Array(0);
+  private gateGrad = new Float32Array(0);
   /**
    * Head parameters: E (A x d) | b (A) | P (d x f) | F (A x d, with historyEmbeddings) | G (userIds x d).
    * With the wasm backend a view of the kernels' memory (see `heads`): read it anew after a call
@@ -258,7 +303,7 @@ export class FeatureQFunction implements QFunction {
     // G starts at 0 too: a user never trained on is described by their features and history alone.
     const n = this.gOff + this.userIds * d;
     this.headSize = n;
-    this.paramCount = this.trunk.paramCount + n;
+    let paramCount = this.trunk.paramCount + n;
     this.rowTouched = new Uint8Array(A + (n - this.fOff) / d);
     this.kernels = o.backend === "wasm" ? new WasmBackend() : null;
     this.trainKernels = this.kernels !== null && (o.trainInKernels ?? true);
@@ -290,6 +335,23 @@ export class FeatureQFunction implements QFunction {
     this.priorE = new Float32Array(d);
     this.wRow = new Float32Array(f);
     if (this.kernels !== null) this.layOutArena(0);
+    // The gate last, so that a head without one draws the same initial weights.
+    const g = o.gate;
+    if (g !== undefined) {
+      if (!(g.labelWeight >= 0 && Number.isFinite(g.labelWeight))) throw new RangeError(`FeatureQFunction: gate.labelWeight must be a finite number >= 0, got ${g.labelWeight}`);
+      const { gate: _, ...rest } = o;
+      this.gate = new FeatureQFunction({ ...rest, hidden: g.hidden, embedding: g.embedding, coldStartBonus: 0 });
+      paramCount += this.gate.paramCount;
+    } else {
+      this.gate = null;
+    }
+    this.gateLabelWeight = g?.labelWeight ?? 0;
+    this.paramCount = paramCount;
+  }
+
+  /** The parameters of this head without its gate's (they come first in exportParams). */
+  private get ownParamCount(): number {
+    return this.trunk.paramCount + this.headSize;
   }
 
   forward(obs: Float32Array, batch: number, mask: Uint8Array | null = null): Float32Array {
@@ -304,6 +366,11 @@ export class FeatureQFunction implements QFunction {
     const q = this.qBuf;
     for (let r = 0; r < batch; r++) this.addPairTerms(obs, r, mask, out, q);
     if (this.pairTable !== null) for (let r = 0; r < batch; r++) this.addTableTerms(obs, r, mask, out, q);
+    if (this.gate !== null) {
+      // + log sigmoid(z): the gate's scores, computed after this head's (each head keeps its own buffers).
+      const z = this.gate.forward(obs, batch, mask), n = batch * this.actions;
+      for (let i = 0; i < n; i++) if (mask === null || mask[i] !== 0) q[i] += logSigmoid(z[i]);
+    }
     return q.subarray(0, batch * this.actions);
   }
 
@@ -542,6 +609,19 @@ export class FeatureQFunction implements QFunction {
    * without its own part, which is all a newcomer has when serving. No effect without actionEmbeddings.
    */
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array, dropped: Uint8Array | null = null): void {
+    this.forwardChosenOwn(obs, actions, batch, result, dropped);
+    if (this.gate === null) return;
+    if (this.gateZ.length < batch) {
+      this.gateZ = new Float32Array(batch);
+      this.gateGrad = new Float32Array(batch);
+    }
+    const z = this.gateZ;
+    this.gate.forwardChosen(obs, actions, batch, z, dropped);
+    for (let r = 0; r < batch; r++) result[r] += logSigmoid(z[r]);
+  }
+
+  /** forwardChosen of this head's own score (without the gate). */
+  private forwardChosenOwn(obs: Float32Array, actions: Int32Array, batch: number, result: Float32Array, dropped: Uint8Array | null): void {
     this.checkObs("forwardChosen", obs, batch);
     this.checkActions("forwardChosen", actions, batch);
     if (!(result instanceof Float32Array) || result.length < batch) throw new RangeError(`forwardChosen: result must hold batch = ${batch} values, got ${result?.length}`);
@@ -604,7 +684,28 @@ export class FeatureQFunction implements QFunction {
     this.lastBatch = batch;
   }
 
-  backwardChosen(actions: Int32Array, grad: Float32Array): void {
+  /**
+   * With a gate, `targets` (the rows' targets, as the loss saw them) let the gate learn from
+   * whether each was positive (GateOptions.labelWeight); without them it learns through the
+   * reward's loss alone.
+   */
+  backwardChosen(actions: Int32Array, grad: Float32Array, targets: Float32Array | null = null): void {
+    this.backwardChosenOwn(actions, grad);
+    const gate = this.gate;
+    if (gate === null) return;
+    // d log sigmoid(z) / dz = sigmoid(-z); the logistic loss adds (sigmoid(z) - label) / batch,
+    // the per-row weight the reward's mean loss gives its own rows.
+    const batch = this.lastBatch, z = this.gateZ, gz = this.gateGrad, w = targets === null ? 0 : this.gateLabelWeight / batch;
+    if (targets !== null && !(targets instanceof Float32Array && targets.length >= batch)) throw new RangeError(`backwardChosen: targets must hold the ${batch} rows of the last forwardChosen, got ${targets?.length}`);
+    for (let r = 0; r < batch; r++) {
+      const s = sigmoid(z[r]);
+      gz[r] = grad[r] * (1 - s) + (w > 0 ? w * (s - (targets![r] > 0 ? 1 : 0)) : 0);
+    }
+    gate.backwardChosen(actions, gz.subarray(0, batch));
+  }
+
+  /** backwardChosen of this head's own score (without the gate). */
+  private backwardChosenOwn(actions: Int32Array, grad: Float32Array): void {
     const batch = this.lastBatch;
     if (batch === 0) throw new Error("backwardChosen: call forwardChosen first");
     if (!(grad instanceof Float32Array) || grad.length < batch) throw new RangeError(`backwardChosen: grad must hold the ${batch} rows of the last forwardChosen, got ${grad?.length}`);
@@ -733,10 +834,12 @@ export class FeatureQFunction implements QFunction {
     const o = asFeature(other, this);
     this.trunk.copyFrom(o.trunk);
     this.head.set(o.head);
+    this.gate?.copyFrom(o.gate!);
   }
 
   polyakFrom(other: QFunction, tau: number): void {
     const o = asFeature(other, this);
+    this.gate?.polyakFrom(o.gate!, tau);
     this.trunk.polyakFrom(o.trunk, tau);
     const h = this.head, oh = o.head;
     // An action the other has started training and this copy has not (its b_a still 0, so scored
@@ -769,24 +872,30 @@ export class FeatureQFunction implements QFunction {
     k.lerpExact(this.heads.head, src, n, tau);
   }
 
+  /** [trunk | head | the gate's, in its own layout] (as exportParams). */
   exportGradients(): Float32Array {
     const g = new Float32Array(this.paramCount);
     g.set(this.trunk.grads());
     g.set(this.headGrad, this.trunk.paramCount);
+    if (this.gate !== null) g.set(this.gate.exportGradients(), this.ownParamCount);
     return g;
   }
 
+  /** [trunk | head | the gate's, in its own layout]. */
   exportParams(): Float32Array {
     const p = new Float32Array(this.paramCount);
     p.set(this.trunk.params());
     p.set(this.head, this.trunk.paramCount);
+    if (this.gate !== null) p.set(this.gate.exportParams(), this.ownParamCount);
     return p;
   }
 
   importParams(p: Float32Array): void {
     checkParams(p, this.paramCount);
+    const own = this.ownParamCount;
     this.trunk.params().set(p.subarray(0, this.trunk.paramCount));
-    this.head.set(p.subarray(this.trunk.paramCount));
+    this.head.set(p.subarray(this.trunk.paramCount, own));
+    this.gate?.importParams(p.subarray(own));
   }
 
   /**
@@ -795,18 +904,65 @@ export class FeatureQFunction implements QFunction {
    * step at lr x o.embeddingLrScale, b and P at lr.
    */
   createOptimizer(o: OptimizerOptions): QOptimizer {
+    const own = this.partOptimizer(o), gate = this.gate?.partOptimizer(o) ?? null;
+    return {
+      step: (maxGradNorm: number | null): number => {
+        // One norm over both parts' gradients, as one network's would be clipped.
+        const norm = Math.sqrt(own.squares() + (gate?.squares() ?? 0));
+        if (!Number.isFinite(norm)) throw new RangeError(`FeatureQFunction: the gradient norm is ${norm}; refusing to step`);
+        let scale = 1;
+        if (maxGradNorm !== null) {
+          const coef = maxGradNorm / (norm + 1e-6);
+          if (coef < 1) scale = coef;
+        }
+        own.apply(scale);
+        gate?.apply(scale);
+        return norm;
+      },
+      setLr: (value: number): void => {
+        own.setLr(value);
+        gate?.setLr(value);
+      },
+      getState: (): OptimizerState => {
+        const s = own.getState();
+        if (gate === null) return s;
+        const g = gate.getState();
+        if (g.t !== s.t) throw new Error("FeatureQFunction: the head's and the gate's optimizers are out of step");
+        const m = new Float32Array(this.paramCount), v = new Float32Array(this.paramCount);
+        m.set(s.m);
+        m.set(g.m, s.m.length);
+        v.set(s.v);
+        v.set(g.v, s.v.length);
+        return { t: s.t, m, v };
+      },
+      setState: (s: OptimizerState): void => {
+        if (!(s.m instanceof Float32Array) || s.m.length !== this.paramCount || !(s.v instanceof Float32Array) || s.v.length !== this.paramCount) {
+          throw new RangeError(`optimizer state: m and v must hold ${this.paramCount} values`);
+        }
+        const n = this.ownParamCount;
+        own.setState({ t: s.t, m: s.m.subarray(0, n), v: s.v.subarray(0, n) });
+        gate?.setState({ t: s.t, m: s.m.subarray(n), v: s.v.subarray(n) });
+      },
+    };
+  }
+
+  /**
+   * The optimizer of this head without its gate, in two halves so that a head and its gate clip
+   * by one norm: squares() (the squared norm of the gradient), then apply(scale).
+   */
+  private partOptimizer(o: OptimizerOptions): PartOptimizer {
     const adam = new Adam(this.trunk, o);
     this.views().m.fill(0);
     this.hv.v.fill(0);
-    let t = 0, lr = o.lr;
+    let t = 0, lr = o.lr, nT = 0;
     const rowScale = o.embeddingLrScale ?? 1;
     if (!(rowScale > 0 && Number.isFinite(rowScale))) throw new RangeError(`FeatureQFunction: embeddingLrScale must be a number > 0, got ${rowScale}`);
     const k = this.trainKernels ? this.kernels : null, hp = this.heads;
     return {
-      step: (maxGradNorm: number | null): number => {
-        const nT = gradNorm(this.trunk);
+      squares: (): number => {
+        nT = gradNorm(this.trunk);
         let sH = 0;
-        const { grad: g, m, v, head: p } = this.views(), d = this.embedding;
+        const g = this.views().grad, d = this.embedding;
         // Only b, P and the touched embedding rows can be non-zero.
         if (k !== null) sH = k.headSquares(hp.grad, this.bOff, this.fOff, hp.rows, this.touchedCount, this.actions, d, this.fOff);
         else {
@@ -816,13 +972,10 @@ export class FeatureQFunction implements QFunction {
             for (let i = at; i < at + d; i++) sH += g[i] * g[i];
           }
         }
-        const norm = Math.sqrt(nT * nT + sH);
-        if (!Number.isFinite(norm)) throw new RangeError(`FeatureQFunction: the gradient norm is ${norm}; refusing to step`);
-        let scale = 1;
-        if (maxGradNorm !== null) {
-          const coef = maxGradNorm / (norm + 1e-6);
-          if (coef < 1) scale = coef;
-        }
+        return nT * nT + sH;
+      },
+      apply: (scale: number): void => {
+        const { grad: g, m, v, head: p } = this.views(), d = this.embedding;
         // The trunk's Adam clips its own norm: give it the bound that yields the same scale.
         if (scale < 1) adam.clipAndStep(scale * (nT + 1e-6));
         else adam.step();
@@ -841,7 +994,7 @@ export class FeatureQFunction implements QFunction {
             hp.head, hp.grad, hp.m, hp.v, this.bOff, this.fOff, hp.rows, this.touchedCount, this.actions, d, this.fOff,
             scale, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, stepSize, invSqrtBc2, o.eps, decay, rowStepSize, rowDecay,
           );
-          return norm;
+          return;
         }
         const adamRange = (from: number, to: number, step: number, dec: number): void => {
           for (let i = from; i < to; i++) {
@@ -856,7 +1009,6 @@ export class FeatureQFunction implements QFunction {
           const at = this.rowOffset(this.hv.rows[r]);
           adamRange(at, at + d, rowStepSize, rowDecay);
         }
-        return norm;
       },
       setLr: (value: number): void => {
         adam.lr = value;
@@ -864,7 +1016,7 @@ export class FeatureQFunction implements QFunction {
       },
       getState: (): OptimizerState => {
         const s = adam.getState();
-        const mm = new Float32Array(this.paramCount), vv = new Float32Array(this.paramCount);
+        const n = this.ownParamCount, mm = new Float32Array(n), vv = new Float32Array(n);
         mm.set(s.m);
         mm.set(this.views().m, s.m.length);
         vv.set(s.v);
@@ -874,9 +1026,6 @@ export class FeatureQFunction implements QFunction {
       },
       setState: (s: OptimizerState): void => {
         const nt = this.trunk.paramCount;
-        if (!(s.m instanceof Float32Array) || s.m.length !== this.paramCount || !(s.v instanceof Float32Array) || s.v.length !== this.paramCount) {
-          throw new RangeError(`optimizer state: m and v must hold ${this.paramCount} values`);
-        }
         adam.setState({ t: s.t, m: s.m.slice(0, nt), v: s.v.slice(0, nt) });
         this.views().m.set(s.m.subarray(nt));
         this.hv.v.set(s.v.subarray(nt));
@@ -1126,6 +1275,17 @@ export class FeatureQFunction implements QFunction {
 }
 
 function asFeature(q: QFunction, self: FeatureQFunction): FeatureQFunction {
-  if (!(q instanceof FeatureQFunction) || q.paramCount !== self.paramCount) throw new TypeError("FeatureQFunction: the other Q-function has another shape");
+  if (!(q instanceof FeatureQFunction) || q.paramCount !== self.paramCount || (q.gate === null) !== (self.gate === null)) {
+    throw new TypeError("FeatureQFunction: the other Q-function has another shape");
+  }
   return q;
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** log sigmoid(z) = -log(1 + exp(-z)), without overflow at either end. */
+function logSigmoid(z: number): number {
+  return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
 }

@@ -69,8 +69,12 @@ export interface QFunction {
    * see FeatureQFunction); a head without one ignores it.
    */
   forwardChosen(obs: Float32Array, actions: Int32Array, batch: number, out: Float32Array, dropped?: Uint8Array | null): void;
-  /** Gradients from dLoss/dQ(s, a) of the last forwardChosen. Overwrites the gradients. */
-  backwardChosen(actions: Int32Array, grad: Float32Array): void;
+  /**
+   * Gradients from dLoss/dQ(s, a) of the last forwardChosen. Overwrites the gradients. `targets`
+   * (the rows' targets) are for a head with an objective of its own beside the loss's (a feature
+   * head's acceptance gate); the others ignore them.
+   */
+  backwardChosen(actions: Int32Array, grad: Float32Array, targets?: Float32Array | null): void;
   /** Hard copy of another Q-function's parameters (same shape). */
   copyFrom(other: QFunction): void;
   /** theta <- tau * other + (1 - tau) * theta. */

@@ -60,8 +60,8 @@ export class PlatformDqnPolicy implements SimPolicy {
   /** The streamers of the platform acted on last (an outcome's value reads the record of the one watched). */
   private streamers: StreamerTable | null = null;
   private explored = new Uint8Array(0);
-  /** The new users' embeddings, when folded in (options.newUserFoldIn). */
-  private readonly foldIn: NewUserFoldIn | null;
+  /** The new users' embeddings, when folded in (options.newUserFoldIn): the head's, and its acceptance gate's. */
+  private readonly foldIns: readonly NewUserFoldIn[];
   /** Sum of rewards and count of decisions since the last read (for progress displays). */
   rewardSum = 0;
   rewardCount = 0;
@@ -82,7 +82,7 @@ export class PlatformDqnPolicy implements SimPolicy {
     this.pendingReward = new Float32Array(users);
     this.hasPending = new Uint8Array(users);
     this.pendingTick = new Int32Array(users);
-    this.foldIn = options.newUserFoldIn === true ? newUserFoldIn(agent, encoder, this.mode) : null;
+    this.foldIns = options.newUserFoldIn === true ? newUserFoldIns(agent, encoder, this.mode) : [];
   }
 
   /** Whether this policy explores (epsilon-greedy) while it learns. */
@@ -112,7 +112,7 @@ export class PlatformDqnPolicy implements SimPolicy {
   prepare(platform: Platform): number {
     const enc = this.encoder;
     this.streamers = platform.streamers;
-    this.foldIn?.update(platform);
+    for (const f of this.foldIns) f.update(platform);
     enc.refreshTable(platform);
     const n = enc.encode(platform);
     if (n === 0 || this.mode !== "train") return n;
@@ -144,7 +144,7 @@ export class PlatformDqnPolicy implements SimPolicy {
     const S = this.S, A = this.A, K = platform.slateSize;
     const enc = this.encoder;
     // The new users are scored: their rows go back to the trained model's (NewUserFoldIn.restore).
-    this.foldIn?.restore();
+    for (const f of this.foldIns) f.restore();
     if (K === 1) {
       actions.set(chosen.subarray(0, n));
     } else {
@@ -206,15 +206,19 @@ export class PlatformDqnPolicy implements SimPolicy {
   }
 }
 
-/** The fold-in of a served feature head with user embeddings and the pairs' past; a RangeError naming what is missing otherwise. */
-function newUserFoldIn(agent: DqnAgent, encoder: PlatformEncoder, mode: "train" | "serve"): NewUserFoldIn {
+/**
+ * The fold-ins of a served feature head with user embeddings and the pairs' past (and of its
+ * acceptance gate, which has user embeddings of its own); a RangeError naming what is missing otherwise.
+ */
+function newUserFoldIns(agent: DqnAgent, encoder: PlatformEncoder, mode: "train" | "serve"): NewUserFoldIn[] {
   const why = mode !== "serve" ? "a model that goes on learning trains its new users' embeddings itself (serve mode only)"
     : agent.online.kind !== "feature" ? "the classic head has no user embeddings"
     : (agent.online as FeatureQFunction).userEmbeddingCount === 0 ? "the feature head has no user embeddings (dqn.userEmbeddings)"
     : encoder.pairPast === null ? "the encoder has no pairs' past (dqn.pairPast) to say who watched whom"
     : null;
   if (why !== null) throw new RangeError(`PlatformDqnPolicy: newUserFoldIn: ${why}`);
-  return new NewUserFoldIn(agent.online as FeatureQFunction, encoder.pairPast!);
+  const q = agent.online as FeatureQFunction;
+  return [q, ...(q.gate !== null ? [q.gate] : [])].map((h) => new NewUserFoldIn(h, encoder.pairPast!));
 }
 
 /** Row i of `actions` (K entries): `first`, then the K-1 best other available actions by Q (or -1). */

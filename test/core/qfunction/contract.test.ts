@@ -116,6 +116,16 @@ makers.push({
   },
 });
 
+// ... and with an acceptance gate (a second head of its own, whose parameters come last: set at random).
+makers.push({
+  name: "feature with an acceptance gate",
+  make(seed) {
+    const q = new FeatureQFunction({ layout: tableLayout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, pairTable, rng: new Rng(seed), historyEmbeddings: true, gate: { hidden: [6], embedding: 3, labelWeight: 1 } });
+    return trained(q, seed, q.gate!.paramCount);
+  },
+  obs: makers[makers.length - 1].obs,
+});
+
 for (const m of makers) {
   describe(`QFunction contract: ${m.name}`, () => {
     const rng = new Rng(3);
