@@ -4,7 +4,9 @@
  * recommendation the gate's chance sigmoid(z) of the stream recommended against whether the user
  * accepted it, in tenths of the chance; and how much of the ranking each part carries, the mean
  * over decisions of the standard deviation, over the user's live streams, of log sigmoid(z) and of
- * the head's own score. A calibrated gate accepts about as often as it says.
+ * the head's own score. A calibrated gate accepts about as often as it says. Established users
+ * only: a new user's embeddings are folded in for the decision and put back once they are scored
+ * (src/policies/dqn/new-user-fold-in.ts), so their rows here are not the ones the policy scored.
  *
  *   npx tsx examples/gate-calibration.ts --model DIR [--agent K] [--weeks 2001]
  */
@@ -27,10 +29,11 @@ const pd = restorePlatformDqn(agents[k].bundle);
 const q = pd.agent.online as FeatureQFunction;
 if (q.kind !== "feature" || q.gate === null) throw new Error(`${o.model}: agent ${k} has no acceptance gate (dqn.gateEmbedding is 0)`);
 const world = (agents[k].bundle.meta as { world: number }).world;
+if (pd.sim.slateSize !== 1) throw new Error(`${o.model}: a slate of ${pd.sim.slateSize} streams; this example reads one recommendation a decision`);
 
 const logSigmoid = (z: number): number => (z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z)));
 const bins = Array.from({ length: 10 }, () => ({ n: 0, chance: 0, accepted: 0 }));
-let spreadGate = 0, spreadHead = 0, rows = 0;
+let spreadGate = 0, spreadHead = 0, rows = 0, newUsers = 0;
 for (const week of weeks) {
   const platform = new Platform(pd.sim, week, { world });
   const encoder = pd.encoderFor(platform);
@@ -49,6 +52,10 @@ for (const week of weeks) {
       const z = q.gate!.forward(obs, n, mask).slice();
       const all = q.forward(obs, n, mask);
       for (let i = 0; i < n; i++) {
+        if (p.users.isNew(p.deciding[i])) {
+          newUsers++;
+          continue;
+        }
         pending.set(p.deciding[i], z[i * A + actions[i]]);
         let c = 0, g1 = 0, g2 = 0, h1 = 0, h2 = 0;
         for (let a = 0; a < A; a++) {
@@ -80,7 +87,7 @@ for (const week of weeks) {
   };
   runPolicy(platform, probe);
 }
-console.log(`agent ${k} of ${o.model} served alone, weeks ${weeks.join(", ")}: the gate's chance of each recommendation against acceptance`);
+console.log(`agent ${k} of ${o.model} served alone, weeks ${weeks.join(", ")}: the gate's chance of each recommendation to an established user against acceptance (${newUsers} decisions of new users left out)`);
 for (const [i, b] of bins.entries()) {
   if (b.n > 0) console.log(`  sigmoid(z) ${(i / 10).toFixed(1)}-${((i + 1) / 10).toFixed(1)}: ${b.n} recommendations, mean chance ${(b.chance / b.n).toFixed(3)}, accepted ${(b.accepted / b.n).toFixed(3)}`);
 }

@@ -148,7 +148,8 @@ export interface GateOptions {
    * The weight of the gate's own objective beside the reward's: the logistic loss of sigmoid(z)
    * against whether the target was positive (a recommendation accepted earns a reward, a declined
    * one earns 0), per row as the reward's loss is, so z learns the chance of acceptance directly;
-   * 0 = the gate learns only through the reward's loss. Needs targets in backwardChosen.
+   * 0 = the gate learns only through the reward's loss. Needs targets in backwardChosen. Not
+   * weighted by a prioritized replay's importance weights, and not part of the loss DqnAgent reports.
    */
   readonly labelWeight: number;
 }
@@ -690,13 +691,16 @@ export class FeatureQFunction implements QFunction {
    * reward's loss alone.
    */
   backwardChosen(actions: Int32Array, grad: Float32Array, targets: Float32Array | null = null): void {
+    const gate = this.gate, batch = this.lastBatch;
+    if (gate !== null && targets !== null && !(targets instanceof Float32Array && targets.length >= batch)) {
+      throw new RangeError(`backwardChosen: targets must be a Float32Array of the ${batch} rows of the last forwardChosen, got ${targets?.constructor?.name} of ${targets?.length}`);
+    }
     this.backwardChosenOwn(actions, grad);
-    const gate = this.gate;
     if (gate === null) return;
-    // d log sigmoid(z) / dz = sigmoid(-z); the logistic loss adds (sigmoid(z) - label) / batch,
-    // the per-row weight the reward's mean loss gives its own rows.
-    const batch = this.lastBatch, z = this.gateZ, gz = this.gateGrad, w = targets === null ? 0 : this.gateLabelWeight / batch;
-    if (targets !== null && !(targets instanceof Float32Array && targets.length >= batch)) throw new RangeError(`backwardChosen: targets must hold the ${batch} rows of the last forwardChosen, got ${targets?.length}`);
+    // d log sigmoid(z) / dz = 1 - sigmoid(z); the logistic loss adds (sigmoid(z) - label) / batch,
+    // the per-row weight the reward's mean loss gives its own rows (unweighted: the platform's
+    // replay is uniform, and a prioritized replay's weights are left to the reward's loss).
+    const z = this.gateZ, gz = this.gateGrad, w = targets === null ? 0 : this.gateLabelWeight / batch;
     for (let r = 0; r < batch; r++) {
       const s = sigmoid(z[r]);
       gz[r] = grad[r] * (1 - s) + (w > 0 ? w * (s - (targets![r] > 0 ? 1 : 0)) : 0);

@@ -71,10 +71,49 @@ test("acceptance gate: Q is log sigmoid(z) plus the head's own score, for every 
   const chosen = new Float32Array(B);
   q.forwardChosen(obs, actions, B, chosen);
   for (let b = 0; b < B; b++) assert.ok(Math.abs(chosen[b] - all[b * A + actions[b]]) < 1e-5, `row ${b}`);
-  // A masked entry stays out of it (-infinity), the gate's score notwithstanding.
-  const mask = new Uint8Array(B * A).fill(1);
-  mask[2] = 0;
-  assert.equal(q.forward(obs, B, mask)[2], -Infinity);
+  // With a mask, the available entries are scored as without one, gate included.
+  const mask = new Uint8Array(B * A).map((_, i) => (i % 3 === 1 ? 0 : 1));
+  const masked = q.forward(obs, B, mask);
+  for (let i = 0; i < B * A; i++) if (mask[i] === 1) assert.ok(Math.abs(masked[i] - all[i]) < 1e-5, `available entry ${i}: ${masked[i]} against ${all[i]}`);
+});
+
+test("acceptance gate: one gradient norm over the head and its gate, which clipping scales both by", () => {
+  const targets = Float32Array.from({ length: B }, (_, b) => (b % 2 === 0 ? 0 : 2));
+  const grads = (q: FeatureQFunction, scale: number): void => {
+    const out = new Float32Array(B), g = new Float32Array(B);
+    q.forwardChosen(obs, actions, B, out);
+    for (let b = 0; b < B; b++) g[b] = (scale * (Math.exp(out[b]) - targets[b])) / B;
+    q.backwardChosen(actions, g, targets);
+  };
+  const opts = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-12, weightDecay: 0 };
+  const q = make("reference", { ...gate, labelWeight: 0 });
+  const opt = q.createOptimizer(opts);
+  grads(q, 1);
+  const all = q.exportGradients();
+  let sq = 0, sqGate = 0;
+  const own = q.paramCount - q.gate!.paramCount;
+  for (let i = 0; i < all.length; i++) {
+    sq += all[i] * all[i];
+    if (i >= own) sqGate += all[i] * all[i];
+  }
+  assert.ok(sqGate > 0.01 * sq, "the gate's part of the gradient is too small to tell");
+  const norm = opt.step(null);
+  assert.ok(Math.abs(norm - Math.sqrt(sq)) < 1e-6 * Math.sqrt(sq), `step() said ${norm}, the whole gradient's norm is ${Math.sqrt(sq)}`);
+  // Clipped to a quarter of its norm, a step is the step on a gradient a quarter as large (the
+  // label loss is off, so the whole gradient scales with the reward's), gate included.
+  const clipped = make("reference", { ...gate, labelWeight: 0 }), scaled = make("reference", { ...gate, labelWeight: 0 });
+  const oc = clipped.createOptimizer(opts), os = scaled.createOptimizer(opts);
+  grads(clipped, 1);
+  oc.step(0.25 * norm);
+  grads(scaled, 0.25);
+  os.step(null);
+  const a = clipped.exportParams(), b = scaled.exportParams(), start = make("reference", { ...gate, labelWeight: 0 }).exportParams();
+  let moved = 0;
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(Math.abs(a[i] - b[i]) <= 1e-6 + 1e-4 * Math.abs(a[i] - start[i]), `parameter ${i}: clipped ${a[i]}, scaled ${b[i]}`);
+    if (i >= own && a[i] !== start[i]) moved++;
+  }
+  assert.ok(moved > q.gate!.paramCount / 2, `only ${moved} gate parameters moved`);
 });
 
 test("acceptance gate: with targets, the gradient is that of sum_r w_r Q_r plus labelWeight / batch x the logistic loss of sigmoid(z_r) against target_r > 0", () => {
@@ -213,6 +252,13 @@ test("acceptance gate on the platform: dqn.gateEmbedding trains one, a checkpoin
   const gateRows = qb.gate!.userEmbeddings(), headRows = qb.userEmbeddings();
   let newDecisions = 0;
   const served = new PlatformDqnPolicy(back.agent, back.encoderFor(p), { mode: "serve", newUserFoldIn: true });
+  // Count the gate's rows the fold-in writes (each new user's, then put back).
+  let gateWrites = 0;
+  const write = qb.gate!.writeUserEmbedding.bind(qb.gate!);
+  qb.gate!.writeUserEmbedding = (u, values) => {
+    gateWrites++;
+    write(u, values);
+  };
   runPolicy(p, {
     name: "count",
     act(platform, actions) {
@@ -221,6 +267,7 @@ test("acceptance gate on the platform: dqn.gateEmbedding trains one, a checkpoin
     },
   });
   assert.ok(newDecisions > 10, `only ${newDecisions} decisions of new users`);
+  assert.ok(gateWrites >= 2 * newDecisions, `the gate's rows were written ${gateWrites} times for ${newDecisions} decisions of new users`);
   assert.deepEqual(qb.gate!.userEmbeddings(), gateRows);
   assert.deepEqual(qb.userEmbeddings(), headRows);
   assert.throws(() => createPlatformDqn(sim, "feature", { ...hyper, loss: "huber" }, 1), /dqn\.gateEmbedding \(4\).*loss "poisson", got "huber"/);

@@ -121,7 +121,8 @@ makers.push({
   name: "feature with an acceptance gate",
   make(seed) {
     const q = new FeatureQFunction({ layout: tableLayout, actions: A, hidden: [9], embedding: 4, backend: "reference", table, pairTable, rng: new Rng(seed), historyEmbeddings: true, gate: { hidden: [6], embedding: 3, labelWeight: 1 } });
-    return trained(q, seed, q.gate!.paramCount);
+    // The gate's parameters come last, the head's F and G just before them.
+    return trained(q, seed, q.gate!.paramCount + (A + 3) * 4);
   },
   obs: makers[makers.length - 1].obs,
 });
