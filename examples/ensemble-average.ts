@@ -15,11 +15,9 @@
  *   npx tsx examples/ensemble-average.ts --model DIR [--weeks 2001,2002,2003] [--average score,reward] [--bonus X] [--fold-in off,on]
  */
 import { Command } from "commander";
-import {
-  Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, parseSimConfig, restorePlatformDqn,
-  withServingSettings, foldsInNewUsers, type EnsembleMean,
-} from "../src/index.js";
+import { Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, foldsInNewUsers, type EnsembleMean } from "../src/index.js";
 import { wholeNumbers } from "./oracle-weeks-flags.js";
+import { servedModel } from "./served-model.js";
 
 const o = new Command()
   .requiredOption("--model <dir>", "a model of liveq train (or a liveq compare work dir's feature folder)")
@@ -38,10 +36,7 @@ for (const f of foldIns) if (f !== "off" && f !== "on" && f !== "model") throw n
 
 const bonus = o.bonus === undefined ? undefined : Number(o.bonus);
 if (bonus !== undefined && !(bonus >= 0 && bonus <= 10)) throw new Error(`--bonus: expected a number from 0 to 10, got "${o.bonus}"`);
-const agents = loadPlatformModel(o.model);
-const meta = agents[0].bundle.meta as { world: number; platform: { sim: unknown } };
-const sim = parseSimConfig(meta.platform.sim, `${o.model} (meta.platform.sim)`);
-const models = agents.map((a) => restorePlatformDqn(bonus === undefined ? a.bundle : withServingSettings(a.bundle, { coldStartBonus: bonus })));
+const { sim, world, models } = servedModel(o.model, bonus === undefined ? undefined : { coldStartBonus: bonus });
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 // A week whose newcomers were recommended fewer than 5 times each has no discovery parity (NaN): left out, as in liveq compare.
 const meanOfDefined = (x: number[]) => mean(x.filter(Number.isFinite));
@@ -51,7 +46,7 @@ let first: number[] | null = null;
 for (const average of averages) for (const foldIn of foldIns) {
   const reward: number[] = [], newUsers: number[] = [], newShare: number[] = [], discovery: number[] = [], exposure: number[] = [];
   for (const week of weeks) {
-    const platform = new Platform(sim, week, { world: meta.world });
+    const platform = new Platform(sim, week, { world });
     const members = models.map((pd) => new PlatformDqnPolicy(pd.agent, pd.encoderFor(platform), {
       mode: "serve", newUserFoldIn: foldIn === "model" ? foldsInNewUsers(pd) : foldIn === "on",
     }));

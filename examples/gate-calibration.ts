@@ -12,6 +12,7 @@
  */
 import { Command } from "commander";
 import { Platform, PlatformDqnPolicy, loadPlatformModel, restorePlatformDqn, runPolicy, type FeatureQFunction, type SimPolicy } from "../src/index.js";
+import { logSigmoid, sigmoid } from "../src/core/nn/logistic.js";
 import { wholeNumbers } from "./oracle-weeks-flags.js";
 
 const o = new Command()
@@ -31,7 +32,6 @@ if (q.kind !== "feature" || q.gate === null) throw new Error(`${o.model}: agent 
 const world = (agents[k].bundle.meta as { world: number }).world;
 if (pd.sim.slateSize !== 1) throw new Error(`${o.model}: a slate of ${pd.sim.slateSize} streams; this example reads one recommendation a decision`);
 
-const logSigmoid = (z: number): number => (z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z)));
 const bins = Array.from({ length: 10 }, () => ({ n: 0, chance: 0, accepted: 0 }));
 let spreadGate = 0, spreadHead = 0, rows = 0, newUsers = 0;
 for (const week of weeks) {
@@ -78,7 +78,7 @@ for (const week of weeks) {
         const z = pending.get(result.users[i]);
         if (z === undefined) continue;
         pending.delete(result.users[i]);
-        const chance = 1 / (1 + Math.exp(-z)), b = bins[Math.min(9, Math.floor(chance * 10))];
+        const chance = sigmoid(z), b = bins[Math.min(9, Math.floor(chance * 10))];
         b.n++;
         b.chance += chance;
         if (result.chosen[i] >= 0) b.accepted++;

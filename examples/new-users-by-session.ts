@@ -9,12 +9,10 @@
  *   npx tsx examples/new-users-by-session.ts --model DIR [--weeks 2001,2002] [--fold-in off,on] [--no-oracle]
  */
 import { Command } from "commander";
-import {
-  MyopicOraclePolicy, Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, loadPlatformModel, parseSimConfig,
-  restorePlatformDqn, withServingSettings, type SimPolicy,
-} from "../src/index.js";
+import { MyopicOraclePolicy, Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, type SimPolicy } from "../src/index.js";
 import { SESSIONS } from "../src/sim/users.js";
 import { wholeNumbers } from "./oracle-weeks-flags.js";
+import { servedModel } from "./served-model.js";
 
 const o = new Command()
   .requiredOption("--model <dir>", "a model of liveq train (or a liveq compare work dir's feature folder)")
@@ -27,10 +25,7 @@ const o = new Command()
 const weeks = wholeNumbers("weeks", o.weeks);
 const foldIns = o.foldIn.split(",");
 for (const f of foldIns) if (f !== "off" && f !== "on") throw new Error(`--fold-in: "${f}" is neither off nor on`);
-const agents = loadPlatformModel(o.model);
-const meta = agents[0].bundle.meta as { world: number; platform: { sim: unknown } };
-const sim = parseSimConfig(meta.platform.sim, `${o.model} (meta.platform.sim)`);
-const models = agents.map((a) => restorePlatformDqn(withServingSettings(a.bundle, { coldStartBonus: 0 })));
+const { sim, world, models } = servedModel(o.model, { coldStartBonus: 0 });
 
 /** Sessions counted apart: 1 .. BUCKETS - 1, then BUCKETS and later together. */
 const BUCKETS = 6;
@@ -41,7 +36,7 @@ const tally = (): Tally => ({ decisions: new Float64Array(BUCKETS), reward: new 
 function bySession(make: (p: Platform) => SimPolicy): { fresh: Tally; known: Tally } {
   const fresh = tally(), known = tally();
   for (const week of weeks) {
-    const platform = new Platform(sim, week, { world: meta.world });
+    const platform = new Platform(sim, week, { world });
     const inner = make(platform);
     // The session and group of each decision are read when it is made (the step may end the session).
     const session = new Int32Array(platform.userCapacity), isNew = new Uint8Array(platform.userCapacity);

@@ -55,6 +55,7 @@
 import type { Rng } from "../random/rng.js";
 import { createQNetwork } from "../nn/create-network.js";
 import { Adam, gradNorm } from "../nn/adam.js";
+import { logSigmoid, sigmoid } from "../nn/logistic.js";
 import type { BackendKind, QNetwork } from "../nn/types.js";
 import { WasmBackend } from "../nn/wasm-backend.js";
 import { ActionTable } from "./action-table.js";
@@ -1283,13 +1284,4 @@ function asFeature(q: QFunction, self: FeatureQFunction): FeatureQFunction {
     throw new TypeError("FeatureQFunction: the other Q-function has another shape");
   }
   return q;
-}
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/** log sigmoid(z) = -log(1 + exp(-z)), without overflow at either end. */
-function logSigmoid(z: number): number {
-  return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
 }
