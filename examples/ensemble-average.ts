@@ -6,21 +6,22 @@
  * plain mean of the scores (for the "poisson" loss the mean of the logs, as up to session 19).
  * Prints each week's reward per user-day, the mean, the weeks each way is ahead of the first, the
  * new users' reward per user-day (and their share of the user-days), and the new streamers'
- * parities (discovery parity over the weeks that have one). Serving only: the agents are not
- * trained again. `--bonus X` serves them with the cold-start bonus X instead of the one they were
+ * parities (discovery parity over the weeks that have one). `--model A,B` serves the agents of
+ * both models (trained on the same platform from different agent seeds) as one. Serving only:
+ * the agents are not trained again. `--bonus X` serves them with the cold-start bonus X instead of the one they were
  * trained with (dqn.coldStartBonus). `--fold-in off,on` serves each way of averaging without and
  * with the new users' embeddings folded in (src/policies/dqn/new-user-fold-in.ts; the default,
  * "model", serves as the model's dqn.newUserFoldIn says, as liveq compare does).
  *
- *   npx tsx examples/ensemble-average.ts --model DIR [--weeks 2001,2002,2003] [--average score,reward] [--bonus X] [--fold-in off,on]
+ *   npx tsx examples/ensemble-average.ts --model DIR[,DIR2...] [--weeks 2001,2002,2003] [--average score,reward] [--bonus X] [--fold-in off,on]
  */
 import { Command } from "commander";
 import { Platform, PlatformDqnEnsemblePolicy, PlatformDqnPolicy, evaluationRun, foldsInNewUsers, type EnsembleMean } from "../src/index.js";
 import { wholeNumbers } from "./oracle-weeks-flags.js";
-import { servedModel } from "./served-model.js";
+import { servedModels } from "./served-model.js";
 
 const o = new Command()
-  .requiredOption("--model <dir>", "a model of liveq train (or a liveq compare work dir's feature folder)")
+  .requiredOption("--model <dirs>", "a model of liveq train (or a liveq compare work dir's feature folder); several, comma-separated, are served as one")
   .option("--weeks <list>", "validation weeks", "2001,2002,2003,2004,2005")
   .option("--average <list>", "ways of averaging: score, reward (each compared week by week with the first)", "score,reward")
   .option("--bonus <x>", "the cold-start bonus to serve with (default: the model's)")
@@ -36,7 +37,7 @@ for (const f of foldIns) if (f !== "off" && f !== "on" && f !== "model") throw n
 
 const bonus = o.bonus === undefined ? undefined : Number(o.bonus);
 if (bonus !== undefined && !(bonus >= 0 && bonus <= 10)) throw new Error(`--bonus: expected a number from 0 to 10, got "${o.bonus}"`);
-const { sim, world, models } = servedModel(o.model, bonus === undefined ? undefined : { coldStartBonus: bonus });
+const { sim, world, models } = servedModels(o.model.split(","), bonus === undefined ? undefined : { coldStartBonus: bonus });
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 // A week whose newcomers were recommended fewer than 5 times each has no discovery parity (NaN): left out, as in liveq compare.
 const meanOfDefined = (x: number[]) => mean(x.filter(Number.isFinite));

@@ -27,3 +27,19 @@ export function servedModel(dir: string, settings?: Parameters<typeof withServin
     models: agents.map((a) => restorePlatformDqn(settings === undefined ? a.bundle : withServingSettings(a.bundle, settings))),
   };
 }
+
+/**
+ * The agents of several models served as one (sets of agents trained from different agent seeds
+ * on the same platform, e.g. `training.agentSeed` 1 and 9): an Error unless every model was
+ * trained on the same platform and world.
+ */
+export function servedModels(dirs: readonly string[], settings?: Parameters<typeof withServingSettings>[1]): ServedModel {
+  if (dirs.length === 0) throw new Error("servedModels: no model given");
+  const all = dirs.map((dir) => servedModel(dir, settings));
+  for (let k = 1; k < all.length; k++) {
+    if (JSON.stringify(all[k].sim) !== JSON.stringify(all[0].sim) || all[k].world !== all[0].world) {
+      throw new Error(`${dirs[k]} was trained on another platform or world than ${dirs[0]}: their agents cannot be served as one`);
+    }
+  }
+  return { sim: all[0].sim, world: all[0].world, models: all.flatMap((m) => m.models) };
+}

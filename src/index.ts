@@ -64,7 +64,7 @@ export { PAIR_FEATURES, userFeatureNames, streamFeatureNames, userFeatureSize, s
 export { gini, type SimMetrics, type SimSummary, type UserGroupMetrics, type StreamerGroupMetrics } from "./sim/metrics.js";
 export { calibrate, logStatistics, filterLog, quantile, CALIBRATION_STATISTICS, type CalibrationOptions, type CalibrationResult, type CalibrationRow, type CalibrationStatistic, type LogStatistics, type ViewingColumns } from "./sim/calibration.js";
 export { TICK_MINUTES, TICKS_PER_DAY, TICKS_PER_HOUR } from "./sim/time.js";
-export { referencePolicy, REFERENCE_POLICIES, RandomPolicy, MostViewedNowPolicy, MyopicOraclePolicy, LookaheadOraclePolicy, greedySlate, type ReferencePolicyName, type LookaheadOptions, type LookaheadTerms, type MyopicOracleOptions } from "./policies/reference/index.js";
+export { referencePolicy, REFERENCE_POLICIES, RandomPolicy, MostViewedNowPolicy, MyopicOraclePolicy, LookaheadOraclePolicy, greedySlate, type ReferencePolicyName, type LookaheadOptions, type LookaheadTerms, type MyopicOracleOptions, type PairEvidence } from "./policies/reference/index.js";
 
 // --- baselines: POP, REP, BPR-MF, LinUCB behind SimPolicy; the registry of every policy; fair tuning ---
 export * from "./policies/baselines/index.js";

@@ -164,3 +164,36 @@ test("cold-start oracles: knowing less of the newcomers alone changes only their
     assert.ok(cold.parity.exposure < full.parity.exposure, `seed ${seed}: exposure parity ${cold.parity.exposure} < ${full.parity.exposure}`);
   }
 });
+
+test("the oracle told the pairs' appeal where a record holds enough of them: all pairs is the full oracle, none the oracle without it", () => {
+  const population = { newStreamersPerDay: 0.1 };
+  const all = { evidence: () => 3 }, none = { evidence: () => 0 };
+  const told = new MyopicOraclePolicy("tastes", { newcomers: "interests", pairRecord: { record: all, minEvidence: 3 } });
+  assert.equal(told.name, "oracle-without-pair-appeal (newcomers: interests) (+ pair appeal with evidence >= 3)");
+  assert.throws(() => new MyopicOraclePolicy("everything", { pairRecord: { record: all, minEvidence: 1 } }), /pairRecord needs knows "tastes"/);
+  assert.throws(() => new MyopicOraclePolicy("tastes", { pairRecord: { record: all, minEvidence: NaN } }), /minEvidence must be a number >= 0, got NaN/);
+  for (const seed of [43, 44]) {
+    const run = (policy: MyopicOraclePolicy) => evaluationRun(smallPlatform(seed, { population }, 400, 100, 4), policy);
+    // Newcomers known as the others, every pair told: the full oracle, to the bit; no pair told: the oracle without the pairs' appeal.
+    assert.deepEqual(run(new MyopicOraclePolicy("tastes", { newcomers: "everything", pairRecord: { record: all, minEvidence: 3 } })), run(new MyopicOraclePolicy("everything")));
+    assert.deepEqual(run(new MyopicOraclePolicy("tastes", { pairRecord: { record: none, minEvidence: 1 } })), run(new MyopicOraclePolicy("tastes")));
+    // A record of some pairs only: the record is asked of established streamers and real users alone, and the choices differ from both.
+    const asked = { users: new Set<number>(), newcomer: 0 };
+    let platform = smallPlatform(seed, { population }, 400, 100, 4);
+    const half = {
+      evidence: (u: number, s: number) => {
+        asked.users.add(u);
+        if (platform.streamers.isNew(s)) asked.newcomer++;
+        return (u + s) % 2 === 0 ? 5 : 0;
+      },
+    };
+    const partial = evaluationRun(platform, new MyopicOraclePolicy("tastes", { newcomers: "interests", pairRecord: { record: half, minEvidence: 1 } }));
+    assert.equal(asked.newcomer, 0, "a newcomer's pairs are never looked up");
+    assert.ok(asked.users.size > 100 && [...asked.users].every((u) => Number.isInteger(u) && u >= 0 && u < platform.users.active), `users asked: ${asked.users.size}`);
+    platform = smallPlatform(seed, { population }, 400, 100, 4);
+    const learner = run(new MyopicOraclePolicy("tastes", { newcomers: "interests" }));
+    const allTold = run(new MyopicOraclePolicy("tastes", { newcomers: "interests", pairRecord: { record: all, minEvidence: 1 } }));
+    assert.notDeepEqual(partial.summary.metrics, learner.summary.metrics);
+    assert.notDeepEqual(partial.summary.metrics, allTold.summary.metrics);
+  }
+});

@@ -11,7 +11,7 @@ import { RandomPolicy } from "./random.js";
 
 export { LookaheadOraclePolicy, type LookaheadOptions, type LookaheadTerms } from "./lookahead-oracle.js";
 export { MostViewedNowPolicy } from "./most-viewed-now.js";
-export { MyopicOraclePolicy, type MyopicOracleOptions } from "./myopic-oracle.js";
+export { MyopicOraclePolicy, type MyopicOracleOptions, type PairEvidence } from "./myopic-oracle.js";
 export { RandomPolicy } from "./random.js";
 export { greedySlate } from "./slate.js";
 

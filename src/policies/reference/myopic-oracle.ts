@@ -32,6 +32,19 @@ const NAMES: Record<OracleKnowledge, string> = { everything: "myopic-oracle", ta
 export interface MyopicOracleOptions {
   /** What it knows of the streamers who debuted during the run (default: as much as of the others). */
   readonly newcomers?: OracleKnowledge;
+  /**
+   * Knowing "tastes" of the established streamers, it also knows the pair's own appeal wherever
+   * `record` holds at least `minEvidence` recommendations and viewings of the pair (for liveq, a
+   * PairPast: the pairs' record of past weeks). A learner can learn a pair's appeal only from that
+   * record, and only noisily: this oracle knows it exactly there, a bound on what the record can
+   * teach (examples/learnable-bounds.ts).
+   */
+  readonly pairRecord?: { readonly record: PairEvidence; readonly minEvidence: number };
+}
+
+/** What a record holds of a user and streamer pair: recommendations plus viewings (0: none). */
+export interface PairEvidence {
+  evidence(user: number, streamer: number): number;
 }
 
 export class MyopicOraclePolicy implements SimPolicy {
@@ -41,14 +54,30 @@ export class MyopicOraclePolicy implements SimPolicy {
   private taken = new Uint8Array(0);
 
   private readonly knowsOfNewcomers: OracleKnowledge;
+  private readonly record: PairEvidence | null;
+  private readonly minEvidence: number;
 
   constructor(private readonly knows: OracleKnowledge = "everything", options: MyopicOracleOptions = {}) {
     this.knowsOfNewcomers = options.newcomers ?? knows;
     this.name = this.knowsOfNewcomers === knows ? NAMES[knows] : `${NAMES[knows]} (newcomers: ${this.knowsOfNewcomers})`;
+    this.record = options.pairRecord?.record ?? null;
+    this.minEvidence = options.pairRecord?.minEvidence ?? 0;
+    if (options.pairRecord !== undefined) {
+      if (knows !== "tastes") throw new RangeError(`MyopicOraclePolicy: pairRecord needs knows "tastes" (the pair's appeal is what it adds to them), got "${knows}"`);
+      if (!(this.minEvidence >= 0)) throw new RangeError(`MyopicOraclePolicy: pairRecord.minEvidence must be a number >= 0, got ${options.pairRecord.minEvidence}`);
+      this.name += ` (+ pair appeal with evidence >= ${this.minEvidence})`;
+    }
+  }
+
+  /** What it knows of stream s for user u. */
+  private knowledge(platform: Platform, u: number, s: number): OracleKnowledge {
+    if (platform.streamers.isNew(s)) return this.knowsOfNewcomers;
+    if (this.record !== null && this.record.evidence(u, s) >= this.minEvidence) return "everything";
+    return this.knows;
   }
 
   act(platform: Platform, actions: Int32Array): void {
-    const truth = platform.truth, streamers = platform.streamers;
+    const truth = platform.truth;
     const live = platform.liveStreams, L = live.length, K = platform.slateSize, n = platform.nDeciding;
     if (this.value.length < L) {
       this.utility = new Float64Array(platform.catalogueSize);
@@ -56,9 +85,10 @@ export class MyopicOraclePolicy implements SimPolicy {
       this.taken = new Uint8Array(platform.catalogueSize);
     }
     for (let i = 0; i < n; i++) {
+      const u = platform.userOf(i);
       for (let j = 0; j < L; j++) {
         const s = live[j];
-        const a = truth.assess(i, s, 0, streamers.isNew(s) ? this.knowsOfNewcomers : this.knows);
+        const a = truth.assess(i, s, 0, this.knowledge(platform, u, s));
         this.utility[j] = a.utility;
         this.value[j] = a.reward;
       }
