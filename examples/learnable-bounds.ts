@@ -13,7 +13,9 @@
  *   ... + the record's pair appeal >= E the same, told each pair's appeal exactly wherever the
  *                                       model's pairs' record holds at least E recommendations and
  *                                       viewings of it: a bound on what the record can teach, since
- *                                       a learner reads it through noisy rewards.
+ *                                       a learner reads it through noisy rewards. (Each agent keeps
+ *                                       the record of its own training runs; the first agent's is
+ *                                       read.)
  *
  * Each is a myopic policy: it plans nothing, so a learner that prices tomorrow (the DQN's outcome
  * value) can pass the rows in principle; the lookahead oracle's headroom (planning-headroom.ts)
