@@ -11,9 +11,10 @@
  *   npx tsx examples/gate-calibration.ts --model DIR [--agent K] [--weeks 2001]
  */
 import { Command } from "commander";
-import { Platform, PlatformDqnPolicy, loadPlatformModel, restorePlatformDqn, runPolicy, type FeatureQFunction, type SimPolicy } from "../src/index.js";
+import { Platform, PlatformDqnPolicy, runPolicy, type FeatureQFunction, type SimPolicy } from "../src/index.js";
 import { logSigmoid, sigmoid } from "../src/core/nn/logistic.js";
 import { wholeNumbers } from "./oracle-weeks-flags.js";
+import { servedModel } from "./served-model.js";
 
 const o = new Command()
   .requiredOption("--model <dir>", "a model of liveq train with dqn.gateEmbedding (or a liveq compare work dir's feature folder)")
@@ -23,13 +24,12 @@ const o = new Command()
   .opts<{ model: string; agent: string; weeks: string }>();
 
 const weeks = wholeNumbers("weeks", o.weeks);
-const agents = loadPlatformModel(o.model);
+const { world, models } = servedModel(o.model);
 const k = Number(o.agent);
-if (!(Number.isInteger(k) && k >= 0 && k < agents.length)) throw new Error(`--agent: expected a whole number from 0 to ${agents.length - 1}, got "${o.agent}"`);
-const pd = restorePlatformDqn(agents[k].bundle);
+if (!(Number.isInteger(k) && k >= 0 && k < models.length)) throw new Error(`--agent: expected a whole number from 0 to ${models.length - 1}, got "${o.agent}"`);
+const pd = models[k];
 const q = pd.agent.online as FeatureQFunction;
 if (q.kind !== "feature" || q.gate === null) throw new Error(`${o.model}: agent ${k} has no acceptance gate (dqn.gateEmbedding is 0)`);
-const world = (agents[k].bundle.meta as { world: number }).world;
 if (pd.sim.slateSize !== 1) throw new Error(`${o.model}: a slate of ${pd.sim.slateSize} streams; this example reads one recommendation a decision`);
 
 const bins = Array.from({ length: 10 }, () => ({ n: 0, chance: 0, accepted: 0 }));

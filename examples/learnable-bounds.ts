@@ -21,8 +21,8 @@
  * value) can pass the rows in principle; the lookahead oracle's headroom (planning-headroom.ts)
  * says by how much. Each row's reward per user-day is given with its share of the myopic
  * oracle's, and the DQN's share of each row's; a record's row also says at what share of its
- * assessments of an established stream for a user the record held enough of the pair. It reads the hidden truth: a diagnostic, like the
- * partial oracles, never a policy input.
+ * assessments of an established stream for a user the record held enough of the pair. It reads
+ * the hidden truth: a diagnostic, like the partial oracles, never a policy input.
  *
  *   npx tsx examples/learnable-bounds.ts --model DIR [--weeks 1001,1002,1003,1004,1005] [--min-evidence 1,3,10]
  */

@@ -1,7 +1,7 @@
 /**
  * A trained model's agents restored for serving, with the platform and world they were trained
- * on: what the examples that serve a model as one ensemble (ensemble-average.ts,
- * new-users-by-session.ts) start from.
+ * on: what the examples that serve a model (ensemble-average.ts, new-users-by-session.ts,
+ * learnable-bounds.ts, gate-calibration.ts) start from.
  */
 import { loadPlatformModel, parseSimConfig, restorePlatformDqn, withServingSettings, type PlatformDqn, type SimConfig } from "../src/index.js";
 
